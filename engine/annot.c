@@ -1,0 +1,164 @@
+/*
+ * annot.c — builds the annotated document (annot.h).
+ */
+#include "annot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+void an_init(an_doc *d) { memset(d, 0, sizeof *d); }
+
+static void free_strings(an_doc *d)
+{
+    for (size_t i = 0; i < d->nstrings; i++)
+        free(d->strings[i]);
+    d->nstrings = 0;
+}
+
+void an_free(an_doc *d)
+{
+    free_strings(d);
+    free(d->strings);
+    free(d->sent);
+    free(d->qty);
+    free(d->hits);
+    free(d->ment);
+    memset(d, 0, sizeof *d);
+}
+
+/* Make room for one more element of an array the doc reuses. */
+static int reserve(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 64;
+    void *p = realloc(*v, c * size);
+    if (!p)
+        return -1;
+    *v = p;
+    *cap = c;
+    return 0;
+}
+
+static int on_sentence(void *ud, size_t start, size_t end, size_t para)
+{
+    an_doc *d = ud;
+    if (reserve((void **)&d->sent, &d->capsent, d->nsent, sizeof *d->sent))
+        return -1;
+    d->sent[d->nsent++] = (an_sentence){start, end, (uint32_t)para};
+    return 0;
+}
+
+static int on_quantity(void *ud, const num_quantity *q)
+{
+    an_doc *d = ud;
+    if (reserve((void **)&d->qty, &d->capqty, d->nqty, sizeof *d->qty))
+        return -1;
+    d->qty[d->nqty++] = *q;
+    return 0;
+}
+
+static int on_hit(void *ud, uint32_t id, size_t start, size_t end)
+{
+    an_doc *d = ud;
+    if (reserve((void **)&d->hits, &d->caphits, d->nhits, sizeof *d->hits))
+        return 1;
+    d->hits[d->nhits++] = (an_hit){id, start, end};
+    return 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const an_hit *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end > y->end ? -1 : 1; /* longest first */
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
+             const num_ctx *ctx, const lex_automaton *lex)
+{
+    free_strings(d);
+    d->text = text;
+    d->len = len;
+    d->orig = orig;
+    d->nsent = d->nqty = d->nhits = d->nment = 0;
+    if (text_segment(text, len, on_sentence, d) ||
+        num_scan(text, len, ctx, on_quantity, d))
+        return -1;
+    if (lex && lex_scan(lex, text, len, on_hit, d))
+        return -1;
+    /* The automaton reports by end; rules look hits up by start. */
+    qsort(d->hits, d->nhits, sizeof *d->hits, cmp_hit);
+    return 0;
+}
+
+static char *keep(an_doc *d, const char *s)
+{
+    if (!s)
+        return NULL;
+    char *copy = strdup(s);
+    if (!copy || reserve((void **)&d->strings, &d->capstrings, d->nstrings,
+                         sizeof *d->strings)) {
+        free(copy);
+        return NULL;
+    }
+    d->strings[d->nstrings++] = copy;
+    return copy;
+}
+
+int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
+                   const char *type, const char *extra, bool copy)
+{
+    if (reserve((void **)&d->ment, &d->capment, d->nment, sizeof *d->ment))
+        return -1;
+    if (!extra)
+        extra = "";
+    an_mention m = {start, end, canonical, type, extra};
+    if (copy)
+        m = (an_mention){start, end, keep(d, canonical), keep(d, type), keep(d, extra)};
+    if (!m.canonical || !m.type || !m.extra)
+        return -1;
+    d->ment[d->nment++] = m;
+    return 0;
+}
+
+static int cmp_mention(const void *a, const void *b)
+{
+    const an_mention *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end > y->end ? -1 : 1;
+    return 0;
+}
+
+void an_settle_mentions(an_doc *d)
+{
+    qsort(d->ment, d->nment, sizeof *d->ment, cmp_mention);
+    size_t out = 0, reach = 0;
+    for (size_t i = 0; i < d->nment; i++) {
+        /* Sorted longest first at each start: anything that begins inside
+         * the span of a kept mention is part of it (阿里 in 阿里巴巴). */
+        if (out > 0 && d->ment[i].start < reach)
+            continue;
+        d->ment[out++] = d->ment[i];
+        reach = d->ment[i].end;
+    }
+    d->nment = out;
+}
+
+#define FIRST_AT(name, arr, count)                                    \
+    size_t name(const an_doc *d, size_t pos)                          \
+    {                                                                 \
+        size_t lo = 0, hi = d->count;                                 \
+        while (lo < hi) {                                             \
+            size_t mid = lo + (hi - lo) / 2;                          \
+            if (d->arr[mid].start < pos) lo = mid + 1; else hi = mid; \
+        }                                                             \
+        return lo;                                                    \
+    }
+
+FIRST_AT(an_first_qty, qty, nqty)
+FIRST_AT(an_first_hit, hits, nhits)
+FIRST_AT(an_first_mention, ment, nment)

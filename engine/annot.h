@@ -1,0 +1,73 @@
+/*
+ * annot.h — a document prepared for the rules: its normalised text cut
+ * into sentences, every quantity and period, every keyword and lexicon hit,
+ * and the entity mentions, each with positions in the normalised text.
+ *
+ * Built once per document in C (one pass of each scanner), then only read:
+ * the rules never scan the text byte by byte themselves.
+ */
+#ifndef ENGINE_ANNOT_H
+#define ENGINE_ANNOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lex.h"
+#include "num.h"
+
+typedef struct {
+    size_t start, end;
+    uint32_t para;
+} an_sentence;
+
+typedef struct {
+    uint32_t id; /* the automaton pattern id */
+    size_t start, end;
+} an_hit;
+
+/* A place where the text names an entity: from the lexicon, from an alias
+ * the text declares (以下简称“商汤”), or added by a mention rule. */
+typedef struct {
+    size_t start, end;
+    const char *canonical, *type, *extra; /* owned elsewhere (lexicon or an_doc strings) */
+} an_mention;
+
+typedef struct {
+    const char *text;
+    size_t len;
+    const size_t *orig;
+    an_sentence *sent;
+    size_t nsent, capsent;
+    num_quantity *qty;
+    size_t nqty, capqty;
+    an_hit *hits;
+    size_t nhits, caphits;
+    an_mention *ment;
+    size_t nment, capment;
+    char **strings; /* canonical names made at run time (aliases, rules) */
+    size_t nstrings, capstrings;
+} an_doc;
+
+void an_init(an_doc *d);
+void an_free(an_doc *d);
+
+/* Segment, scan quantities and scan the automaton.  Returns 0 or -1 (out
+ * of memory).  The arrays are reused from document to document. */
+int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
+             const num_ctx *ctx, const lex_automaton *lex);
+
+/* Add a mention.  With copy set the strings are copied (names made at run
+ * time); otherwise they must outlive the document (lexicon entries).
+ * Returns 0 or -1. */
+int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
+                   const char *type, const char *extra, bool copy);
+/* Sort mentions by position and drop those inside a longer one. */
+void an_settle_mentions(an_doc *d);
+
+/* First index in an array sorted by start whose start is >= pos. */
+size_t an_first_qty(const an_doc *d, size_t pos);
+size_t an_first_hit(const an_doc *d, size_t pos);
+size_t an_first_mention(const an_doc *d, size_t pos);
+
+#endif

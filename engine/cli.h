@@ -1,0 +1,44 @@
+/*
+ * cli.h — the command line: options shared by every command, and the
+ * commands themselves (one cmd_*.c file each).
+ */
+#ifndef ENGINE_CLI_H
+#define ENGINE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "num.h"
+#include "input.h"
+#include "out.h"
+#include "text.h"
+
+/* Exit statuses (DESIGN.md). */
+enum { EXIT_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    const char *command;
+    char **args;          /* positional arguments after the command */
+    size_t nargs;
+    bool jsonl;           /* --input jsonl */
+    out_format format;    /* --format, or the default for stdout */
+    num_date date;        /* --date; year 0 when not given */
+    text_encoding encoding;
+    const char *pack;     /* --pack NAME */
+} cli_opts;
+
+/* Parse YYYY-MM-DD, checking the day exists.  Returns 0 or -1. */
+int cli_parse_date(const char *s, num_date *d);
+
+/* The date a document's relative periods resolve against: --date, else
+ * the document's own date (a bad one is reported and ignored), else none
+ * (year 0).  shown gets the date as YYYY-MM-DD, or "" when there is none. */
+enum { CLI_DATE_LEN = 11 };
+void cli_doc_date(const cli_opts *o, const in_doc *d, num_date *date,
+                  char shown[CLI_DATE_LEN]);
+
+int cmd_numbers(const cli_opts *o);
+int cmd_run(const cli_opts *o);
+int cmd_test(const cli_opts *o);
+
+#endif

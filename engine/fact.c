@@ -1,0 +1,118 @@
+/*
+ * fact.c — facts as JSON Lines (the DESIGN.md field order, then the extra
+ * fields sorted by name) and as table rows.
+ */
+#include "fact.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t fact_format_number(double v, char *buf, size_t cap)
+{
+    if (!isfinite(v))
+        return (size_t)snprintf(buf, cap, "null");
+    if (v == floor(v) && fabs(v) < 9007199254740992.0)
+        return (size_t)snprintf(buf, cap, "%.0f", v);
+    for (int prec = 1; prec <= 17; prec++) {
+        int n = snprintf(buf, cap, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return (size_t)n;
+    }
+    return (size_t)snprintf(buf, cap, "%.17g", v);
+}
+
+static void num_field(json_writer *w, const char *key, double v)
+{
+    char buf[40];
+    size_t n = fact_format_number(v, buf, sizeof buf);
+    json_key(w, key);
+    json_raw(w, buf, n);
+}
+
+static void opt_str(json_writer *w, const char *key, const char *s)
+{
+    if (s)
+        json_cstr_field(w, key, s);
+}
+
+void fact_write_json(json_writer *w, const fact *f)
+{
+    json_begin(w);
+    json_cstr_field(w, "doc", f->doc);
+    json_cstr_field(w, "pack", f->pack);
+    json_cstr_field(w, "rule", f->rule);
+    json_cstr_field(w, "pack_version", f->pack_version);
+    json_cstr_field(w, "kind", f->kind);
+    json_cstr_field(w, "name", f->name);
+    json_str_field(w, "text", f->text, f->text_len);
+    json_uint_field(w, "start", f->start);
+    json_uint_field(w, "end", f->end);
+    opt_str(w, "entity", f->entity);
+    if (f->has_value)
+        num_field(w, "value", f->value);
+    opt_str(w, "unit", f->unit);
+    opt_str(w, "period", f->period);
+    opt_str(w, "qualifier", f->qualifier);
+    for (size_t i = 0; i < f->nextra; i++) {
+        const fact_field *x = &f->extra[i];
+        if (x->type == FACT_STR)
+            json_cstr_field(w, x->key, x->str);
+        else if (x->type == FACT_NUM)
+            num_field(w, x->key, x->num);
+        else if (x->type == FACT_JSON) {
+            json_key(w, x->key);
+            json_raw(w, x->str, strlen(x->str));
+        }
+        else
+            json_bool_field(w, x->key, x->boolean);
+    }
+    json_end_line(w);
+}
+
+enum { W_KIND = 7, W_NAME = 18, W_ENTITY = 12, W_VALUE = 16, W_UNIT = 4, W_PERIOD = 10, W_TEXT = 34 };
+
+static void cell(json_writer *w, const char *s, size_t width, bool last)
+{
+    out_cell(w, s ? s : "", s ? strlen(s) : 0, width);
+    json_raw(w, last ? "\n" : "  ", last ? 1 : 2);
+}
+
+/* Role and segment say the most about a fact after its value, so the
+ * table shows whichever is there in the entity column's neighbour. */
+static const char *detail(const fact *f)
+{
+    for (size_t i = 0; i < f->nextra; i++)
+        if (f->extra[i].type == FACT_STR &&
+            (!strcmp(f->extra[i].key, "role") || !strcmp(f->extra[i].key, "segment") ||
+             !strcmp(f->extra[i].key, "structure") || !strcmp(f->extra[i].key, "target")))
+            return f->extra[i].str;
+    return NULL;
+}
+
+void fact_write_row(json_writer *w, const fact *f, size_t row)
+{
+    char value[48] = "", name[64];
+    if (row == 0) {
+        cell(w, "kind", W_KIND, false);
+        cell(w, "name", W_NAME, false);
+        cell(w, "entity", W_ENTITY, false);
+        cell(w, "value", W_VALUE, false);
+        cell(w, "unit", W_UNIT, false);
+        cell(w, "period", W_PERIOD, false);
+        cell(w, "evidence", W_TEXT, true);
+    }
+    if (f->has_value)
+        fact_format_number(f->value, value, sizeof value);
+    const char *d = detail(f);
+    snprintf(name, sizeof name, "%s%s%s", f->name, d ? ":" : "", d ? d : "");
+    cell(w, f->kind, W_KIND, false);
+    cell(w, name, W_NAME, false);
+    cell(w, f->entity, W_ENTITY, false);
+    cell(w, value, W_VALUE, false);
+    cell(w, f->unit, W_UNIT, false);
+    cell(w, f->period, W_PERIOD, false);
+    out_cell(w, f->text, f->text_len, W_TEXT);
+    json_raw(w, "\n", 1);
+}

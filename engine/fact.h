@@ -1,0 +1,49 @@
+/*
+ * fact.h — a fact as the runtime hands it to output, tests and the store.
+ *
+ * Rules build facts as Lua tables; the runtime turns each one into this
+ * struct (pointers valid for the duration of the callback only) so that
+ * every consumer reads the same fields in the same order.
+ */
+#ifndef ENGINE_FACT_H
+#define ENGINE_FACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "json.h"
+#include "out.h"
+
+typedef enum { FACT_STR, FACT_NUM, FACT_BOOL, FACT_JSON } fact_type;
+
+/* A field beyond the fixed ones (role, segment, change, from…). */
+typedef struct {
+    const char *key;
+    fact_type type;
+    const char *str; /* FACT_STR (UTF-8, NUL-terminated); FACT_JSON: JSON text */
+    double num;      /* FACT_NUM */
+    bool boolean;    /* FACT_BOOL */
+} fact_field;
+
+typedef struct {
+    const char *doc, *pack, *rule, *pack_version;
+    const char *kind, *name;
+    const char *text; /* original text of the evidence span */
+    size_t text_len;
+    size_t start, end; /* byte span in the original input */
+    const char *entity, *unit, *period, *qualifier; /* NULL when unknown */
+    bool has_value;
+    double value;
+    const fact_field *extra; /* sorted by key */
+    size_t nextra;
+} fact;
+
+/* Shortest decimal that reads back as the same double (1.57, not
+ * 1.5699999999999998); integers up to 2^53 without exponent. */
+size_t fact_format_number(double v, char *buf, size_t cap);
+
+void fact_write_json(json_writer *w, const fact *f);
+/* A table row; the header before row 0. */
+void fact_write_row(json_writer *w, const fact *f, size_t row);
+
+#endif

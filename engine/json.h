@@ -1,0 +1,77 @@
+/*
+ * json.h — the JSON the engine reads and writes.
+ *
+ * Writing: a buffered writer for JSON Lines output.  Output is produced in
+ * large writes, never a syscall per field, because the output of
+ * `engine numbers` is about as large as its input.
+ *
+ * Reading: a small strict parser into a tree (jv), for `--input jsonl`
+ * documents and pack test expectations.
+ */
+#ifndef ENGINE_JSON_H
+#define ENGINE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+    FILE *fp;
+    char *buf;
+    size_t len, cap;
+    bool failed; /* a write failed (disk full, closed pipe): stop early */
+    bool first;  /* no member written yet in the current object */
+} json_writer;
+
+void json_writer_init(json_writer *w, FILE *fp);
+void json_writer_free(json_writer *w); /* flushes first */
+int json_flush(json_writer *w);        /* 0, or -1 if any write failed */
+
+void json_raw(json_writer *w, const char *s, size_t n);
+void json_string(json_writer *w, const char *s, size_t n); /* quoted, escaped */
+void json_begin(json_writer *w);                           /* { */
+void json_end_line(json_writer *w);                        /* }\n */
+void json_key(json_writer *w, const char *key);            /* ,"key": */
+void json_str_field(json_writer *w, const char *key, const char *s, size_t n);
+void json_cstr_field(json_writer *w, const char *key, const char *s);
+void json_uint_field(json_writer *w, const char *key, uint64_t v);
+void json_bool_field(json_writer *w, const char *key, bool v);
+
+/* A parsed JSON value.  Numbers keep the text they were written as (str),
+ * so a test can compare to the precision its author wrote. */
+typedef enum { JV_NULL, JV_BOOL, JV_NUM, JV_STR, JV_ARR, JV_OBJ } jv_type;
+typedef struct jv {
+    jv_type type;
+    bool b;
+    double num;
+    char *str;      /* JV_STR: the decoded string; JV_NUM: the number as written */
+    size_t len;
+    struct jv *items; /* JV_ARR, JV_OBJ */
+    char **keys;      /* JV_OBJ: member names (NULL for arrays) */
+    size_t n;
+} jv;
+
+/* Parse exactly one value.  Returns 0, or -1 with "column C: problem". */
+int jv_parse(const char *s, size_t n, jv *out, char *err, size_t errcap);
+void jv_free(jv *v);
+/* The member of an object, or NULL. */
+const jv *jv_get(const jv *obj, const char *key);
+
+/* A document read from a JSON Lines input line.  Strings are owned by the
+ * struct (NUL-terminated, UTF-8) and freed by json_doc_free. */
+typedef struct {
+    char *id;          /* "id" (a number is kept as its text) */
+    char *text;        /* "text" */
+    size_t text_len;
+    char *date;        /* "date" or NULL */
+    char *publication; /* "publication" or NULL */
+} json_doc;
+
+/* Parse one line.  Returns 0, or -1 with a message naming the column
+ * (1-based, in bytes) of the problem written to err. */
+int json_parse_doc(const char *line, size_t len, json_doc *doc, char *err,
+                   size_t errcap);
+void json_doc_free(json_doc *doc);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * json_write.c — the buffered JSON Lines writer (json.h).
+ */
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+enum { JSON_FLUSH_AT = 1 << 16, JSON_MAX_DEPTH = 64 };
+
+/* ---- writer ---------------------------------------------------------- */
+
+void json_writer_init(json_writer *w, FILE *fp)
+{
+    memset(w, 0, sizeof *w);
+    w->fp = fp;
+}
+
+int json_flush(json_writer *w)
+{
+    if (w->len && !w->failed && fwrite(w->buf, 1, w->len, w->fp) != w->len)
+        w->failed = true;
+    w->len = 0;
+    if (!w->failed && fflush(w->fp) != 0)
+        w->failed = true;
+    return w->failed ? -1 : 0;
+}
+
+void json_writer_free(json_writer *w)
+{
+    json_flush(w);
+    free(w->buf);
+    w->buf = NULL;
+    w->cap = 0;
+}
+
+/* Make room for n more bytes.  On allocation failure the writer is marked
+ * failed, which the caller sees at the next json_flush. */
+static bool reserve(json_writer *w, size_t n)
+{
+    if (w->failed)
+        return false;
+    if (w->len + n <= w->cap)
+        return true;
+    size_t cap = w->cap ? w->cap : 4096;
+    while (cap < w->len + n)
+        cap *= 2;
+    char *p = realloc(w->buf, cap);
+    if (!p) {
+        w->failed = true;
+        return false;
+    }
+    w->buf = p;
+    w->cap = cap;
+    return true;
+}
+
+void json_raw(json_writer *w, const char *s, size_t n)
+{
+    if (!reserve(w, n))
+        return;
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+void json_string(json_writer *w, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    /* Worst case every byte becomes \u00XX. */
+    if (!reserve(w, n * 6 + 2))
+        return;
+    char *o = w->buf + w->len;
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        } else if (c == '\n') {
+            *o++ = '\\'; *o++ = 'n';
+        } else if (c == '\t') {
+            *o++ = '\\'; *o++ = 't';
+        } else if (c == '\r') {
+            *o++ = '\\'; *o++ = 'r';
+        } else if (c < 0x20 || c == 0x7F) {
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '"';
+    w->len = (size_t)(o - w->buf);
+}
+
+void json_begin(json_writer *w)
+{
+    json_raw(w, "{", 1);
+    w->first = true;
+}
+
+void json_end_line(json_writer *w)
+{
+    json_raw(w, "}\n", 2);
+    if (w->len >= JSON_FLUSH_AT && !w->failed) {
+        if (fwrite(w->buf, 1, w->len, w->fp) != w->len)
+            w->failed = true;
+        w->len = 0;
+    }
+}
+
+void json_key(json_writer *w, const char *key)
+{
+    if (!w->first)
+        json_raw(w, ",", 1);
+    w->first = false;
+    json_string(w, key, strlen(key));
+    json_raw(w, ":", 1);
+}
+
+void json_str_field(json_writer *w, const char *key, const char *s, size_t n)
+{
+    json_key(w, key);
+    json_string(w, s, n);
+}
+
+void json_cstr_field(json_writer *w, const char *key, const char *s)
+{
+    json_str_field(w, key, s, strlen(s));
+}
+
+void json_uint_field(json_writer *w, const char *key, uint64_t v)
+{
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    json_key(w, key);
+    json_raw(w, tmp, (size_t)n);
+}
+
+void json_bool_field(json_writer *w, const char *key, bool v)
+{
+    json_key(w, key);
+    json_raw(w, v ? "true" : "false", v ? 4 : 5);
+}

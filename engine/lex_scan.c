@@ -1,0 +1,339 @@
+/*
+ * lex_scan.c — runs a compiled automaton over a text and reports matches.
+ *
+ * Why it is shaped so.  A DFA step is one load whose address depends on
+ * the previous load, so a scan runs at the memory latency of the table,
+ * not at the speed of the CPU.  With thousands of Chinese names the hot
+ * rows no longer fit the L1 cache, and every byte waits ~15 cycles for L2.
+ * So a long text is cut into blocks of LEX_LANES segments scanned in
+ * lock-step: the lanes' loads are independent and overlap, and the cost
+ * per byte drops by about the number of lanes (see scripts/bench-lex).
+ *
+ * A lane that starts inside the text cannot know the automaton's state
+ * there, but no match or state depends on more than the last maxlen bytes
+ * (the longest pattern): starting maxlen bytes early from the root, the
+ * lane is in the true state when its segment begins ("warm-up").  The
+ * first lane of a block continues from the exact state the previous block
+ * ended in.
+ *
+ * Matches must reach the sink in text order, so lanes only record where
+ * they hit (a fixed array on the stack: no allocation); once a block is
+ * done, its lanes' hits are reported in lane order.  A lane whose record
+ * fills up notes where, and that part of its segment is re-scanned
+ * serially when its turn comes.  Short texts and the tail are scanned
+ * serially, reporting at once.
+ *
+ * Per byte and lane the hot loop costs one class lookup, one load and one
+ * compare against LEXI_SPARSE, which both rare events (a sparse target, a
+ * hit) exceed; everything else — sparse states, confirming case-sensitive
+ * and whole-word matches, calling the sink — happens off that loop.  The
+ * automaton is only read, so scans may run concurrently.
+ */
+#include "lex_impl.h"
+#include "utf8.h"
+
+#include <string.h>
+
+enum {
+    LEX_LANES = 8,        /* see the measurements in the report */
+    LEX_SEGMENT = 2048,   /* bytes per lane; a constant, so that each
+                           * lane's byte is one addressing mode away */
+    LEX_MAX_WARM = LEX_SEGMENT / 4, /* longer patterns: serial scan only */
+    LEX_LANE_HITS = 256   /* recorded per lane before it re-scans */
+};
+
+typedef struct {
+    const lex_automaton *a;
+    const char *text;
+    size_t len;
+    lex_sink sink;
+    void *ud;
+} lex_run;
+
+typedef struct {
+    uint32_t end;   /* offset from the block start */
+    uint32_t state;
+} lex_hit;
+
+typedef struct {
+    uint32_t sparse;   /* the real state while the lane is on the trap row */
+    uint32_t nhit;
+    bool record;       /* false during warm-up */
+    bool full;         /* hits from resume_at on were not recorded */
+    uint32_t resume_at, resume_code;
+    lex_hit hit[LEX_LANE_HITS];
+} lex_lane;
+
+/* ---- confirming and reporting ----------------------------------------- */
+
+/* Is the character that ends just before byte `at` a word character?
+ * Looks back at most 4 bytes, so invalid text cannot make this slow. */
+static bool lex_word_before(const char *text, size_t at)
+{
+    size_t lo = at > 4 ? at - 4 : 0;
+    size_t i = lo + utf8_char_start(text + lo, at - 1 - lo);
+    uint32_t cp;
+    utf8_decode(text + i, at - i, &cp);
+    return lexi_word_cp(cp);
+}
+
+static bool lex_word_at(const char *text, size_t len, size_t at)
+{
+    uint32_t cp;
+    utf8_decode(text + at, len - at, &cp);
+    return lexi_word_cp(cp);
+}
+
+/* The checks the automaton cannot make (LEXI_* in lex_impl.h). */
+static bool lex_confirm(const lex_run *run, const lexi_pattern *p,
+                        size_t start, size_t end)
+{
+    if ((p->check & LEXI_EXACT) &&
+        memcmp(run->text + start, run->a->bytes + p->off, p->len) != 0)
+        return false;
+    if ((p->check & LEXI_WSTART) && start > 0 &&
+        lex_word_before(run->text, start))
+        return false;
+    if ((p->check & LEXI_WEND) && end < run->len &&
+        lex_word_at(run->text, run->len, end))
+        return false;
+    return true;
+}
+
+/* Reports the patterns ending at state q's own list; an id already
+ * reported for this span (the list is sorted by id) is skipped. */
+static int lex_report_state(const lex_run *run, uint32_t q, size_t end)
+{
+    const lex_automaton *a = run->a;
+    bool any = false;
+    uint32_t last = 0;
+    for (uint32_t k = a->out_off[q]; k < a->out_off[q + 1]; k++) {
+        const lexi_out *o = &a->outs[k];
+        const lexi_pattern *p = &a->pats[o->pat];
+        size_t start = end - p->len;
+        if ((any && o->id == last) ||
+            (p->check && !lex_confirm(run, p, start, end)))
+            continue;
+        int rc = run->sink(run->ud, o->id, start, end);
+        if (rc != 0)
+            return rc;
+        any = true;
+        last = o->id;
+    }
+    return 0;
+}
+
+/* Every pattern ending at byte `end` in state s, longest first: s's own
+ * outputs, then those of the output-linked suffix states. */
+static int lex_report(const lex_run *run, uint32_t s, size_t end)
+{
+    const lex_automaton *a = run->a;
+    for (uint32_t q = a->olink[s]; q != LEXI_NONE; q = a->olink[a->fail[q]]) {
+        int rc = lex_report_state(run, q, end);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- serial scan ------------------------------------------------------ */
+
+/* Scans text[i..end) from *code, a real code (never the trap) that may
+ * carry LEXI_HIT for a hit at i not yet reported; leaves the final code
+ * (without LEXI_HIT) in *code.  Returns 0 or the sink's stop value. */
+static int lex_serial(const lex_run *run, size_t i, size_t end,
+                      uint32_t *code)
+{
+    const lex_automaton *a = run->a;
+    const uint8_t *t = (const uint8_t *)run->text, *cls = a->cls;
+    const uint32_t *dense = a->dense;
+    uint32_t st = *code;
+    for (;;) {
+        while (st >= LEXI_SPARSE) { /* a hit to report, or sparse */
+            if (st & LEXI_HIT) {
+                st &= ~LEXI_HIT;
+                int rc = lex_report(run, lexi_state(a, st), i);
+                if (rc != 0)
+                    return rc;
+                continue;
+            }
+            if (i == end)
+                break;
+            st = lexi_delta(a, st & LEXI_INDEX, cls[t[i++]]);
+        }
+        if (i == end)
+            break;
+        uint32_t nx;
+        while ((nx = dense[st + cls[t[i++]]]) < LEXI_SPARSE && i < end)
+            st = nx;
+        st = nx;
+    }
+    *code = st;
+    return 0;
+}
+
+/* ---- lanes ------------------------------------------------------------ */
+
+static void lex_record(lex_lane *ln, uint32_t end, uint32_t code,
+                       const lex_automaton *a)
+{
+    if (ln->full)
+        return;
+    if (ln->nhit == LEX_LANE_HITS) {
+        ln->full = true;
+        ln->resume_at = end;
+        ln->resume_code = code | LEXI_HIT;
+        return;
+    }
+    ln->hit[ln->nhit++] = (lex_hit){end, lexi_state(a, code)};
+}
+
+/* The hot loop's exit: nx is a hit, a sparse target or the trap (then c
+ * is the byte's class and the lane's real state is ln->sparse).  Returns
+ * the next value of the lane's dense-table cursor. */
+static uint32_t lex_special(const lex_automaton *a, lex_lane *ln,
+                            uint32_t nx, uint8_t c, uint32_t end)
+{
+    if (nx == LEXI_TRAP)
+        nx = lexi_delta(a, ln->sparse, c);
+    if (nx & LEXI_HIT) {
+        nx &= ~LEXI_HIT;
+        if (ln->record)
+            lex_record(ln, end, nx, a);
+    }
+    if (nx & LEXI_SPARSE) {
+        ln->sparse = nx & LEXI_INDEX;
+        nx = a->trap;
+    }
+    return nx;
+}
+
+/* The lanes' cursors: a real code becomes the trap while it is sparse. */
+static uint32_t lex_park(const lex_automaton *a, lex_lane *ln, uint32_t code)
+{
+    if (code & LEXI_SPARSE) {
+        ln->sparse = code & LEXI_INDEX;
+        return a->trap;
+    }
+    return code;
+}
+
+static uint32_t lex_unpark(const lex_automaton *a, const lex_lane *ln,
+                           uint32_t st)
+{
+    return st == a->trap ? (LEXI_SPARSE | ln->sparse) : st;
+}
+
+/* Lanes 1.. run the maxlen bytes before their segments from the root,
+ * recording nothing. */
+static void lex_warm_up(const lex_run *run, lex_lane *ln, uint32_t *st,
+                        size_t base)
+{
+    const lex_automaton *a = run->a;
+    const uint8_t *t = (const uint8_t *)run->text;
+    size_t w = a->maxlen;
+    for (size_t j = 0; j < w; j++) {
+        for (size_t l = 1; l < LEX_LANES; l++) {
+            uint8_t c = a->cls[t[base + l * LEX_SEGMENT - w + j]];
+            uint32_t nx = a->dense[st[l] + c];
+            st[l] = nx >= LEXI_SPARSE ? lex_special(a, &ln[l], nx, c, 0) : nx;
+        }
+    }
+}
+
+/* The lock-step loop.  The hot part calls nothing, so that the lanes'
+ * cursors stay in registers (a call would force most of them to the
+ * stack, and each step would wait on a store and a reload); one test of
+ * the OR of all lanes' codes sends the rare step to lex_special. */
+static void lex_lockstep(const lex_run *run, lex_lane *ln, uint32_t *st,
+                         size_t base)
+{
+    const lex_automaton *a = run->a;
+    const uint8_t *t = (const uint8_t *)run->text + base, *cls = a->cls;
+    const uint32_t *dense = a->dense;
+    uint32_t s[LEX_LANES], n[LEX_LANES];
+    memcpy(s, st, sizeof s);
+    for (size_t j = 0; j < LEX_SEGMENT; j++) {
+        uint32_t any = 0;
+#pragma GCC unroll 16
+        for (size_t l = 0; l < LEX_LANES; l++) {
+            n[l] = dense[s[l] + cls[t[l * LEX_SEGMENT + j]]];
+            any |= n[l];
+        }
+        if (any >= LEXI_SPARSE) {
+            for (size_t l = 0; l < LEX_LANES; l++) {
+                size_t at = l * LEX_SEGMENT + j;
+                if (n[l] >= LEXI_SPARSE)
+                    n[l] = lex_special(a, &ln[l], n[l], cls[t[at]],
+                                       (uint32_t)at + 1);
+            }
+        }
+        memcpy(s, n, sizeof s);
+    }
+    memcpy(st, s, sizeof s);
+}
+
+/* Reports the lanes' hits in order, re-scanning where a lane's record
+ * overflowed. */
+static int lex_emit(const lex_run *run, const lex_lane *ln, size_t base)
+{
+    for (size_t l = 0; l < LEX_LANES; l++) {
+        for (uint32_t k = 0; k < ln[l].nhit; k++) {
+            int rc = lex_report(run, ln[l].hit[k].state,
+                                base + ln[l].hit[k].end);
+            if (rc != 0)
+                return rc;
+        }
+        if (ln[l].full) {
+            uint32_t code = ln[l].resume_code;
+            int rc = lex_serial(run, base + ln[l].resume_at,
+                                base + (l + 1) * LEX_SEGMENT, &code);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* One block of LEX_LANES segments from base; *code is the state at base
+ * on entry and at the block's end on return. */
+static int lex_block(const lex_run *run, size_t base, uint32_t *code)
+{
+    const lex_automaton *a = run->a;
+    lex_lane ln[LEX_LANES];
+    uint32_t st[LEX_LANES];
+    for (size_t l = 0; l < LEX_LANES; l++) {
+        ln[l].nhit = 0;
+        ln[l].full = false;
+        ln[l].record = false;
+        st[l] = 0;
+    }
+    st[0] = lex_park(a, &ln[0], *code);
+    lex_warm_up(run, ln, st, base);
+    for (size_t l = 0; l < LEX_LANES; l++)
+        ln[l].record = true;
+    lex_lockstep(run, ln, st, base);
+    *code = lex_unpark(a, &ln[LEX_LANES - 1], st[LEX_LANES - 1]);
+    return lex_emit(run, ln, base);
+}
+
+int lex_scan(const lex_automaton *a, const char *text, size_t len,
+             lex_sink sink, void *ud)
+{
+    if (!a || !sink || (!text && len > 0))
+        return LEX_EINVAL;
+    if (!a->compiled)
+        return LEX_ESTATE;
+    const lex_run run = {a, text, len, sink, ud};
+    const size_t block = (size_t)LEX_SEGMENT * LEX_LANES;
+    uint32_t code = 0;
+    size_t i = 0;
+    if (a->maxlen <= LEX_MAX_WARM) {
+        for (; len - i >= block; i += block) {
+            int rc = lex_block(&run, i, &code);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return i < len ? lex_serial(&run, i, len, &code) : 0;
+}

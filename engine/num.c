@@ -1,0 +1,125 @@
+/*
+ * num.c — the quantity scanner's single pass (num_scan) and the names
+ * used in output.
+ *
+ * The pass walks the text once, left to right.  At each character it asks
+ * the period module first (period_match), so that 2024年上半年 is a period
+ * and not the number 2024, then, where a figure can start, the quantity
+ * reader (num_quant.c).  Whatever matched is handed to the sink and the
+ * walk resumes after it; the next quantity may look back for its prefix
+ * words (约, 同比增长) but never past what was already emitted, so results
+ * come out in order and never overlap.
+ *
+ * Speed: almost all of a news text is characters that start nothing.  A
+ * 256-entry table on the first byte settles ASCII and non-CJK bytes; a
+ * CJK ideograph is decoded and looked up in a bitmap of the few that can
+ * open a quantity or a period.  Only at those does any parsing run.
+ */
+#include "num_int.h"
+#include "period.h"
+
+#include <uchar.h>
+
+/* ---- which characters open something ---------------------------------- */
+
+enum {
+    OPEN_NUM = 1,    /* a figure, ordinal or word quantity (第, 翻, 百分之) */
+    OPEN_PERIOD = 2, /* a period or date (今年, 截至, 上半年) */
+    OPEN_WORD = 4    /* an ASCII letter: opens something only at a word start */
+};
+
+#define CJK_FIRST 0x4E00u
+#define CJK_LAST 0x9FFFu
+#define CJK(c) [(c) - CJK_FIRST]
+
+/* Ideographs that open a figure, and those that open a period: the
+ * openers of period.c (its may_start) and a few more it may grow into.
+ * Each character appears once (a designated initializer may not repeat). */
+static const unsigned char cjk_open[CJK_LAST - CJK_FIRST + 1] = {
+    CJK(u'零') = 3, CJK(u'一') = 3, CJK(u'二') = 3, CJK(u'三') = 3,
+    CJK(u'四') = 3, CJK(u'五') = 3, CJK(u'六') = 3, CJK(u'七') = 3,
+    CJK(u'八') = 3, CJK(u'九') = 3, CJK(u'十') = 3, CJK(u'两') = 3,
+    CJK(u'百') = 3, CJK(u'千') = 3, CJK(u'万') = 3, CJK(u'亿') = 3,
+    CJK(u'壹') = 1, CJK(u'贰') = 1, CJK(u'貳') = 1, CJK(u'叁') = 1,
+    CJK(u'參') = 1, CJK(u'肆') = 1, CJK(u'伍') = 1, CJK(u'陆') = 1,
+    CJK(u'陸') = 1, CJK(u'柒') = 1, CJK(u'捌') = 1, CJK(u'玖') = 1,
+    CJK(u'拾') = 1, CJK(u'佰') = 1, CJK(u'仟') = 1, CJK(u'萬') = 1,
+    CJK(u'億') = 1, CJK(u'兩') = 1,
+    CJK(u'第') = 3, CJK(u'翻') = 1,
+    CJK(u'今') = 2, CJK(u'去') = 2, CJK(u'前') = 2, CJK(u'上') = 2,
+    CJK(u'下') = 2, CJK(u'本') = 2, CJK(u'明') = 2, CJK(u'全') = 2,
+    CJK(u'近') = 2, CJK(u'报') = 2, CJK(u'截') = 2, CJK(u'过') = 2,
+    CJK(u'最') = 2, CJK(u'首') = 2, CJK(u'从') = 2, CJK(u'自') = 2,
+    CJK(u'昨') = 2, CJK(u'后') = 2, CJK(u'同') = 2, CJK(u'当') = 2,
+    CJK(u'次') = 2, CJK(u'年') = 2, CJK(u'季') = 2, CJK(u'月') = 2,
+    CJK(u'半') = 2, CJK(u'期') = 2, CJK(u'该') = 2, CJK(u'此') = 2,
+    CJK(u'往') = 2, CJK(u'历') = 2, CJK(u'每') = 2, CJK(u'元') = 2,
+    CJK(u'春') = 2, CJK(u'至') = 2, CJK(u'迄') = 2, CJK(u'由') = 2,
+    CJK(u'于') = 2, CJK(u'在') = 2,
+};
+
+/* What the byte at i opens, and the length of its character. */
+static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
+{
+    unsigned char b = (unsigned char)s[i];
+    *n = 1;
+    if (b < 0x80) {
+        if (num_is_digit(b)) return OPEN_NUM | OPEN_PERIOD;
+        return num_is_alpha(b) ? OPEN_NUM | OPEN_PERIOD | OPEN_WORD : 0;
+    }
+    if (b < 0xE0) { *n = b >= 0xC0 && i + 1 < len ? 2 : 1; return 0; }
+    if (b >= 0xF0) { *n = i + 3 < len ? 4 : 1; return 0; }
+    if (i + 2 >= len) return 0;
+    *n = 3;
+    uint32_t cp = ((uint32_t)(b & 0x0F) << 12) |
+                  ((uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6) |
+                  ((unsigned char)s[i + 2] & 0x3F);
+    if (cp >= CJK_FIRST) return cjk_open[cp - CJK_FIRST];
+    return cp == u'〇' ? OPEN_NUM | OPEN_PERIOD : 0;
+}
+
+/* ---- the pass ------------------------------------------------------------ */
+
+int num_scan(const char *text, size_t len, const num_ctx *ctx, num_sink sink,
+             void *ud)
+{
+    static const num_ctx no_ctx;
+    num_src src = {text, len, 0, NULL, ctx ? ctx : &no_ctx};
+    num_quantity q, last;
+    size_t i = 0, n, resume = 0;
+    if (!text || !sink) return 0;
+    while (i < len) {
+        unsigned open = open_at(text, len, i, &n);
+        if (!open) { i += n; continue; }
+        if ((open & OPEN_WORD) && i > 0 && num_is_alnum((unsigned char)text[i - 1])) {
+            i++;
+            continue;
+        }
+        size_t m = (open & OPEN_PERIOD) ? period_match(text, len, i, src.ctx, &q) : 0;
+        if (m || ((open & OPEN_NUM) && num_quantity_at(&src, i, &q, &resume))) {
+            int r = sink(ud, &q);
+            if (r) return r;
+            i = src.floor = q.end > i ? q.end : i + n;
+            last = q;
+            src.prev = &last;
+            continue;
+        }
+        i = (open & OPEN_NUM) && resume > i ? resume : i + n;
+    }
+    return 0;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+const char *num_kind_name(num_kind k)
+{
+    static const char *const names[] = {"number", "percent", "money", "ordinal",
+                                        "quantity", "period", "date", "ident"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+const char *num_qual_name(num_qual q)
+{
+    static const char *const names[] = {NULL, "approx", "gt", "ge", "lt", "le"};
+    return (unsigned)q < sizeof names / sizeof names[0] ? names[q] : NULL;
+}

@@ -1,0 +1,100 @@
+/*
+ * num.h — the quantities the scanner finds in normalised text.
+ *
+ * One struct describes every kind of quantity (number, money, percent,
+ * ordinal, counted quantity, period, date, identifier) so that the scanner
+ * can hand results to a single callback without allocating per token.  Values
+ * are exact decimals (mantissa × 10^exponent): 17.4亿 must print as
+ * 1740000000, never 1739999999.9999998.
+ */
+#ifndef ENGINE_NUM_H
+#define ENGINE_NUM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* value = m × 10^e.  m carries at most 18 significant digits; longer
+ * literals are truncated and e adjusted (the loss is beyond anything news
+ * text states). */
+typedef struct {
+    int64_t m;
+    int32_t e;
+} num_dec;
+
+typedef enum {
+    NUM_NUMBER,   /* a bare number: 1,234.56, 一百二十三 */
+    NUM_PERCENT,  /* 60.4%, 百分之六十, 三成, 6.1个百分点 (unit "pp") */
+    NUM_MONEY,    /* 17.4亿元, HK$2.8bn — value in base units, ISO code */
+    NUM_ORDINAL,  /* 第三, 3rd */
+    NUM_QUANTITY, /* 16.73亿股 — counted things, unit is the counter */
+    NUM_PERIOD,   /* 2024年上半年 → "2024H1", 2018年至2023年 → "2018/2023" */
+    NUM_DATE,     /* 2024年3月26日 → "2024-03-26" */
+    NUM_IDENT     /* identifiers that look numeric: 00700.HK, AI1.0, 1+X */
+} num_kind;
+
+typedef enum {
+    NUM_Q_NONE,
+    NUM_Q_APPROX, /* 约, 近, 左右, about */
+    NUM_Q_GT,     /* 超过, 逾, 多, 余, 以上, more than */
+    NUM_Q_GE,     /* 不少于, at least */
+    NUM_Q_LT,     /* 不足, 不到, 以下, less than */
+    NUM_Q_LE      /* 不超过, 至多, at most */
+} num_qual;
+
+typedef enum { NUM_CHANGE_NONE, NUM_CHANGE_UP, NUM_CHANGE_DOWN } num_change;
+typedef enum { NUM_BASIS_NONE, NUM_BASIS_YOY, NUM_BASIS_QOQ } num_basis;
+
+/* Flags on a quantity. */
+enum {
+    NUM_F_RANGE = 1u << 0,      /* low/high are set, value is not */
+    NUM_F_ASOF = 1u << 1,       /* 截至…: a point in time, not a span */
+    NUM_F_UNRESOLVED = 1u << 2, /* relative period with no date to resolve it */
+    NUM_F_RELATIVE = 1u << 3    /* period was relative (今年) and resolved */
+};
+
+typedef struct {
+    size_t start, end; /* byte span in the scanned (normalised) text */
+    num_kind kind;
+    uint32_t flags;
+    num_dec value;      /* NUM_PERCENT: the percent figure (60.4%% → 60.4);
+                           a change down is negative (下降50.6%% → -50.6) */
+    num_dec low, high;  /* with NUM_F_RANGE */
+    char unit[16];      /* "CNY", "HKD", "%", "pp", "‰", "股", "人" … or "" */
+    num_qual qual;
+    num_change change;  /* 增长/下降: the quantity states a change */
+    num_basis basis;    /* 同比 / 环比 */
+    char period[24];    /* NUM_PERIOD / NUM_DATE: DESIGN.md period format */
+    const char *ident;  /* NUM_IDENT: "stock_code", "version", "formula",
+                           "cohort", "anniversary", "share_class" */
+} num_quantity;
+
+/* The document date relative periods resolve against; year 0 = unknown. */
+typedef struct {
+    int year, month, day;
+} num_date;
+
+typedef struct {
+    num_date doc_date;
+} num_ctx;
+
+/* Receives each quantity in order of start offset.  Return non-zero to stop
+ * the scan early. */
+typedef int (*num_sink)(void *ud, const num_quantity *q);
+
+/* Scan normalised UTF-8 text (see text.h) once and report every quantity,
+ * period and date in it.  text need not be NUL-terminated.  Returns 0, or
+ * the sink's non-zero value if it stopped the scan. */
+int num_scan(const char *text, size_t len, const num_ctx *ctx, num_sink sink,
+             void *ud);
+
+/* Format a decimal as the shortest JSON number that states it exactly
+ * (1740000000, 60.4, -50.6, 0.05, 1.5e+30).  Returns the length written
+ * (always < cap when cap >= 32). */
+size_t num_dec_format(num_dec d, char *buf, size_t cap);
+
+/* Names used in output. */
+const char *num_kind_name(num_kind k);
+const char *num_qual_name(num_qual q); /* NULL for NUM_Q_NONE */
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * num_dec.c — exact decimal values (m × 10^e) for the quantity scanner.
+ *
+ * Money in news is stated in decimal (17.4亿, 1.57%); going through double
+ * would print 1739999999.9999998.  The scanner only ever scales by powers of
+ * ten and adds (3万 + 4000, 123元 + 1角), so a 64-bit mantissa with a
+ * decimal exponent is all it needs.  Mantissas stay below 10^18; emitted
+ * values are normalised (no trailing zeros in m) so that equal values have
+ * equal bits.
+ */
+#include "num_int.h"
+
+#include <string.h>
+
+#define DEC_MAX_M 1000000000000000000LL /* 10^18: mantissa stays below */
+#define DEC_E_LIMIT 1000000000          /* exponents saturate here */
+
+static int32_t clamp_e(int64_t e)
+{
+    if (e > DEC_E_LIMIT) return DEC_E_LIMIT;
+    if (e < -DEC_E_LIMIT) return -DEC_E_LIMIT;
+    return (int32_t)e;
+}
+
+/* Keep |m| below 10^18 (dropping digits past 18) and e in range. */
+static num_dec fit(int64_t m, int64_t e)
+{
+    /* INT64_MIN has no positive twin: drop a digit before anything else. */
+    if (m == INT64_MIN) { m /= 10; e++; }
+    while (m >= DEC_MAX_M || m <= -DEC_MAX_M) { m /= 10; e++; }
+    return (num_dec){m, m ? clamp_e(e) : 0};
+}
+
+num_dec num_dec_make(int64_t m, int32_t e)
+{
+    num_dec d = fit(m, e);
+    return num_dec_norm(d);
+}
+
+num_dec num_dec_norm(num_dec d)
+{
+    d = fit(d.m, d.e);
+    if (d.m == 0) return d;
+    int64_t e = d.e;
+    while (d.m % 10 == 0) { d.m /= 10; e++; }
+    d.e = clamp_e(e);
+    return d;
+}
+
+/* The arithmetic below does not strip trailing zeros (divisions cost more
+ * than the whole parse around them); num_dec_norm does, once, when a
+ * quantity is emitted. */
+num_dec num_dec_shift(num_dec d, int32_t k)
+{
+    return fit(d.m, (int64_t)d.e + k);
+}
+
+num_dec num_dec_neg(num_dec a)
+{
+    a = fit(a.m, a.e);
+    a.m = -a.m;
+    return a;
+}
+
+num_dec num_dec_add(num_dec a, num_dec b)
+{
+    a = fit(a.m, a.e);
+    b = fit(b.m, b.e);
+    if (a.m == 0) return b;
+    if (b.m == 0) return a;
+    num_dec *big = a.e >= b.e ? &a : &b; /* the larger exponent */
+    num_dec *small = big == &a ? &b : &a;
+    /* Bring the larger exponent down while the mantissa has room; only if
+     * it has none does the smaller value lose digits (beyond 18 digits). */
+    while (big->e > small->e && big->m < DEC_MAX_M / 10 &&
+           big->m > -DEC_MAX_M / 10) {
+        big->m *= 10;
+        big->e--;
+    }
+    while (small->e < big->e) {
+        small->m /= 10;
+        small->e++;
+    }
+    return fit(a.m + b.m, a.e); /* each < 10^18: no overflow */
+}
+
+int num_dec_cmp(num_dec a, num_dec b)
+{
+    num_dec d = num_dec_add(a, num_dec_neg(b));
+    return (d.m > 0) - (d.m < 0);
+}
+
+/* Digits of |m| into out (no NUL); returns how many. */
+static size_t mantissa_digits(uint64_t u, char *out)
+{
+    char rev[24];
+    size_t n = 0;
+    do {
+        rev[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    for (size_t i = 0; i < n; i++) out[i] = rev[n - 1 - i];
+    return n;
+}
+
+static size_t put_int(int64_t v, char *out)
+{
+    size_t n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    if (v < 0) out[n++] = '-';
+    return n + mantissa_digits(u, out + n);
+}
+
+/* Plain notation: digits with the point placed by x, the exponent of the
+ * leading digit (JavaScript prints this way for -7 < x < 21). */
+static size_t format_plain(const char *dig, size_t n, int64_t x, char *o)
+{
+    size_t k = 0;
+    if (x < 0) {
+        o[k++] = '0';
+        o[k++] = '.';
+        for (int64_t z = -1; z > x; z--) o[k++] = '0';
+        memcpy(o + k, dig, n);
+        return k + n;
+    }
+    size_t ip = (size_t)x + 1; /* digits before the point */
+    for (size_t i = 0; i < ip; i++) o[k++] = i < n ? dig[i] : '0';
+    if (n > ip) {
+        o[k++] = '.';
+        memcpy(o + k, dig + ip, n - ip);
+        k += n - ip;
+    }
+    return k;
+}
+
+static size_t format_exp(const char *dig, size_t n, int64_t x, char *o)
+{
+    size_t k = 0;
+    o[k++] = dig[0];
+    if (n > 1) {
+        o[k++] = '.';
+        memcpy(o + k, dig + 1, n - 1);
+        k += n - 1;
+    }
+    o[k++] = 'e';
+    o[k++] = x < 0 ? '-' : '+';
+    return k + put_int(x < 0 ? -x : x, o + k);
+}
+
+size_t num_dec_format(num_dec d, char *buf, size_t cap)
+{
+    char dig[24], tmp[64];
+    size_t k = 0;
+    if (cap == 0) return 0;
+    uint64_t u = d.m < 0 ? (uint64_t)0 - (uint64_t)d.m : (uint64_t)d.m;
+    int64_t e = d.e;
+    if (u == 0) e = 0;
+    while (u != 0 && u % 10 == 0) { u /= 10; e++; }
+    size_t n = mantissa_digits(u, dig);
+    if (d.m < 0) tmp[k++] = '-';
+    int64_t x = e + (int64_t)n - 1;
+    if (u == 0) {
+        tmp[k++] = '0';
+    } else if (x > -7 && x < 21) {
+        k += format_plain(dig, n, x, tmp + k);
+    } else {
+        /* A caller-made value with 19 digits and a huge exponent would not
+         * fit 31 characters: such a value is not news, so drop digits. */
+        size_t xl = 1;
+        for (int64_t t = x < 0 ? -x : x; t >= 10; t /= 10) xl++;
+        while (n > 1 && k + n + (n > 1) + 2 + xl > 31) n--;
+        k += format_exp(dig, n, x, tmp + k);
+    }
+    if (k >= cap) k = cap - 1;
+    memcpy(buf, tmp, k);
+    buf[k] = '\0';
+    return k;
+}

@@ -1,0 +1,323 @@
+/*
+ * num_words.c — finding the words around a figure: units and scales after
+ * it, currencies, qualifiers, change verbs and bases before it.  The lists
+ * consulted at every figure live in num_vocab.c, grouped for speed; the
+ * short ones consulted only after a change verb are here.
+ *
+ * Matching rules shared by every list:
+ *  - longest word wins (上升 before 升, 个百分点 before 个);
+ *  - at most one space may separate a word from the figure, because
+ *    English puts one there and some Chinese publications space digits
+ *    from characters ("营收 17.4 亿元");
+ *  - English words match in any case and only as whole words ("over" is
+ *    not found inside "turnover");
+ *  - a word may list neighbours that veto it: 约 after 违 is 违约
+ *    (default), not "about"; 元 before 素 is 元素, not yuan.
+ */
+#include "num_int.h"
+
+#include <string.h>
+#include <uchar.h>
+
+typedef num_word word;
+
+#define ZH(s, a, p, f, c, v) {s, sizeof(s) - 1, false, a, p, f, c, v}
+#define EN(s, a, p, f, c, v) {s, sizeof(s) - 1, true, a, p, f, c, v}
+#define N(t) (sizeof(t) / sizeof((t)[0]))
+
+/* ---- the short lists ---------------------------------------------------- */
+
+/* Between verb and figure: 增长了21%, rose by 21%. */
+static const word verb_fillers[] = {
+    ZH("了", 0, 0, 0, NULL, NULL), ZH("达", 0, 0, 0, NULL, NULL),
+    EN("by", 0, 0, 0, NULL, NULL),
+};
+
+/* Between basis and verb: 同比分别增长, 同比均下降. */
+static const word basis_fillers[] = {
+    ZH("分别", 0, 0, 0, NULL, NULL), ZH("均", 0, 0, 0, NULL, NULL),
+    ZH("亦", 0, 0, 0, NULL, NULL),
+};
+
+#define YOY(s) ZH(s, NUM_BASIS_YOY, 0, 0, NULL, NULL)
+#define QOQ(s) ZH(s, NUM_BASIS_QOQ, 0, 0, NULL, NULL)
+
+static const word bases[] = {
+    YOY("同比"), QOQ("环比"), YOY("按年"), QOQ("按季"),
+    YOY("较上年同期"), YOY("较去年同期"), YOY("比上年同期"),
+    YOY("比去年同期"), YOY("较上年"), YOY("较去年"), YOY("比上年"),
+    YOY("比去年"), YOY("与上年同期相比"), YOY("与去年同期相比"),
+    QOQ("较上季度"), QOQ("较上一季度"), QOQ("比上季度"),
+};
+
+#define YOY_EN(s) EN(s, NUM_BASIS_YOY, 0, 0, NULL, NULL)
+#define QOQ_EN(s) EN(s, NUM_BASIS_QOQ, 0, 0, NULL, NULL)
+
+static const word bases_after[] = {
+    YOY_EN("year on year"), YOY_EN("year-on-year"), YOY_EN("year over year"),
+    YOY_EN("year-over-year"), YOY_EN("yoy"), YOY_EN("y/y"),
+    YOY_EN("from a year earlier"), YOY_EN("from a year ago"),
+    YOY_EN("from the previous year"),
+    QOQ_EN("quarter on quarter"), QOQ_EN("quarter-on-quarter"),
+    QOQ_EN("q/q"), QOQ_EN("qoq"), QOQ_EN("sequentially"),
+    QOQ_EN("from the previous quarter"), QOQ_EN("from the prior quarter"),
+};
+
+/* ---- matchers -------------------------------------------------------- */
+
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static bool same(const char *t, const word *w)
+{
+    if (!w->en) return memcmp(t, w->w, w->len) == 0;
+    for (size_t i = 0; i < w->len; i++)
+        if (lower((unsigned char)t[i]) != lower((unsigned char)w->w[i])) return false;
+    return true;
+}
+
+static bool vetoed(uint32_t cp, const char *veto)
+{
+    if (!veto || cp == 0) return false;
+    for (size_t i = 0, n = strlen(veto); i < n;) {
+        uint32_t v;
+        i += utf8_decode(veto + i, n - i, &v);
+        if (v == cp) return true;
+    }
+    return false;
+}
+
+/* The word's last byte decides most mismatches without a call. */
+static bool last_byte_differs(const char *t, const word *w)
+{
+    int a = (unsigned char)t[w->len - 1], b = (unsigned char)w->w[w->len - 1];
+    return w->en ? lower(a) != lower(b) : a != b;
+}
+
+/* Longest of n words starting exactly at `at`. */
+static const word *best_at(const num_src *src, size_t at, const word *tab,
+                           size_t n, size_t *end)
+{
+    const word *best = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const word *w = &tab[i];
+        size_t e = at + w->len, cn;
+        if (e > src->len || (best && w->len <= best->len)) continue;
+        if (last_byte_differs(src->s + at, w) || !same(src->s + at, w)) continue;
+        if (w->en && num_is_alpha((unsigned char)w->w[w->len - 1]) &&
+            num_is_alpha(num_byte(src->s, src->len, e)))
+            continue;
+        if (vetoed(num_cp(src->s, src->len, e, &cn), w->veto)) continue;
+        best = w;
+        *end = e;
+    }
+    return best;
+}
+
+/* Longest of n words ending exactly at `at`, no earlier than the floor. */
+static const word *best_before(const num_src *src, size_t at, const word *tab,
+                               size_t n, size_t *start)
+{
+    const word *best = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const word *w = &tab[i];
+        if (w->len > at || at - w->len < src->floor) continue;
+        if (best && w->len <= best->len) continue;
+        size_t b = at - w->len;
+        if (last_byte_differs(src->s + b, w) || !same(src->s + b, w)) continue;
+        if (w->en && num_is_alpha((unsigned char)w->w[0]) && b > 0 &&
+            num_is_alpha((unsigned char)src->s[b - 1]))
+            continue;
+        if (vetoed(num_cp_before(src->s, b), w->veto)) continue;
+        best = w;
+        *start = b;
+    }
+    return best;
+}
+
+static uint32_t key(uint32_t cp) { return cp < 0x80 ? (uint32_t)lower((int)cp) : cp; }
+
+/* A word of a list, or of a grouped list (group != NULL), at pos or after
+ * one space. */
+static const word *forward(const num_src *src, size_t pos, const word *tab,
+                           size_t n, num_group (*group)(uint32_t), size_t *end)
+{
+    for (size_t at = pos; at <= pos + 1; at++) {
+        size_t cn;
+        if (at > pos && num_byte(src->s, src->len, pos) != ' ') break;
+        if (group) {
+            num_group g = group(key(num_cp(src->s, src->len, at, &cn)));
+            tab = g.w;
+            n = g.n;
+        }
+        const word *w = best_at(src, at, tab, n, end);
+        if (w) return w;
+    }
+    return NULL;
+}
+
+/* A word ending at pos, or one space before it. */
+static const word *backward(const num_src *src, size_t pos, const word *tab,
+                            size_t n, num_group (*group)(uint32_t), size_t *start)
+{
+    for (size_t at = pos; at + 1 >= pos && at > 0; at--) {
+        if (at < pos && src->s[at] != ' ') break;
+        if (group) {
+            num_group g = group(key(num_cp_before(src->s, at)));
+            tab = g.w;
+            n = g.n;
+        }
+        const word *w = best_before(src, at, tab, n, start);
+        if (w) return w;
+    }
+    return NULL;
+}
+
+/* ---- what the rest of the scanner asks ------------------------------- */
+
+bool num_unit_at(const num_src *src, size_t pos, num_unit_hit *u)
+{
+    size_t end;
+    const word *w = forward(src, pos, NULL, 0, num_units_from, &end);
+    if (w) {
+        *u = (num_unit_hit){
+            .kind = (num_unit_kind)w->a,
+            .unit = w->code,
+            .pow10 = w->pow10,
+            .generic_yuan = w->flags & NUM_W_GENERIC,
+            .qual = (w->flags & NUM_W_GT) ? NUM_Q_GT : NUM_Q_NONE,
+            .end = end,
+        };
+        return true;
+    }
+    size_t at = num_byte(src->s, src->len, pos) == ' ' ? pos + 1 : pos;
+    const char *c = num_counter_char(src->s, src->len, at);
+    if (!c) return false;
+    *u = (num_unit_hit){.kind = NUM_U_COUNT, .unit = c, .end = at + 3};
+    return true;
+}
+
+int num_scale_en_at(const num_src *src, size_t pos, bool with_currency,
+                    size_t *end)
+{
+    const word *w = forward(src, pos, NULL, 0, num_scales_from, end);
+    if (w) return w->a;
+    /* 12m, 5k: one letter, touching the figure.  Capitals only after a
+     * currency ($12M), since 3M and 4K are names. */
+    int c = num_byte(src->s, src->len, pos);
+    if (num_is_alpha(num_byte(src->s, src->len, pos + 1))) return 0;
+    if (c == 'm' || (c == 'M' && with_currency)) { *end = pos + 1; return 6; }
+    if (c == 'k' || (c == 'K' && with_currency)) { *end = pos + 1; return 3; }
+    return 0;
+}
+
+size_t num_ordinal_suffix_at(const num_src *src, size_t pos)
+{
+    static const char *const sfx[] = {"st", "nd", "rd", "th"};
+    if (pos + 2 > src->len || num_is_alpha(num_byte(src->s, src->len, pos + 2)))
+        return 0;
+    for (size_t i = 0; i < N(sfx); i++)
+        if (memcmp(src->s + pos, sfx[i], 2) == 0) return pos + 2;
+    return 0;
+}
+
+size_t num_qual_suffix_at(const num_src *src, size_t pos, num_qual *q)
+{
+    size_t end;
+    const word *w = forward(src, pos, NULL, 0, num_quals_from, &end);
+    if (!w) return 0;
+    *q = (num_qual)w->a;
+    return end;
+}
+
+size_t num_basis_suffix_at(const num_src *src, size_t pos, num_basis *b)
+{
+    size_t end;
+    const word *w = forward(src, pos, bases_after, N(bases_after), NULL, &end);
+    if (!w) return 0;
+    *b = (num_basis)w->a;
+    return end;
+}
+
+size_t num_range_sep_at(const num_src *src, size_t pos, bool *to_word)
+{
+    size_t end;
+    const word *w = forward(src, pos, NULL, 0, num_seps_from, &end);
+    if (!w) return 0;
+    /* "to" needs spaces on both sides: 3 to 5, never 3to5 */
+    if (w->en && (end == pos + w->len || num_byte(src->s, src->len, end) != ' '))
+        return 0;
+    if (num_byte(src->s, src->len, end) == ' ') end++;
+    *to_word = w->a == 1;
+    return end;
+}
+
+size_t num_currency_before(const num_src *src, size_t pos, const char **code)
+{
+    size_t start;
+    const word *w = backward(src, pos, NULL, 0, num_currencies_to, &start);
+    if (!w) return pos;
+    *code = (w->flags & NUM_W_YEN) ? num_yen_code(src, start) : w->code;
+    return start;
+}
+
+size_t num_qual_before(const num_src *src, size_t pos, num_qual *q, bool *near)
+{
+    size_t start;
+    const word *w = backward(src, pos, NULL, 0, num_quals_to, &start);
+    if (!w) return pos;
+    *q = (num_qual)w->a;
+    *near = w->flags & NUM_W_NEAR;
+    return start;
+}
+
+size_t num_verb_before(const num_src *src, size_t pos, num_change *ch)
+{
+    size_t start, f = pos;
+    if (backward(src, pos, verb_fillers, N(verb_fillers), NULL, &start)) f = start;
+    const word *w = backward(src, f, NULL, 0, num_verbs_to, &start);
+    if (!w && f != pos) w = backward(src, pos, NULL, 0, num_verbs_to, &start);
+    if (!w) return pos;
+    *ch = (num_change)w->a;
+    return start;
+}
+
+size_t num_basis_before(const num_src *src, size_t pos, num_basis *b)
+{
+    size_t start, f = pos;
+    if (backward(src, pos, basis_fillers, N(basis_fillers), NULL, &start)) f = start;
+    const word *w = backward(src, f, bases, N(bases), NULL, &start);
+    if (!w) return pos;
+    *b = (num_basis)w->a;
+    return start;
+}
+
+const char *num_yen_code(const num_src *src, size_t pos)
+{
+    /* ¥ is the yuan in Chinese text and the yen elsewhere: look for CJK
+     * ideographs (UTF-8 lead bytes E4..E9) close by. */
+    size_t lo = pos > 48 ? pos - 48 : 0;
+    size_t hi = pos + 48 < src->len ? pos + 48 : src->len;
+    for (size_t i = lo; i < hi; i++) {
+        unsigned char c = (unsigned char)src->s[i];
+        if (c >= 0xE4 && c <= 0xE9) return "CNY";
+    }
+    return "JPY";
+}
+
+bool num_time_word_at(const num_src *src, size_t pos)
+{
+    size_t n, n2;
+    if (num_byte(src->s, src->len, pos) == ' ') pos++;
+    uint32_t cp = num_cp(src->s, src->len, pos, &n);
+    switch (cp) {
+    case u'年': case u'月': case u'日': case u'天': case u'周': case u'季':
+    case u'期': case u'星':
+        return true;
+    case u'个': {
+        uint32_t c2 = num_cp(src->s, src->len, pos + n, &n2);
+        return c2 == u'月' || c2 == u'季' || c2 == u'星' || c2 == u'小';
+    }
+    default:
+        return false;
+    }
+}

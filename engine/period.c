@@ -1,0 +1,205 @@
+/*
+ * period.c — periods and dates (DESIGN.md "Periods"): period_match and the
+ * cheap rejection in front of the grammar.
+ *
+ * How it fits: num_scan asks period_match at nearly every character before
+ * it tries a number, so that 2024年上半年 becomes one period and not the
+ * number 2024.  Almost every call must therefore say no at once: an ASCII
+ * byte is checked against a table, a Chinese character against a bitmap of
+ * 64-character blocks before it is even decoded, and only then the code
+ * point against the few that can open a period.  A start that is only the
+ * tail of another word (the 去 of 过去年均, the 明 of 说明年报) is refused
+ * by looking one character back.  Only then does the grammar run:
+ *
+ *   period.c      entry and rejection
+ *   period_expr.c intervals (至 到 - ~ 至今 以来), settling years, output
+ *   period_zh.c   Chinese forms      period_en.c   English, numeric forms
+ *   period_lex.c  shared readers     period_cal.c  calendar, document date
+ *
+ * Resolution policy.  A year the text does not state is taken, in order,
+ * from the other end of an interval, from a year word (今年 去年), or from
+ * the document date; whenever the document date supplied anything the
+ * match carries NUM_F_RELATIVE — also for 3月26日 or 一季度, whose year is
+ * implicit.  Without a document date such a match is still reported (its
+ * span is useful) with NUM_F_UNRESOLVED and an empty period: never a guess.
+ * Some references name a period this layer cannot know at all — 报告期内
+ * (which report?) and 上年同期 (the same period as what?) — and are always
+ * reported unresolved for the rules layer to tie to their context.
+ * Points in time (截至…, 年末, 6月末, as of) carry NUM_F_ASOF.
+ */
+#include "period.h"
+#include "period_impl.h"
+#include "utf8.h"
+
+/* ---- rejection ----------------------------------------------------------- */
+
+/* ASCII bytes that can open a period: digits, and the first letters of
+ * Q/H/FY labels, month names and the English words period_en.c reads
+ * (as, at, between, first, full, fiscal, from, last, next, second, since,
+ * six, this, three, year…). */
+static bool ascii_may_start(unsigned char b)
+{
+    if (b >= '0' && b <= '9') return true;
+    switch (b) {
+    case 'A': case 'B': case 'D': case 'F': case 'H': case 'J': case 'L':
+    case 'M': case 'N': case 'O': case 'Q': case 'S': case 'T': case 'Y':
+    case 'a': case 'b': case 'f': case 'l': case 'n': case 's': case 't': case 'y':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A digit or letter inside a longer ASCII word or number starts nothing:
+ * the 024 of 2024, the 5 of 3.5, and the 1 of 6-1月 — a range the grammar
+ * refused as a whole must not be read again from its second half. */
+static bool ascii_mid_word(const char *s, size_t pos)
+{
+    if (pos == 0) return false;
+    int prev = (unsigned char)s[pos - 1];
+    if (pc_is_alnum(prev)) return true;
+    bool joint = prev == '.' || prev == '-' || prev == '~' || prev == '/';
+    return joint && pos >= 2 && pc_is_digit((unsigned char)s[pos - 2]) &&
+           pc_is_digit((unsigned char)s[pos]);
+}
+
+/* Characters before a numeral that make it part of another expression: a
+ * longer numeral (十二月 read from 二), an ordinal, 同一季度 "the same
+ * quarter", 每三月 "every three months". */
+#define AFTER_NUMERAL "〇零一二三四五六七八九十百千万亿两第前首近周星每逐单统唯同该这某上下本任哪各整多几"
+
+/* The code points that can open a period, each with the characters that,
+ * just before it, make it the tail of another word (过 before 去 is
+ * decided in cjk_blocked).  The one list builds both filters below. */
+#define CJK_STARTS(X)                                                       \
+    X(0x4E00, AFTER_NUMERAL) /* 一 */                                       \
+    X(0x4E8C, AFTER_NUMERAL) /* 二 */                                       \
+    X(0x4E09, AFTER_NUMERAL) /* 三 */                                       \
+    X(0x56DB, AFTER_NUMERAL) /* 四 */                                       \
+    X(0x4E94, AFTER_NUMERAL) /* 五 */                                       \
+    X(0x516D, AFTER_NUMERAL) /* 六 */                                       \
+    X(0x4E03, AFTER_NUMERAL) /* 七 */                                       \
+    X(0x516B, AFTER_NUMERAL) /* 八 */                                       \
+    X(0x4E5D, AFTER_NUMERAL) /* 九 */                                       \
+    X(0x5341, AFTER_NUMERAL) /* 十 */                                       \
+    X(0x4ECA, "如迄")         /* 今: 如今年轻人 */                          \
+    X(0x53BB, "失出下回进上离死除") /* 去: 失去年… */                       \
+    X(0x524D, "提之此以目当空眼面跟门先事向往生战史") /* 前: 提前三季度 */  \
+    X(0x4E0A, "线之网马向北晚早路世地天乡手私加") /* 上: 线上月活 */       \
+    X(0x4E0B, "线之南地天乡旗手眼私底陛部属") /* 下: 线下月 */             \
+    X(0x672C, "成资基日根账版样文课标股原书副蓝脚读人剧工话范") /* 本: 成本年均 */ \
+    X(0x660E, "说表证声透查发注标申光分阐指简英高公鲜清文黎聪鉴神失") /* 明: 说明年报 */ \
+    X(0x5168, "安完健齐周保双十万") /* 全: 安全年度 */                      \
+    X(0x8FD1, "接将附靠邻逼贴亲") /* 近: 接近3年 */                         \
+    X(0x62A5, "") /* 报 */                                                  \
+    X(0x622A, "") /* 截 */                                                  \
+    X(0x8FC7, "") /* 过 */                                                  \
+    X(0x6700, "") /* 最 */                                                  \
+    X(0x9996, "") /* 首 */                                                  \
+    X(0x7B2C, "") /* 第 */                                                  \
+    X(0x4ECE, "") /* 从 */                                                  \
+    X(0x81EA, "") /* 自 */
+
+/* First filter: every start encodes with a lead byte E4..E9, and the lead
+ * byte with the second byte's six payload bits names a block of 64 code
+ * points.  One bit per block (a row of 64 per lead byte) refuses nearly
+ * every Chinese character before it is even decoded. */
+#define BLOCK_BIT(cp, row) \
+    ((((cp) >> 12) - 4 == (row)) ? UINT64_C(1) << (((cp) >> 6) & 63) : 0)
+#define ROW0(cp, bl) | BLOCK_BIT(cp, 0)
+#define ROW1(cp, bl) | BLOCK_BIT(cp, 1)
+#define ROW2(cp, bl) | BLOCK_BIT(cp, 2)
+#define ROW3(cp, bl) | BLOCK_BIT(cp, 3)
+#define ROW4(cp, bl) | BLOCK_BIT(cp, 4)
+#define ROW5(cp, bl) | BLOCK_BIT(cp, 5)
+
+static bool cjk_block_may_start(unsigned char lead, unsigned char second)
+{
+    static const uint64_t rows[6] = {
+        0 CJK_STARTS(ROW0), 0 CJK_STARTS(ROW1), 0 CJK_STARTS(ROW2),
+        0 CJK_STARTS(ROW3), 0 CJK_STARTS(ROW4), 0 CJK_STARTS(ROW5),
+    };
+    return lead >= 0xE4 && lead <= 0xE9 && (rows[lead - 0xE4] >> (second & 0x3F) & 1);
+}
+
+/* Second filter: the code point itself, and what may not stand before it. */
+static bool cjk_may_start(uint32_t cp, const char **blocked)
+{
+#define START_CASE(cp, bl) \
+    case cp: *blocked = bl; return true;
+    switch (cp) {
+        CJK_STARTS(START_CASE)
+    default:
+        return false;
+    }
+#undef START_CASE
+}
+
+/* Whether the character s[p..q) is one of list's, compared as bytes
+ * (list holds only three-byte characters). */
+static bool char_in(const char *list, const char *s, size_t p, size_t q)
+{
+    if (q - p != 3) return false;
+    for (; *list; list += 3)
+        if (memcmp(list, s + p, 3) == 0) return true;
+    return false;
+}
+
+#define CP_QU 0x53BBu /* 去 */
+
+/* 过去年均 is 过去 "past" + 年均, but 通过去年 is 通过 + 去年: 过 ends
+ * a word when one of these stands before it. */
+static bool guo_ends_word(const char *s, size_t guo)
+{
+    return guo > 0 && char_in("通经超不越错度", s, utf8_char_start(s, guo - 1), guo);
+}
+
+static bool cjk_blocked(const char *s, size_t pos, uint32_t cp, const char *blocked)
+{
+    if (pos == 0) return false;
+    size_t p = utf8_char_start(s, pos - 1);
+    if (cp == CP_QU && pos - p == 3 && memcmp(s + p, "过", 3) == 0) return !guo_ends_word(s, p);
+    return *blocked && char_in(blocked, s, p, pos);
+}
+
+/* The first filters, cheap enough to run at every byte: a table for
+ * ASCII, the block bitmap for CJK. */
+static bool may_start(const char *s, size_t len, size_t pos)
+{
+    unsigned char b = (unsigned char)s[pos];
+    if (b < 0x80) return ascii_may_start(b);
+    return len - pos >= 3 && cjk_block_may_start(b, (unsigned char)s[pos + 1]);
+}
+
+/* What survives them: the exact start, the character before it. */
+static bool start_ok(const char *s, size_t len, size_t pos)
+{
+    if ((unsigned char)s[pos] < 0x80) return !ascii_mid_word(s, pos);
+    uint32_t cp;
+    const char *blocked;
+    utf8_decode(s + pos, len - pos, &cp);
+    return cjk_may_start(cp, &blocked) && !cjk_blocked(s, pos, cp, blocked);
+}
+
+/* ---- entry ------------------------------------------------------------------ */
+
+/* Keeps the rare path out of period_match, whose reject path then needs
+ * no register saves (what SQLite calls SQLITE_NOINLINE). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PERIOD_NOINLINE __attribute__((noinline))
+#else
+#define PERIOD_NOINLINE
+#endif
+
+static PERIOD_NOINLINE size_t match_candidate(const char *text, size_t len, size_t pos,
+                                              const num_ctx *ctx, num_quantity *out)
+{
+    return start_ok(text, len, pos) ? period_read(text, len, pos, ctx, out) : 0;
+}
+
+size_t period_match(const char *text, size_t len, size_t pos, const num_ctx *ctx,
+                    num_quantity *out)
+{
+    if (!text || !out || pos >= len || !may_start(text, len, pos)) return 0;
+    return match_candidate(text, len, pos, ctx, out);
+}

@@ -1,0 +1,377 @@
+/*
+ * rt.c — loading rule packs into the runtime (rt.h).
+ *
+ * Every pack gets its own sandboxed environment; its manifest (pack.lua)
+ * and each rule file are run there once.  Then all keywords of all rules
+ * and all lexicon surfaces are compiled into the one automaton.  A rule
+ * file that fails is reported and left out; the rest of the pack loads.
+ */
+#include <lauxlib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+void rt_report(rt_runtime *rt, const char *where, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rt->err(rt->err_ud, where, msg);
+}
+
+/* "common/revenue.lua" for /path/to/rules/common/revenue.lua. */
+static char *shown_path(const rt_pack *p, const char *path)
+{
+    const char *rel = path + strlen(p->files.dir);
+    while (*rel == '/')
+        rel++;
+    char *s = NULL;
+    return asprintf(&s, "%s/%s", p->files.folder, rel) < 0 ? NULL : s;
+}
+
+static bool grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return true;
+    size_t c = *cap ? *cap * 2 : 32;
+    void *p = realloc(*v, c * size);
+    if (!p)
+        return false;
+    *v = p;
+    *cap = c;
+    return true;
+}
+
+static char *opt_string(lua_State *L, int t, const char *key)
+{
+    char *s = NULL;
+    if (lua_getfield(L, t, key) == LUA_TSTRING)
+        s = strdup(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return s;
+}
+
+static const char *const manifest_fields[] = {
+    "name", "version", "description", "extends", "detect", "clean", NULL};
+
+static bool known(const char *const *fields, const char *key)
+{
+    for (size_t i = 0; fields[i]; i++)
+        if (!strcmp(fields[i], key))
+            return true;
+    return false;
+}
+
+/* Check the manifest table at the top of the stack and keep its fields. */
+static int read_manifest(rt_runtime *rt, rt_pack *p, const char *shown)
+{
+    lua_State *L = rt->L;
+    int bad = 0;
+    if (!lua_istable(L, -1)) {
+        rt_report(rt, shown, "pack.lua must return a table {name=, version=, ...}");
+        return 1;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -2) != LUA_TSTRING || !known(manifest_fields, lua_tostring(L, -2))) {
+            rt_report(rt, shown, "unknown field '%s' in the manifest (known: name, version, description, extends, detect, clean)",
+                      lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+            bad++;
+        }
+        lua_pop(L, 1);
+    }
+    p->name = opt_string(L, -1, "name");
+    char *version = opt_string(L, -1, "version");
+    p->description = opt_string(L, -1, "description");
+    p->extends = opt_string(L, -1, "extends");
+    if (!p->name)
+        p->name = strdup(p->files.folder);
+    if (asprintf(&p->version, "%s+%s", version ? version : "0", p->files.hash) < 0)
+        p->version = NULL;
+    free(version);
+    if (lua_getfield(L, -1, "detect") == LUA_TFUNCTION)
+        p->detect_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    else
+        lua_pop(L, 1);
+    return bad;
+}
+
+static int load_manifest(rt_runtime *rt, rt_pack *p)
+{
+    char *path = NULL, *shown = NULL;
+    sb_error e;
+    int bad = 0;
+    if (asprintf(&path, "%s/pack.lua", p->files.dir) < 0 || !(shown = shown_path(p, path))) {
+        free(path);
+        return 1;
+    }
+    lua_rawgeti(rt->L, LUA_REGISTRYINDEX, p->env_ref);
+    if (sb_load_file(rt->sb, lua_gettop(rt->L), path, shown, &e) ||
+        sb_call(rt->sb, 0, 1, &e)) {
+        rt_report(rt, NULL, "%s", e.msg);
+        bad = 1;
+        p->name = strdup(p->files.folder);
+        if (asprintf(&p->version, "0+%s", p->files.hash) < 0)
+            p->version = NULL;
+        lua_pop(rt->L, 1); /* env */
+    } else {
+        bad = read_manifest(rt, p, shown);
+        lua_pop(rt->L, 2); /* manifest, env */
+    }
+    free(path);
+    free(shown);
+    return bad;
+}
+
+static int take_function(lua_State *L, int t, const char *key)
+{
+    if (lua_getfield(L, t, key) == LUA_TFUNCTION)
+        return luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pop(L, 1);
+    return LUA_NOREF;
+}
+
+/* The rule table a rule file returned is at the top of the stack; rule{}
+ * has already checked its fields. */
+static int add_rule(rt_runtime *rt, size_t pack, const char *shown)
+{
+    lua_State *L = rt->L;
+    if (!lua_istable(L, -1) || lua_getfield(L, -1, "name") != LUA_TSTRING) {
+        if (lua_istable(L, -1)) lua_pop(L, 1);
+        rt_report(rt, shown, "a rule file must return rule{ name = ..., ... }");
+        return 1;
+    }
+    const char *name = lua_tostring(L, -1);
+    for (size_t i = 0; i < rt->nrules; i++)
+        if (rt->rules[i].pack == pack && !strcmp(rt->rules[i].name, name)) {
+            rt_report(rt, shown, "duplicate rule name '%s' (also in %s)", name, rt->rules[i].file);
+            lua_pop(L, 1);
+            return 1;
+        }
+    if (!grow((void **)&rt->rules, &rt->caprules, rt->nrules, sizeof *rt->rules))
+        return 1;
+    rt_rule *r = &rt->rules[rt->nrules];
+    memset(r, 0, sizeof *r);
+    r->name = strdup(name);
+    r->file = strdup(shown);
+    lua_pop(L, 1);
+    r->pack = pack;
+    r->sentence_ref = take_function(L, -1, "sentence");
+    r->document_ref = take_function(L, -1, "document");
+    r->mentions_ref = take_function(L, -1, "mentions");
+    r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    rt->nrules++;
+    return 0;
+}
+
+static int load_rule_file(rt_runtime *rt, size_t pack, const char *path)
+{
+    rt_pack *p = &rt->packs[pack];
+    char *shown = shown_path(p, path);
+    sb_error e;
+    int bad = 0;
+    lua_rawgeti(rt->L, LUA_REGISTRYINDEX, p->env_ref);
+    if (sb_load_file(rt->sb, lua_gettop(rt->L), path, shown, &e) ||
+        sb_call(rt->sb, 0, 1, &e)) {
+        rt_report(rt, NULL, "%s", e.msg);
+        bad = 1;
+    } else {
+        bad = add_rule(rt, pack, shown ? shown : path);
+    }
+    lua_settop(rt->L, 0);
+    free(shown);
+    return bad;
+}
+
+static void lexicon_problem(void *ud, const char *where, const char *msg)
+{
+    rt_runtime *rt = ud;
+    rt->err(rt->err_ud, where, msg);
+}
+
+static int load_lexicons(rt_runtime *rt, rt_pack *p)
+{
+    int bad = 0;
+    lexicon_init(&p->lex);
+    for (size_t i = 0; i < p->files.nlexicons; i++) {
+        char *shown = shown_path(p, p->files.lexicons[i]);
+        int rc = lexicon_load(&p->lex, p->files.lexicons[i], shown ? shown : p->files.lexicons[i],
+                              lexicon_problem, rt);
+        bad += rc < 0 ? 1 : rc;
+        free(shown);
+    }
+    return bad;
+}
+
+static int load_pack(rt_runtime *rt, size_t k)
+{
+    rt_pack *p = &rt->packs[k];
+    p->detect_ref = LUA_NOREF;
+    if (sb_new_env(rt->sb, p->files.folder, p->files.dir)) {
+        rt_report(rt, p->files.dir, "cannot create the pack's sandbox");
+        return 1;
+    }
+    rt_api_install_rule_ctor(rt, lua_gettop(rt->L));
+    p->env_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    int bad = load_manifest(rt, p);
+    for (size_t i = 0; i < p->files.nrules; i++)
+        bad += load_rule_file(rt, k, p->files.rules[i]);
+    return bad + load_lexicons(rt, p);
+}
+
+static bool is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
+static int add_pattern(rt_runtime *rt, const char *text, unsigned flags, rt_pattern pat)
+{
+    if (!grow((void **)&rt->patterns, &rt->cappatterns, rt->npatterns, sizeof *rt->patterns))
+        return LEX_ENOMEM;
+    int rc = lex_add(rt->ac, text, strlen(text), (uint32_t)rt->npatterns, flags);
+    if (rc == LEX_OK)
+        rt->patterns[rt->npatterns++] = pat;
+    return rc;
+}
+
+/* Every keyword of every rule and every lexicon surface, in one automaton.
+ * ASCII keywords match as whole words in any case ("Revenue", "revenue");
+ * ASCII lexicon names as whole words, case kept ("Meta" is not "meta"). */
+static int add_keywords(rt_runtime *rt, size_t r)
+{
+    lua_State *L = rt->L;
+    int bad = 0;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->rules[r].ref);
+    if (lua_getfield(L, -1, "keywords") == LUA_TTABLE) {
+        lua_Integer n = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_geti(L, -1, i);
+            const char *kw = lua_tostring(L, -1);
+            unsigned flags = is_ascii(kw) ? LEX_ASCII_CASELESS | LEX_WORD : 0;
+            rt_pattern pat = {(int32_t)r, kw, NULL};
+            /* The string stays alive: the rule table holds it. */
+            int rc = add_pattern(rt, kw, flags, pat);
+            if (rc != LEX_OK) {
+                rt_report(rt, rt->rules[r].file, "keyword '%s': %s", kw, lex_strerror(rc));
+                bad++;
+            }
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 2);
+    return bad;
+}
+
+static int build_automaton(rt_runtime *rt)
+{
+    int bad = 0;
+    if (!(rt->ac = lex_new()))
+        return 1;
+    for (size_t r = 0; r < rt->nrules; r++)
+        bad += add_keywords(rt, r);
+    for (size_t k = 0; k < rt->npacks; k++)
+        for (size_t i = 0; i < rt->packs[k].lex.n; i++) {
+            const lexicon_entry *e = &rt->packs[k].lex.v[i];
+            rt_pattern pat = {-1, NULL, e};
+            if (add_pattern(rt, e->surface, is_ascii(e->surface) ? LEX_WORD : 0, pat) != LEX_OK)
+                bad++;
+        }
+    int rc = rt->npatterns ? lex_compile(rt->ac) : LEX_OK;
+    if (rc != LEX_OK) {
+        rt_report(rt, "rules", "cannot build the keyword automaton: %s", lex_strerror(rc));
+        bad++;
+    }
+    return bad;
+}
+
+static void check_extends(rt_runtime *rt)
+{
+    for (size_t k = 0; k < rt->npacks; k++) {
+        const char *ext = rt->packs[k].extends;
+        bool found = !ext;
+        for (size_t j = 0; !found && j < rt->npacks; j++)
+            found = !strcmp(rt->packs[j].name, ext);
+        if (!found)
+            rt_report(rt, rt->packs[k].files.folder, "extends '%s', which is not among the loaded packs", ext);
+    }
+}
+
+rt_runtime *rt_load(const char *rules_dir, const rt_options *opt,
+                    rt_error_fn err, void *ud, size_t *problems)
+{
+    rt_runtime *rt = calloc(1, sizeof *rt);
+    pack_files *files = NULL;
+    size_t n = 0;
+    *problems = 0;
+    if (!rt)
+        return NULL;
+    rt->opt = *opt;
+    rt->err = err;
+    rt->err_ud = ud;
+    an_init(&rt->an);
+    sb_limits lim = {opt->mem_limit, opt->mem_per_call, opt->instr_per_call};
+    if (pack_discover(rules_dir, &files, &n, err, ud) || !(rt->sb = sb_new(&lim)) ||
+        !(rt->packs = calloc(n, sizeof *rt->packs))) {
+        pack_files_free(files, n);
+        (*problems)++;
+        rt_free(rt);
+        return NULL;
+    }
+    rt->L = sb_lua(rt->sb);
+    rt->npacks = n;
+    for (size_t k = 0; k < n; k++)
+        rt->packs[k].files = files[k];
+    free(files); /* the strings now belong to rt->packs */
+    rt_api_open(rt);
+    for (size_t k = 0; k < n; k++)
+        *problems += (size_t)load_pack(rt, k);
+    *problems += (size_t)build_automaton(rt);
+    check_extends(rt);
+    return rt;
+}
+
+void rt_free(rt_runtime *rt)
+{
+    if (!rt)
+        return;
+    for (size_t k = 0; k < rt->npacks; k++) {
+        rt_pack *p = &rt->packs[k];
+        for (size_t i = 0; i < p->files.nrules; i++) free(p->files.rules[i]);
+        for (size_t i = 0; i < p->files.nlexicons; i++) free(p->files.lexicons[i]);
+        free(p->files.rules);
+        free(p->files.lexicons);
+        free(p->files.folder);
+        free(p->files.dir);
+        free(p->name);
+        free(p->version);
+        free(p->description);
+        free(p->extends);
+        lexicon_free(&p->lex);
+    }
+    for (size_t r = 0; r < rt->nrules; r++) {
+        free(rt->rules[r].name);
+        free(rt->rules[r].file);
+    }
+    free(rt->packs);
+    free(rt->rules);
+    free(rt->patterns);
+    free(rt->subject_in);
+    lex_free(rt->ac);
+    an_free(&rt->an);
+    sb_free(rt->sb);
+    free(rt);
+}
+
+size_t rt_pack_count(const rt_runtime *rt) { return rt->npacks; }
+const char *rt_pack_name(const rt_runtime *rt, size_t i) { return rt->packs[i].name; }
+const char *rt_pack_dir(const rt_runtime *rt, size_t i) { return rt->packs[i].files.dir; }
+const char *rt_pack_version(const rt_runtime *rt, size_t i) { return rt->packs[i].version; }
+size_t rt_rule_count(const rt_runtime *rt) { return rt->nrules; }

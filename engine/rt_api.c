@@ -1,0 +1,917 @@
+/*
+ * rt_api.c — the Lua API rule authors call (documented in rules/README.md,
+ * annotated for editors in rules/api.lua).
+ *
+ * Sentences and the document are Lua tables with a shared metatable whose
+ * methods are C functions reading the annotated document (annot.h); every
+ * method table is one luaL_Reg list, so the API surface reads in one place.
+ * Facts are Lua tables kept in a per-document list, so document rules can
+ * read them back; they are turned into C structs only for output.
+ */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+#include "utf8.h"
+
+static rt_runtime *rt_of(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* ---- spans and positions ---------------------------------------------- */
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+    if (v) { lua_pushstring(L, v); lua_setfield(L, -2, k); }
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
+{
+    lua_pushlstring(L, rt->an.text + a, b - a);
+    lua_setfield(L, -2, "text");
+    set_int(L, "start", (lua_Integer)a);
+    set_int(L, "stop", (lua_Integer)b);
+}
+
+/* A position argument: a span (its start, or its stop when end is set) or
+ * a byte offset. */
+static size_t pos_arg(lua_State *L, int idx, bool end, size_t dflt)
+{
+    if (lua_isnoneornil(L, idx))
+        return dflt;
+    if (lua_istable(L, idx)) {
+        lua_getfield(L, idx, end ? "stop" : "start");
+        lua_Integer v = luaL_checkinteger(L, -1);
+        lua_pop(L, 1);
+        return (size_t)(v < 0 ? 0 : v);
+    }
+    lua_Integer v = luaL_checkinteger(L, idx);
+    return (size_t)(v < 0 ? 0 : v);
+}
+
+static size_t chars(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Byte offset n characters from pos, forwards or backwards, within [lo, hi]. */
+static size_t step_chars(const char *s, size_t pos, long n, size_t lo, size_t hi)
+{
+    while (n > 0 && pos < hi) {
+        pos++;
+        while (pos < hi && ((unsigned char)s[pos] & 0xC0) == 0x80) pos++;
+        n--;
+    }
+    while (n < 0 && pos > lo) {
+        pos = utf8_char_start(s, pos - 1);
+        n++;
+    }
+    return pos;
+}
+
+/* The sentence index of self (argument 1). */
+static size_t self_sentence(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "index");
+    lua_Integer i = luaL_checkinteger(L, -1);
+    lua_pop(L, 1);
+    rt_runtime *rt = rt_of(L);
+    if (i < 1 || (size_t)i > rt->an.nsent)
+        luaL_error(L, "not a sentence of this document");
+    return (size_t)i - 1;
+}
+
+/* ---- quantities -------------------------------------------------------- */
+
+static void set_dec(lua_State *L, const char *k, num_dec d)
+{
+    char buf[48];
+    num_dec_format(d, buf, sizeof buf);
+    lua_pushnumber(L, strtod(buf, NULL));
+    lua_setfield(L, -2, k);
+}
+
+static void push_quantity(lua_State *L, const rt_runtime *rt, const num_quantity *q)
+{
+    lua_createtable(L, 0, 12);
+    set_span(L, rt, q->start, q->end);
+    set_str(L, "kind", num_kind_name(q->kind));
+    bool valued = q->kind != NUM_PERIOD && q->kind != NUM_DATE && q->kind != NUM_IDENT;
+    if (valued && !(q->flags & NUM_F_RANGE))
+        set_dec(L, "value", q->value);
+    if (q->flags & NUM_F_RANGE) {
+        set_dec(L, "low", q->low);
+        set_dec(L, "high", q->high);
+    }
+    if (q->unit[0]) set_str(L, "unit", q->unit);
+    set_str(L, "qualifier", num_qual_name(q->qual));
+    if (q->change) set_str(L, "change", q->change == NUM_CHANGE_UP ? "up" : "down");
+    if (q->basis) set_str(L, "basis", q->basis == NUM_BASIS_YOY ? "yoy" : "qoq");
+    if (q->period[0]) set_str(L, "period", q->period);
+    if (q->flags & NUM_F_ASOF) { lua_pushboolean(L, 1); lua_setfield(L, -2, "asof"); }
+    if (q->flags & NUM_F_UNRESOLVED) { lua_pushboolean(L, 0); lua_setfield(L, -2, "resolved"); }
+    if (q->kind == NUM_IDENT) set_str(L, "ident", q->ident);
+}
+
+static bool kind_is(const num_quantity *q, const char *kind)
+{
+    return !kind || !strcmp(num_kind_name(q->kind), kind);
+}
+
+/* s:quantities([kind]) */
+static int s_quantities(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const char *kind = luaL_optstring(L, 2, NULL);
+    lua_newtable(L);
+    lua_Integer n = 0;
+    for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
+        if (kind_is(&rt->an.qty[q], kind)) {
+            push_quantity(L, rt, &rt->an.qty[q]);
+            lua_rawseti(L, -2, ++n);
+        }
+    return 1;
+}
+
+/* The first quantity of kind starting within n characters after pos. */
+static int after(lua_State *L, const char *kind)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    size_t pos = pos_arg(L, 2, true, s->start);
+    lua_Integer n = luaL_optinteger(L, 3, 20);
+    for (size_t q = an_first_qty(&rt->an, pos); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++) {
+        if (chars(rt->an.text, pos, rt->an.qty[q].start) > (size_t)n)
+            break;
+        if (kind_is(&rt->an.qty[q], kind)) {
+            push_quantity(L, rt, &rt->an.qty[q]);
+            return 1;
+        }
+    }
+    lua_pushnil(L);
+    return 1;
+}
+
+static int s_money_after(lua_State *L) { return after(L, "money"); }
+static int s_quantity_after(lua_State *L) { return after(L, luaL_optstring(L, 4, NULL)); }
+
+/* s:quantity_before(pos, n, kind): the last one ending within n chars. */
+static int s_quantity_before(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    size_t pos = pos_arg(L, 2, false, s->end);
+    lua_Integer n = luaL_optinteger(L, 3, 20);
+    const char *kind = luaL_optstring(L, 4, NULL);
+    const num_quantity *best = NULL;
+    for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].end <= pos; q++)
+        if (kind_is(&rt->an.qty[q], kind) && chars(rt->an.text, rt->an.qty[q].end, pos) <= (size_t)n)
+            best = &rt->an.qty[q];
+    if (best)
+        push_quantity(L, rt, best);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* ---- hits, mentions, subject, period ------------------------------------ */
+
+/* Iterator state: a Lua array and a cursor, as upvalues. */
+static int iter_next(lua_State *L)
+{
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+    lua_pushinteger(L, i);
+    lua_replace(L, lua_upvalueindex(2));
+    lua_rawgeti(L, lua_upvalueindex(1), i);
+    return 1;
+}
+
+static int iterate_array(lua_State *L)
+{
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, iter_next, 2);
+    return 1;
+}
+
+/* s:hits([keyword]): this rule's hits; a hit inside a longer hit of the
+ * same rule (营收 inside 营收入?) is left out so each is handled once. */
+static int s_hits(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const char *only = luaL_optstring(L, 2, NULL);
+    lua_newtable(L);
+    lua_Integer n = 0;
+    size_t reach = 0;
+    for (size_t h = an_first_hit(&rt->an, s->start); h < rt->an.nhits && rt->an.hits[h].start < s->end; h++) {
+        const an_hit *hit = &rt->an.hits[h];
+        const rt_pattern *p = &rt->patterns[hit->id];
+        if (p->rule != (int32_t)rt->current_rule || (only && strcmp(only, p->keyword)))
+            continue;
+        if (n > 0 && hit->end <= reach)
+            continue;
+        reach = hit->end;
+        lua_createtable(L, 0, 4);
+        set_span(L, rt, hit->start, hit->end);
+        set_str(L, "keyword", p->keyword);
+        lua_rawseti(L, -2, ++n);
+    }
+    return iterate_array(L);
+}
+
+/* s:mentions([type]) */
+static int s_mentions(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const char *type = luaL_optstring(L, 2, NULL);
+    lua_newtable(L);
+    lua_Integer n = 0;
+    for (size_t m = an_first_mention(&rt->an, s->start); m < rt->an.nment && rt->an.ment[m].start < s->end; m++) {
+        const an_mention *x = &rt->an.ment[m];
+        if (type && strcmp(type, x->type))
+            continue;
+        lua_createtable(L, 0, 6);
+        set_span(L, rt, x->start, x->end);
+        set_str(L, "canonical", x->canonical);
+        set_str(L, "type", x->type);
+        set_str(L, "extra", x->extra);
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
+static int s_subject(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    size_t i = self_sentence(L);
+    const char *subj = rt_subject_at(rt, i, pos_arg(L, 2, false, rt->an.sent[i].end));
+    subj ? lua_pushstring(L, subj) : lua_pushnil(L);
+    return 1;
+}
+
+static int s_period(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    size_t i = self_sentence(L);
+    const char *p = rt_period_at(rt, i, pos_arg(L, 2, false, rt->an.sent[i].end));
+    p ? lua_pushstring(L, p) : lua_pushnil(L);
+    return 1;
+}
+
+/* s:add_mention{start=, stop=, canonical=, type=, extra=} — mention rules only. */
+static int s_add_mention(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    self_sentence(L);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (rt->phase != RT_PHASE_MENTIONS)
+        return luaL_error(L, "add_mention: only a rule's mentions function may add mentions");
+    size_t a = pos_arg(L, 2, false, 0), b = pos_arg(L, 2, true, 0);
+    lua_getfield(L, 2, "canonical");
+    lua_getfield(L, 2, "type");
+    lua_getfield(L, 2, "extra");
+    const char *canon = luaL_checkstring(L, -3), *type = luaL_optstring(L, -2, "org");
+    if (b <= a || b > rt->an.len)
+        return luaL_error(L, "add_mention: start/stop out of the document");
+    if (an_add_mention(&rt->an, a, b, canon, type, luaL_optstring(L, -1, ""), true))
+        return luaL_error(L, "add_mention: out of memory");
+    return 0;
+}
+
+/* ---- text helpers -------------------------------------------------------- */
+
+static int s_between(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    size_t i = self_sentence(L);
+    size_t a = pos_arg(L, 2, true, rt->an.sent[i].start), b = pos_arg(L, 3, false, rt->an.sent[i].end);
+    if (b < a || b > rt->an.len)
+        b = a;
+    lua_pushlstring(L, rt->an.text + a, b - a);
+    return 1;
+}
+
+static int s_before(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    size_t pos = pos_arg(L, 2, false, s->end);
+    if (pos < s->start) pos = s->start;
+    size_t from = step_chars(rt->an.text, pos, -luaL_optinteger(L, 3, 10), s->start, s->end);
+    lua_pushlstring(L, rt->an.text + from, pos - from);
+    return 1;
+}
+
+static int s_after(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    size_t pos = pos_arg(L, 2, true, s->start);
+    if (pos > s->end) pos = s->end;
+    size_t to = step_chars(rt->an.text, pos, luaL_optinteger(L, 3, 10), s->start, s->end);
+    lua_pushlstring(L, rt->an.text + pos, to - pos);
+    return 1;
+}
+
+/* s:find(pattern [, init]): string.find over the sentence, offsets in the
+ * document's convention (0-based start, exclusive stop), then captures. */
+static int s_find(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const char *pat = luaL_checkstring(L, 2);
+    size_t init = pos_arg(L, 3, false, s->start);
+    if (init < s->start) init = s->start;
+    /* The real string library, whatever a pack did to its own copy. */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_getfield(L, -1, "string");
+    lua_getfield(L, -1, "find");
+    lua_remove(L, -2);
+    lua_remove(L, -2);
+    lua_pushlstring(L, rt->an.text + s->start, s->end - s->start);
+    lua_pushstring(L, pat);
+    lua_pushinteger(L, (lua_Integer)(init - s->start) + 1);
+    int base = lua_gettop(L) - 4;
+    lua_call(L, 3, LUA_MULTRET);
+    int nres = lua_gettop(L) - base;
+    if (nres < 2 || lua_isnil(L, base + 1))
+        return lua_pushnil(L), 1;
+    lua_Integer a = lua_tointeger(L, base + 1), b = lua_tointeger(L, base + 2);
+    lua_pushinteger(L, (lua_Integer)s->start + a - 1);
+    lua_replace(L, base + 1);
+    lua_pushinteger(L, (lua_Integer)s->start + b);
+    lua_replace(L, base + 2);
+    return nres;
+}
+
+static int s_neighbour(lua_State *L, int delta)
+{
+    rt_runtime *rt = rt_of(L);
+    long i = (long)self_sentence(L) + delta;
+    if (i < 0 || (size_t)i >= rt->an.nsent)
+        return lua_pushnil(L), 1;
+    rt_api_push_sentence(rt, (size_t)i);
+    return 1;
+}
+static int s_prev(lua_State *L) { return s_neighbour(L, -1); }
+static int s_next(lua_State *L) { return s_neighbour(L, 1); }
+
+/* ---- emitting facts ------------------------------------------------------ */
+
+static const char *const fact_kinds[] = {"entity", "metric", "ratio", "event", "check", NULL};
+static const char *const qualifiers[] = {"approx", "gt", "ge", "lt", "le", NULL};
+/* Fields the engine sets; a rule may not. */
+static const char *const reserved[] = {"doc", "pack", "rule", "pack_version", "text", "start", "end", NULL};
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(list[i], s))
+            return true;
+    return false;
+}
+
+/* Widen [*a, *b) by the span of the table at idx (a span, or a fact with
+ * its hidden normalised span). */
+static void widen(lua_State *L, int idx, size_t *a, size_t *b, bool is_fact)
+{
+    lua_getfield(L, idx, is_fact ? "_nstart" : "start");
+    lua_getfield(L, idx, is_fact ? "_nstop" : "stop");
+    if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
+        luaL_error(L, "emit: each %s needs start and stop", is_fact ? "'from' fact" : "evidence item");
+    size_t x = (size_t)lua_tointeger(L, -2), y = (size_t)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    if (x < *a) *a = x;
+    if (y > *b) *b = y;
+}
+
+/* The normalised span of the evidence (or of the facts in `from`). */
+static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t *b)
+{
+    *a = SIZE_MAX;
+    *b = 0;
+    bool from = lua_getfield(L, t, "evidence") != LUA_TTABLE;
+    if (from) {
+        lua_pop(L, 1);
+        if (lua_getfield(L, t, "from") != LUA_TTABLE)
+            luaL_error(L, "emit: a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)");
+    }
+    lua_Integer n = luaL_len(L, -1);
+    if (n == 0)
+        luaL_error(L, "emit: %s is empty", from ? "from" : "evidence");
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_geti(L, -1, i) != LUA_TTABLE)
+            luaL_error(L, "emit: %s[%d] is not a table", from ? "from" : "evidence", (int)i);
+        widen(L, lua_gettop(L), a, b, from);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (*b > rt->an.len || *a > *b)
+        luaL_error(L, "emit: evidence lies outside the document");
+}
+
+/* Copy the rule's fields into the fact table f, checking their types. */
+static void copy_fields(lua_State *L, int t, int f)
+{
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_error(L, "emit: field names must be strings");
+        const char *k = lua_tostring(L, -2);
+        int type = lua_type(L, -1);
+        if (!strcmp(k, "evidence") || !strcmp(k, "from") || !strcmp(k, "key") || k[0] == '_') {
+            if (!strcmp(k, "from")) { lua_pushvalue(L, -1); lua_setfield(L, f, "from"); }
+        } else if (in_list(reserved, k)) {
+            luaL_error(L, "emit: '%s' is set by the engine", k);
+        } else if (type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN) {
+            luaL_error(L, "emit: field '%s' must be a string, number or boolean, not %s", k, luaL_typename(L, -1));
+        } else {
+            lua_pushvalue(L, -2);
+            lua_pushvalue(L, -2);
+            lua_settable(L, f);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+static void check_fact(lua_State *L, int f)
+{
+    if (lua_getfield(L, f, "kind") != LUA_TSTRING || !in_list(fact_kinds, lua_tostring(L, -1)))
+        luaL_error(L, "emit: 'kind' must be one of entity, metric, ratio, event, check");
+    if (lua_getfield(L, f, "name") != LUA_TSTRING || !lua_tostring(L, -1)[0])
+        luaL_error(L, "emit: a fact needs a 'name'");
+    int vt = lua_getfield(L, f, "value");
+    if (vt != LUA_TNIL && vt != LUA_TNUMBER)
+        luaL_error(L, "emit: 'value' must be a number");
+    if (lua_getfield(L, f, "qualifier") != LUA_TNIL && !in_list(qualifiers, lua_tostring(L, -1) ? lua_tostring(L, -1) : ""))
+        luaL_error(L, "emit: 'qualifier' must be approx, gt, ge, lt or le");
+    lua_pop(L, 4);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key that is equal for two statements of the same fact: every field but
+ * the evidence and who emitted it. */
+static void repeat_key(lua_State *L, int f)
+{
+    const char *keys[64];
+    size_t n = 0;
+    lua_pushnil(L);
+    while (n < 64 && lua_next(L, f)) {
+        const char *k = lua_tostring(L, -2);
+        if (k[0] != '_' && !in_list(reserved, k) && strcmp(k, "from"))
+            keys[n++] = k;
+        lua_pop(L, 1);
+    }
+    qsort(keys, n, sizeof *keys, cmp_cstr);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (size_t i = 0; i < n; i++) {
+        lua_getfield(L, f, keys[i]);
+        luaL_addstring(&b, keys[i]);
+        luaL_addchar(&b, '=');
+        luaL_tolstring(L, -1, NULL);
+        lua_remove(L, -2);
+        luaL_addvalue(&b);
+        luaL_addchar(&b, '\x1f');
+    }
+    luaL_pushresult(&b);
+}
+
+/* The rule's own key when it gives one (the same event told in several
+ * sentences with different details), else every field. */
+static void push_key(lua_State *L, int t, int f)
+{
+    if (lua_getfield(L, t, "key") == LUA_TNIL) {
+        lua_pop(L, 1);
+        repeat_key(L, f);
+        return;
+    }
+    const char *key = luaL_tolstring(L, -1, NULL);
+    lua_getfield(L, f, "kind");
+    lua_getfield(L, f, "name");
+    lua_pushfstring(L, "%s\x1f%s\x1f%s", lua_tostring(L, -2), lua_tostring(L, -1), key);
+    lua_replace(L, -5);
+    lua_pop(L, 3);
+}
+
+static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
+{
+    size_t oa = rt->an.orig[a], ob = rt->an.orig[b];
+    const char *text = "";
+    size_t n = 0;
+    if (doc_original(rt->doc->reader, oa, ob, &text, &n))
+        text = "", n = 0;
+    lua_pushlstring(L, text, n);
+    lua_setfield(L, -2, "text");
+    set_int(L, "start", (lua_Integer)oa);
+    set_int(L, "end", (lua_Integer)ob);
+    set_int(L, "_nstart", (lua_Integer)a);
+    set_int(L, "_nstop", (lua_Integer)b);
+}
+
+static int emit_fact(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    int t = 2;
+    luaL_checktype(L, t, LUA_TTABLE);
+    if (rt->phase == RT_PHASE_MENTIONS)
+        return luaL_error(L, "emit: a mentions function may not emit facts");
+    size_t a, b;
+    evidence_span(L, rt, t, &a, &b);
+    lua_newtable(L);
+    int f = lua_gettop(L);
+    copy_fields(L, t, f);
+    check_fact(L, f);
+    const rt_rule *r = &rt->rules[rt->current_rule];
+    set_str(L, "rule", r->name);
+    set_str(L, "pack", rt->packs[r->pack].name);
+    set_str(L, "pack_version", rt->packs[r->pack].version);
+    set_original(L, rt, a, b);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->seen_ref);
+    push_key(L, t, f);
+    if (lua_rawget(L, -2) == LUA_TNIL) {
+        push_key(L, t, f);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -4);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+        lua_pushvalue(L, f);
+        lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+    lua_pushvalue(L, f);
+    return 1;
+}
+
+/* ---- the document -------------------------------------------------------- */
+
+/* Does the fact at idx match every field of the filter at fidx? */
+static bool matches(lua_State *L, int idx, int fidx)
+{
+    bool ok = true;
+    lua_pushnil(L);
+    while (ok && lua_next(L, fidx)) {
+        lua_pushvalue(L, -2);
+        lua_gettable(L, idx);
+        ok = lua_compare(L, -1, -2, LUA_OPEQ);
+        lua_pop(L, 2);
+    }
+    if (!ok)
+        lua_pop(L, 1);
+    return ok;
+}
+
+static void push_matching(lua_State *L, rt_runtime *rt, int fidx, bool first)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    int all = lua_gettop(L);
+    lua_newtable(L);
+    lua_Integer n = luaL_len(L, all), k = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, all, i);
+        if (fidx == 0 || matches(L, lua_gettop(L), fidx)) {
+            if (first) {
+                lua_replace(L, all);
+                lua_pop(L, 1);
+                return;
+            }
+            lua_rawseti(L, -2, ++k);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    lua_remove(L, all);
+    if (first) {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+    }
+}
+
+static int d_facts(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    push_matching(L, rt, lua_istable(L, 2) ? 2 : 0, false);
+    return iterate_array(L);
+}
+
+static int d_fact(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    push_matching(L, rt, lua_istable(L, 2) ? 2 : 0, true);
+    return 1;
+}
+
+static int d_sentences(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    lua_createtable(L, (int)rt->an.nsent, 0);
+    for (size_t i = 0; i < rt->an.nsent; i++) {
+        rt_api_push_sentence(rt, i);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return iterate_array(L);
+}
+
+/* doc:occurrences(text): every place the text occurs, as spans. */
+static int d_occurrences(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    size_t n;
+    const char *needle = luaL_checklstring(L, 2, &n);
+    lua_newtable(L);
+    lua_Integer k = 0;
+    for (const char *p = rt->an.text, *end = rt->an.text + rt->an.len; n && p < end;) {
+        const char *hit = memmem(p, (size_t)(end - p), needle, n);
+        if (!hit)
+            break;
+        lua_createtable(L, 0, 3);
+        set_span(L, rt, (size_t)(hit - rt->an.text), (size_t)(hit - rt->an.text) + n);
+        lua_rawseti(L, -2, ++k);
+        p = hit + n;
+    }
+    return 1;
+}
+
+static int d_text(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    lua_pushlstring(L, rt->an.text, rt->an.len);
+    return 1;
+}
+
+static const luaL_Reg sentence_methods[] = {
+    {"hits", s_hits},
+    {"quantities", s_quantities},
+    {"money_after", s_money_after},
+    {"quantity_after", s_quantity_after},
+    {"quantity_before", s_quantity_before},
+    {"period", s_period},
+    {"subject", s_subject},
+    {"mentions", s_mentions},
+    {"between", s_between},
+    {"before", s_before},
+    {"after", s_after},
+    {"find", s_find},
+    {"prev", s_prev},
+    {"next", s_next},
+    {"emit", emit_fact},
+    {"add_mention", s_add_mention},
+    {NULL, NULL},
+};
+
+static const luaL_Reg doc_methods[] = {
+    {"facts", d_facts},
+    {"fact", d_fact},
+    {"sentences", d_sentences},
+    {"occurrences", d_occurrences},
+    {"text", d_text},
+    {"emit", emit_fact},
+    {NULL, NULL},
+};
+
+static int make_metatable(rt_runtime *rt, const luaL_Reg *methods)
+{
+    lua_State *L = rt->L;
+    lua_newtable(L);                 /* metatable */
+    lua_newtable(L);                 /* methods */
+    lua_pushlightuserdata(L, rt);
+    luaL_setfuncs(L, methods, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable"); /* rules cannot swap the methods */
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void rt_api_push_doc(rt_runtime *rt)
+{
+    lua_State *L = rt->L;
+    if (rt->doc_obj_ref != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->doc_obj_ref);
+        return;
+    }
+    lua_createtable(L, 0, 3);
+    set_str(L, "id", rt->doc->id);
+    set_str(L, "date", rt->doc->date);
+    set_str(L, "publication", rt->doc->publication);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->doc_mt_ref);
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    rt->doc_obj_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void rt_api_push_sentence(rt_runtime *rt, size_t i)
+{
+    lua_State *L = rt->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentences_ref);
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    const an_sentence *s = &rt->an.sent[i];
+    lua_createtable(L, 0, 6);
+    set_span(L, rt, s->start, s->end);
+    set_int(L, "index", (lua_Integer)i + 1);
+    set_int(L, "paragraph", (lua_Integer)s->para + 1);
+    rt_api_push_doc(rt);
+    lua_setfield(L, -2, "doc");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentence_mt_ref);
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, (lua_Integer)i + 1);
+    lua_remove(L, -2);
+}
+
+void rt_api_open(rt_runtime *rt)
+{
+    rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
+    rt->doc_mt_ref = make_metatable(rt, doc_methods);
+    rt->doc_obj_ref = LUA_NOREF;
+}
+
+/* ---- rule{...} ------------------------------------------------------------- */
+
+static const char *const rule_fields[] = {
+    "name", "keywords", "sentence", "document", "mentions", "description", NULL};
+
+static void check_keywords(lua_State *L, int t)
+{
+    int type = lua_getfield(L, t, "keywords");
+    if (type == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (type != LUA_TTABLE)
+        luaL_error(L, "rule: 'keywords' must be a list of strings");
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_geti(L, -1, i) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+            luaL_error(L, "rule: keywords[%d] must be a non-empty string", (int)i);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* rule{...}: checks the table and returns it.  Errors point at the line
+ * of the rule{} call in the rule's file. */
+static int rule_ctor(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        if (lua_type(L, -2) != LUA_TSTRING || !in_list(rule_fields, lua_tostring(L, -2)))
+            return luaL_error(L, "rule: unknown field '%s' (known: name, keywords, sentence, document, mentions, description)",
+                              lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+        lua_pop(L, 1);
+    }
+    if (lua_getfield(L, 1, "name") != LUA_TSTRING || !lua_tostring(L, -1)[0])
+        return luaL_error(L, "rule: 'name' must be a non-empty string");
+    check_keywords(L, 1);
+    bool sentence = lua_getfield(L, 1, "sentence") == LUA_TFUNCTION;
+    bool mentions = lua_getfield(L, 1, "mentions") == LUA_TFUNCTION;
+    bool document = lua_getfield(L, 1, "document") == LUA_TFUNCTION;
+    bool keywords = lua_getfield(L, 1, "keywords") == LUA_TTABLE && luaL_len(L, -1) > 0;
+    if (!sentence && !mentions && !document)
+        return luaL_error(L, "rule: needs a sentence, mentions or document function");
+    if ((sentence || mentions) && !keywords)
+        return luaL_error(L, "rule: a sentence or mentions rule needs keywords that wake it");
+    lua_settop(L, 1);
+    return 1;
+}
+
+void rt_api_install_rule_ctor(rt_runtime *rt, int env_index)
+{
+    (void)rt;
+    lua_pushcfunction(rt->L, rule_ctor);
+    lua_setfield(rt->L, env_index, "rule");
+}
+
+/* ---- facts for output ------------------------------------------------------- */
+
+static const char *field_str(lua_State *L, int t, const char *k)
+{
+    lua_getfield(L, t, k);
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1); /* the string stays alive: the fact table holds it */
+    return s;
+}
+
+static bool fixed_field(const char *k)
+{
+    static const char *const fixed[] = {"doc", "pack", "rule", "pack_version", "kind", "name", "text",
+                                        "start", "end", "entity", "value", "unit", "period", "qualifier", NULL};
+    return k[0] == '_' || in_list(fixed, k);
+}
+
+static int cmp_field(const void *a, const void *b)
+{
+    return strcmp(((const fact_field *)a)->key, ((const fact_field *)b)->key);
+}
+
+/* `from` as JSON: the name, entity, period and value of each fact used. */
+static void from_json(lua_State *L, int t, char *json, size_t cap)
+{
+    size_t n = 0;
+    lua_Integer count = luaL_len(L, t);
+    n += (size_t)snprintf(json + n, cap - n, "[");
+    for (lua_Integer i = 1; i <= count && n < cap; i++) {
+        lua_geti(L, t, i);
+        int f = lua_gettop(L);
+        char num[40] = "null";
+        lua_getfield(L, f, "value");
+        if (lua_type(L, -1) == LUA_TNUMBER)
+            fact_format_number(lua_tonumber(L, -1), num, sizeof num);
+        lua_pop(L, 1);
+        const char *name = field_str(L, f, "name"), *period = field_str(L, f, "period");
+        const char *entity = field_str(L, f, "entity");
+        lua_getfield(L, f, "start");
+        lua_Integer start = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        /* Names, entities and periods are plain text without quotes or
+         * backslashes in practice; anything else is dropped, not escaped,
+         * to keep this small. */
+        n += (size_t)snprintf(json + n, cap - n, "%s{\"name\":\"%s\",\"entity\":\"%s\",\"period\":\"%s\",\"value\":%s,\"start\":%lld}",
+                              i > 1 ? "," : "", name && !strpbrk(name, "\"\\") ? name : "",
+                              entity && !strpbrk(entity, "\"\\") ? entity : "",
+                              period && !strpbrk(period, "\"\\") ? period : "", num, (long long)start);
+        lua_pop(L, 1);
+    }
+    if (n < cap)
+        snprintf(json + n, cap - n, "]");
+    if (n >= cap - 1)
+        snprintf(json, cap, "[]");
+}
+
+int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
+                     size_t cap, char *json, size_t jsoncap)
+{
+    lua_State *L = rt->L;
+    memset(f, 0, sizeof *f);
+    f->doc = rt->doc->id;
+    f->pack = field_str(L, t, "pack");
+    f->rule = field_str(L, t, "rule");
+    f->pack_version = field_str(L, t, "pack_version");
+    f->kind = field_str(L, t, "kind");
+    f->name = field_str(L, t, "name");
+    lua_getfield(L, t, "text");
+    f->text = lua_tolstring(L, -1, &f->text_len);
+    lua_getfield(L, t, "start");
+    lua_getfield(L, t, "end");
+    f->start = (size_t)lua_tointeger(L, -2);
+    f->end = (size_t)lua_tointeger(L, -1);
+    lua_getfield(L, t, "value");
+    f->has_value = lua_type(L, -1) == LUA_TNUMBER;
+    f->value = lua_tonumber(L, -1);
+    lua_pop(L, 4);
+    f->entity = field_str(L, t, "entity");
+    f->unit = field_str(L, t, "unit");
+    f->period = field_str(L, t, "period");
+    f->qualifier = field_str(L, t, "qualifier");
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        if (k && !fixed_field(k) && n < cap) {
+            fact_field *x = &extra[n++];
+            x->key = k;
+            int type = lua_type(L, -1);
+            if (type == LUA_TTABLE && !strcmp(k, "from")) {
+                from_json(L, lua_gettop(L), json, jsoncap);
+                x->type = FACT_JSON;
+                x->str = json;
+            } else if (type == LUA_TNUMBER) {
+                x->type = FACT_NUM;
+                x->num = lua_tonumber(L, -1);
+            } else if (type == LUA_TBOOLEAN) {
+                x->type = FACT_BOOL;
+                x->boolean = lua_toboolean(L, -1);
+            } else {
+                x->type = FACT_STR;
+                x->str = lua_tostring(L, -1);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    qsort(extra, n, sizeof *extra, cmp_field);
+    f->extra = extra;
+    f->nextra = n;
+    return f->kind && f->name ? 0 : -1;
+}

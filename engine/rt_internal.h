@@ -1,0 +1,86 @@
+/*
+ * rt_internal.h — what the runtime's files (rt.c loads packs, rt_run.c
+ * runs a document, rt_api.c is the Lua API rules call) share.  Not for
+ * other modules: they use rt.h.
+ */
+#ifndef ENGINE_RT_INTERNAL_H
+#define ENGINE_RT_INTERNAL_H
+
+#include <lua.h>
+
+#include "annot.h"
+#include "lex.h"
+#include "lexicon.h"
+#include "pack.h"
+#include "rt.h"
+#include "sandbox.h"
+
+typedef struct {
+    char *name;
+    char *file;       /* as shown in errors: "common/revenue.lua" */
+    size_t pack;
+    int ref;          /* registry reference to the rule table */
+    int sentence_ref, document_ref, mentions_ref; /* LUA_NOREF if absent */
+    bool active;      /* for the current document */
+} rt_rule;
+
+typedef struct {
+    pack_files files;
+    char *name, *version, *description, *extends;
+    int env_ref, detect_ref;
+    lexicon lex;
+    bool active;      /* for the current document */
+} rt_pack;
+
+/* What a pattern id of the automaton stands for. */
+typedef struct {
+    int32_t rule;                /* rule index, or -1 for a lexicon entry */
+    const char *keyword;         /* as the rule wrote it */
+    const lexicon_entry *entry;  /* for a lexicon entry */
+} rt_pattern;
+
+typedef enum { RT_PHASE_MENTIONS, RT_PHASE_SENTENCE, RT_PHASE_DOCUMENT } rt_phase;
+
+struct rt_runtime {
+    sb_state *sb;
+    lua_State *L;
+    rt_options opt;
+    rt_error_fn err;
+    void *err_ud;
+    rt_pack *packs;
+    size_t npacks;
+    rt_rule *rules;
+    size_t nrules, caprules;
+    rt_pattern *patterns;
+    size_t npatterns, cappatterns;
+    lex_automaton *ac;
+    int sentence_mt_ref, doc_mt_ref; /* metatables of the Lua objects */
+
+    /* The document being run. */
+    const rt_doc *doc;
+    an_doc an;
+    const char **subject_in; /* per sentence: the subject carried into it */
+    size_t capsubject;
+    int sentences_ref;      /* Lua array of sentence objects (lazy) */
+    int doc_obj_ref;
+    int facts_ref, seen_ref;
+    size_t current_rule;
+    rt_phase phase;
+    size_t errors;
+};
+
+/* rt_api.c */
+void rt_api_open(rt_runtime *rt);            /* metatables, the rule() constructor */
+void rt_api_push_sentence(rt_runtime *rt, size_t i);
+void rt_api_push_doc(rt_runtime *rt);
+int rt_api_fact_to_c(rt_runtime *rt, int idx, fact *f, fact_field *extra,
+                     size_t cap, char *json, size_t jsoncap);
+void rt_api_install_rule_ctor(rt_runtime *rt, int env_index);
+
+/* rt_run.c helpers used by the API */
+const char *rt_subject_at(rt_runtime *rt, size_t sentence, size_t pos);
+const char *rt_period_at(rt_runtime *rt, size_t sentence, size_t pos);
+
+void rt_report(rt_runtime *rt, const char *where, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * rt_run.c — running the packs over one document (rt_run in rt.h).
+ *
+ * Phases, in order: annotate in C (sentences, quantities, keyword and
+ * lexicon hits); mention rules (they may add entity mentions, e.g. aliases
+ * the text declares); subjects carried from sentence to sentence; sentence
+ * rules, each only where its keywords hit; document rules; output.
+ */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+/* ---- which packs and rules apply ------------------------------------- */
+
+void rt_set_force_pack(rt_runtime *rt, const char *name)
+{
+    rt->opt.force_pack = name;
+}
+
+static bool detect(rt_runtime *rt, rt_pack *p)
+{
+    if (p->detect_ref == LUA_NOREF)
+        return false;
+    sb_error e;
+    lua_rawgeti(rt->L, LUA_REGISTRYINDEX, p->detect_ref);
+    rt_api_push_doc(rt);
+    if (sb_call(rt->sb, 1, 1, &e)) {
+        rt_report(rt, rt->doc->id, "detect() of pack '%s': %s", p->name, e.msg);
+        rt->errors++;
+        return false;
+    }
+    bool yes = lua_toboolean(rt->L, -1);
+    lua_pop(rt->L, 1);
+    return yes;
+}
+
+static void choose_packs(rt_runtime *rt)
+{
+    const char *force = rt->opt.force_pack;
+    for (size_t k = 0; k < rt->npacks; k++) {
+        rt_pack *p = &rt->packs[k];
+        bool common = !strcmp(p->files.folder, "common") || !strcmp(p->name, "common");
+        if (force)
+            p->active = common || !strcmp(p->name, force) || !strcmp(p->files.folder, force);
+        else
+            p->active = common || detect(rt, p);
+    }
+    /* A later pack's rule replaces an earlier pack's rule of the same name. */
+    for (size_t r = 0; r < rt->nrules; r++) {
+        rt_rule *rule = &rt->rules[r];
+        rule->active = rt->packs[rule->pack].active;
+        for (size_t o = r + 1; rule->active && o < rt->nrules; o++)
+            if (rt->rules[o].pack != rule->pack && rt->packs[rt->rules[o].pack].active &&
+                !strcmp(rt->rules[o].name, rule->name))
+                rule->active = false;
+    }
+}
+
+/* ---- subjects and periods -------------------------------------------- */
+
+static bool is_entity(const an_mention *m)
+{
+    return !strcmp(m->type, "org") || !strcmp(m->type, "unit");
+}
+
+/* The first org of a sentence becomes the subject of what follows it. */
+static int carry_subjects(rt_runtime *rt)
+{
+    an_doc *d = &rt->an;
+    if (d->nsent > rt->capsubject) {
+        const char **p = realloc(rt->subject_in, d->nsent * sizeof *p);
+        if (!p)
+            return -1;
+        rt->subject_in = p;
+        rt->capsubject = d->nsent;
+    }
+    const char *carry = NULL;
+    for (size_t i = 0; i < d->nsent; i++) {
+        rt->subject_in[i] = carry;
+        for (size_t m = an_first_mention(d, d->sent[i].start);
+             m < d->nment && d->ment[m].start < d->sent[i].end; m++)
+            if (is_entity(&d->ment[m])) {
+                carry = d->ment[m].canonical;
+                break;
+            }
+    }
+    return 0;
+}
+
+const char *rt_subject_at(rt_runtime *rt, size_t si, size_t pos)
+{
+    an_doc *d = &rt->an;
+    const an_sentence *s = &d->sent[si];
+    const char *before = NULL, *after = NULL;
+    for (size_t m = an_first_mention(d, s->start); m < d->nment && d->ment[m].start < s->end; m++) {
+        if (!is_entity(&d->ment[m]))
+            continue;
+        if (d->ment[m].end <= pos)
+            before = d->ment[m].canonical;
+        else if (!after)
+            after = d->ment[m].canonical;
+    }
+    if (before)
+        return before;
+    return rt->subject_in[si] ? rt->subject_in[si] : after;
+}
+
+static bool has_period(const num_quantity *q)
+{
+    return (q->kind == NUM_PERIOD || q->kind == NUM_DATE) && q->period[0] &&
+           !(q->flags & NUM_F_ASOF);
+}
+
+/* Nearest period before pos in the sentence, else the first after it, else
+ * the last one of an earlier sentence of the same paragraph. */
+const char *rt_period_at(rt_runtime *rt, size_t si, size_t pos)
+{
+    an_doc *d = &rt->an;
+    const an_sentence *s = &d->sent[si];
+    const char *before = NULL, *after = NULL;
+    for (size_t q = an_first_qty(d, s->start); q < d->nqty && d->qty[q].start < s->end; q++) {
+        if (!has_period(&d->qty[q]))
+            continue;
+        if (d->qty[q].start < pos)
+            before = d->qty[q].period;
+        else if (!after)
+            after = d->qty[q].period;
+    }
+    if (before || after)
+        return before ? before : after;
+    for (size_t k = si; k-- > 0 && d->sent[k].para == s->para;) {
+        const char *last = NULL;
+        for (size_t q = an_first_qty(d, d->sent[k].start); q < d->nqty && d->qty[q].start < d->sent[k].end; q++)
+            if (has_period(&d->qty[q]))
+                last = d->qty[q].period;
+        if (last)
+            return last;
+    }
+    return NULL;
+}
+
+/* ---- calling rules ---------------------------------------------------- */
+
+static void call_rule(rt_runtime *rt, size_t r, int fn_ref, bool doc_arg, size_t sentence)
+{
+    sb_error e;
+    rt->current_rule = r;
+    lua_rawgeti(rt->L, LUA_REGISTRYINDEX, fn_ref);
+    if (doc_arg)
+        rt_api_push_doc(rt);
+    else
+        rt_api_push_sentence(rt, sentence);
+    if (sb_call(rt->sb, 1, 0, &e)) {
+        rt_report(rt, rt->doc->id, "rule '%s': %s", rt->rules[r].name, e.msg);
+        rt->errors++;
+    }
+}
+
+static int ref_for(const rt_rule *r, rt_phase phase)
+{
+    return phase == RT_PHASE_MENTIONS ? r->mentions_ref
+         : phase == RT_PHASE_SENTENCE ? r->sentence_ref : r->document_ref;
+}
+
+/* Each sentence, each active rule of this phase woken by a hit in it. */
+static void sentence_phase(rt_runtime *rt, rt_phase phase, bool *woken)
+{
+    an_doc *d = &rt->an;
+    rt->phase = phase;
+    for (size_t i = 0; i < d->nsent; i++) {
+        memset(woken, 0, rt->nrules * sizeof *woken);
+        bool any = false;
+        for (size_t h = an_first_hit(d, d->sent[i].start); h < d->nhits && d->hits[h].start < d->sent[i].end; h++) {
+            int32_t r = rt->patterns[d->hits[h].id].rule;
+            if (r >= 0 && rt->rules[r].active && ref_for(&rt->rules[r], phase) != LUA_NOREF)
+                any = woken[r] = true;
+        }
+        for (size_t r = 0; any && r < rt->nrules; r++)
+            if (woken[r])
+                call_rule(rt, r, ref_for(&rt->rules[r], phase), false, i);
+    }
+}
+
+static void document_phase(rt_runtime *rt)
+{
+    rt->phase = RT_PHASE_DOCUMENT;
+    for (size_t r = 0; r < rt->nrules; r++)
+        if (rt->rules[r].active && rt->rules[r].document_ref != LUA_NOREF)
+            call_rule(rt, r, rt->rules[r].document_ref, true, 0);
+}
+
+static int lexicon_mentions(rt_runtime *rt)
+{
+    an_doc *d = &rt->an;
+    for (size_t h = 0; h < d->nhits; h++) {
+        const rt_pattern *p = &rt->patterns[d->hits[h].id];
+        if (p->rule < 0 &&
+            an_add_mention(d, d->hits[h].start, d->hits[h].end, p->entry->canonical,
+                           p->entry->type, p->entry->extra, false))
+            return -1;
+    }
+    return 0;
+}
+
+static void output(rt_runtime *rt, rt_fact_fn fn, void *ud)
+{
+    lua_State *L = rt->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        fact f;
+        fact_field extra[64];
+        char json[8192];
+        lua_geti(L, -1, i);
+        if (rt_api_fact_to_c(rt, lua_gettop(L), &f, extra, 64, json, sizeof json) == 0)
+            fn(ud, &f);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void new_document_state(rt_runtime *rt)
+{
+    lua_State *L = rt->L;
+    int *refs[] = {&rt->facts_ref, &rt->seen_ref, &rt->sentences_ref};
+    for (size_t i = 0; i < 3; i++) {
+        lua_newtable(L);
+        *refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    rt->doc_obj_ref = LUA_NOREF;
+}
+
+static void end_document_state(rt_runtime *rt)
+{
+    int refs[] = {rt->facts_ref, rt->seen_ref, rt->sentences_ref, rt->doc_obj_ref};
+    for (size_t i = 0; i < 4; i++)
+        luaL_unref(rt->L, LUA_REGISTRYINDEX, refs[i]);
+    rt->doc_obj_ref = LUA_NOREF;
+    rt->doc = NULL;
+    /* Per-document tables are garbage now; collect before the next
+     * document so memory follows the largest document, not the corpus. */
+    lua_gc(rt->L, LUA_GCCOLLECT);
+}
+
+size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)
+{
+    num_ctx ctx = {doc->date_value};
+    rt->doc = doc;
+    rt->errors = 0;
+    bool *woken = calloc(rt->nrules ? rt->nrules : 1, sizeof *woken);
+    if (!woken || an_build(&rt->an, doc->text, doc->len, doc->orig, &ctx,
+                           rt->npatterns ? rt->ac : NULL) ||
+        lexicon_mentions(rt)) {
+        rt_report(rt, doc->id, "out of memory");
+        free(woken);
+        return 1;
+    }
+    new_document_state(rt);
+    choose_packs(rt);
+    an_settle_mentions(&rt->an);
+    sentence_phase(rt, RT_PHASE_MENTIONS, woken);
+    an_settle_mentions(&rt->an);
+    if (carry_subjects(rt) == 0) {
+        sentence_phase(rt, RT_PHASE_SENTENCE, woken);
+        document_phase(rt);
+        output(rt, fn, ud);
+    } else {
+        rt_report(rt, doc->id, "out of memory");
+        rt->errors++;
+    }
+    end_document_state(rt);
+    free(woken);
+    return rt->errors;
+}

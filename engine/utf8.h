@@ -1,0 +1,68 @@
+/*
+ * utf8.h — the two UTF-8 primitives every module needs, inline so that the
+ * scanner's inner loops pay no call.  Input to these is already validated
+ * (text.c checks and repairs nothing silently), so they decode without
+ * re-checking continuation bytes.
+ */
+#ifndef ENGINE_UTF8_H
+#define ENGINE_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decode the code point at s[0..n) (n >= 1) into *cp; returns its length in
+ * bytes (1..4).  A truncated sequence decodes as U+FFFD with length 1. */
+static inline size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80) { *cp = u[0]; return 1; }
+    if (u[0] < 0xE0 && n >= 2) {
+        *cp = ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+        return 2;
+    }
+    if (u[0] < 0xF0 && n >= 3) {
+        *cp = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) |
+              (u[2] & 0x3F);
+        return 3;
+    }
+    if (n >= 4) {
+        *cp = ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
+              ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+        return 4;
+    }
+    *cp = 0xFFFD;
+    return 1;
+}
+
+/* Encode cp into out (room for 4 bytes); returns the length written. */
+static inline size_t utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Start of the character that contains byte i (walks back over
+ * continuation bytes). */
+static inline size_t utf8_char_start(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+    return i;
+}
+
+#endif

@@ -1,0 +1,141 @@
+---@meta
+-- Type annotations of the rule API for the Lua Language Server (LuaLS):
+-- point your editor's workspace.library at this file and it completes the
+-- API.  The engine never loads it.  The API itself: rules/README.md.
+
+---@class Span
+---@field text string   normalised text of the span
+---@field start integer byte offset in the document's normalised text (0-based)
+---@field stop integer  byte offset just past the span
+
+---@class Hit: Span
+---@field keyword string the keyword as the rule wrote it
+
+---@class Quantity: Span
+---@field kind "number"|"percent"|"money"|"ordinal"|"quantity"|"period"|"date"|"ident"
+---@field value number?   base units for money; the percent figure for percent
+---@field unit string?    ISO 4217 code, "%", "pp", "‰", or a counter such as "股"
+---@field qualifier "approx"|"gt"|"ge"|"lt"|"le"|nil
+---@field low number?     ranges
+---@field high number?    ranges
+---@field change "up"|"down"|nil
+---@field basis "yoy"|"qoq"|nil
+---@field period string?  periods and dates: "2024H1", "2018/2023", "2024-03-26"
+---@field asof boolean?   an as-of date (截至…)
+---@field resolved boolean? false for a relative period with no document date
+---@field ident string?   for kind "ident": "stock_code", "version", "formula", …
+
+---@class Mention: Span
+---@field canonical string the canonical name
+---@field type string      "org", "unit", "title", "code", …
+---@field extra string     parent org, exchange, role or sector
+
+---@class Fact
+---@field kind "entity"|"metric"|"ratio"|"event"|"check"
+---@field name string
+---@field entity string?
+---@field value number?
+---@field unit string?
+---@field period string?
+---@field qualifier "approx"|"gt"|"ge"|"lt"|"le"|nil
+---@field evidence (Span|{start: integer, stop: integer})[]? required in sentence rules
+---@field from Fact[]?  in document rules: the facts this one was computed from
+---@field key string?   facts with the same key are one fact (the first statement wins); not output
+---@field text string?  set by the engine: the original evidence text
+---@field start integer? set by the engine: offset in the original bytes
+---@field end integer?   set by the engine
+---@field [string] string|number|boolean|Fact[] other fields: role, org, segment, change, …
+
+---@class Document
+---@field id string
+---@field date string?        "YYYY-MM-DD"
+---@field publication string?
+local Document = {}
+---@param filter table? fields that must all match
+---@return fun(): Fact?
+function Document:facts(filter) end
+---@param filter table
+---@return Fact?
+function Document:fact(filter) end
+---@return fun(): Sentence?
+function Document:sentences() end
+---@param text string
+---@return Span[]
+function Document:occurrences(text) end
+---@return string the whole normalised text
+function Document:text() end
+---@param fact Fact
+---@return Fact
+function Document:emit(fact) end
+
+---@class Sentence: Span
+---@field index integer     1-based
+---@field paragraph integer 1-based
+---@field doc Document
+local Sentence = {}
+---@param keyword string? only hits of this keyword
+---@return fun(): Hit?
+function Sentence:hits(keyword) end
+---@param kind string?
+---@return Quantity[]
+function Sentence:quantities(kind) end
+---@param pos Span|integer
+---@param n integer? characters (default 20)
+---@return Quantity?
+function Sentence:money_after(pos, n) end
+---@param pos Span|integer
+---@param n integer?
+---@param kind string?
+---@return Quantity?
+function Sentence:quantity_after(pos, n, kind) end
+---@param pos Span|integer
+---@param n integer?
+---@param kind string?
+---@return Quantity?
+function Sentence:quantity_before(pos, n, kind) end
+---@param pos Span|integer|nil
+---@return string? period
+function Sentence:period(pos) end
+---@param pos Span|integer|nil
+---@return string? canonical organisation name
+function Sentence:subject(pos) end
+---@param type string?
+---@return Mention[]
+function Sentence:mentions(type) end
+---@param a Span|integer
+---@param b Span|integer
+---@return string
+function Sentence:between(a, b) end
+---@param pos Span|integer
+---@param n integer? characters (default 10)
+---@return string
+function Sentence:before(pos, n) end
+---@param pos Span|integer
+---@param n integer? characters (default 10)
+---@return string
+function Sentence:after(pos, n) end
+---@param pattern string a Lua pattern
+---@param init Span|integer|nil
+---@return integer? start, integer? stop, ... captures
+function Sentence:find(pattern, init) end
+---@return Sentence?
+function Sentence:prev() end
+---@return Sentence?
+function Sentence:next() end
+---@param fact Fact
+---@return Fact
+function Sentence:emit(fact) end
+---@param m {start: integer, stop: integer, canonical: string, type: string?, extra: string?}
+function Sentence:add_mention(m) end
+
+---@class RuleSpec
+---@field name string
+---@field keywords string[]?
+---@field description string?
+---@field sentence fun(s: Sentence)?
+---@field mentions fun(s: Sentence)?
+---@field document fun(doc: Document)?
+
+---@param spec RuleSpec
+---@return RuleSpec
+function rule(spec) end

@@ -1,0 +1,42 @@
+# lib.sh — checks shared by the end-to-end tests.  Each check prints its
+# outcome and records it in $RESULTS for the closing count.
+set -u
+cd "$ROOT"
+T=$(mktemp -d "$TMPROOT/t.XXXX")
+
+pass() { echo "  ok   $1"; echo "PASS $1" >>"$RESULTS"; }
+fail() { echo "  FAIL $1"; echo "FAIL $1" >>"$RESULTS"; }
+
+# run NAME CMD...: run a command, keeping stdout in $T/out, stderr in
+# $T/err and the exit status in $status.
+run() {
+    "$@" >"$T/out" 2>"$T/err"
+    status=$?
+}
+
+expect_status() { # NAME WANT
+    if [ "$status" -eq "$2" ]; then pass "$1: exit $2"
+    else fail "$1: exit $status, wanted $2 (stderr: $(head -c 300 "$T/err"))"; fi
+}
+
+expect_same() { # NAME EXPECTED-FILE ACTUAL-FILE
+    if diff -u "$2" "$3" >"$T/diff"; then pass "$1"
+    else fail "$1"; head -40 "$T/diff" | sed 's/^/    /'; fi
+}
+
+expect_grep() { # NAME PATTERN FILE
+    if grep -q -- "$2" "$3"; then pass "$1"
+    else fail "$1: no '$2' in $(basename "$3"): $(head -c 300 "$3")"; fi
+}
+
+expect_empty() { # NAME FILE
+    if [ ! -s "$2" ]; then pass "$1"
+    else fail "$1: not empty: $(head -c 300 "$2")"; fi
+}
+
+expect_lines() { # NAME COUNT FILE
+    local n
+    n=$(wc -l <"$3")
+    if [ "$n" -eq "$2" ]; then pass "$1"
+    else fail "$1: $n lines, wanted $2"; fi
+}

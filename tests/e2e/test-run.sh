@@ -1,0 +1,152 @@
+# `engine run`: the runtime end to end — a pack of test rules written here,
+# the sandbox's fences, error reports, and the examples of rules/README.md.
+. "$E2E/lib.sh"
+
+pack=$T/rules/demo
+mkdir -p "$pack/tests" "$T/rules/common"
+cat >"$T/rules/common/pack.lua" <<'LUA'
+return { name = "common", version = "1.0" }
+LUA
+cat >"$pack/pack.lua" <<'LUA'
+return { name = "demo", version = "2.1", extends = "common",
+         detect = function(doc) return doc.publication == "demo" end }
+LUA
+cat >"$T/rules/common/revenue.lua" <<'LUA'
+return rule {
+  name = "revenue",
+  keywords = { "营收", "revenue" },
+  sentence = function(s)
+    for kw in s:hits() do
+      local m = s:money_after(kw, 12)
+      if m then
+        s:emit{ kind = "metric", name = "revenue", entity = s:subject(kw), period = s:period(kw),
+                value = m.value, unit = m.unit, evidence = { kw, m } }
+      end
+    end
+  end,
+}
+LUA
+mkdir -p "$T/rules/common/lexicon"
+printf '商汤\t商汤\torg\tai\n商汤科技\t商汤\torg\tai\n' >"$T/rules/common/lexicon/orgs.tsv"
+printf '2024年上半年，商汤科技营收17.4亿元。该公司营收还会增长。\n' >"$T/a.txt"
+
+run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
+expect_status "a minimal pack" 0
+expect_grep "fact with entity, period, value, unit" '"kind":"metric","name":"revenue","text":"营收17.4亿元","start":31,"end":47,"entity":"商汤","value":1740000000,"unit":"CNY","period":"2024H1"' "$T/out"
+expect_grep "pack version = manifest version + content hash" '"pack_version":"1.0+[0-9a-f]\{8\}"' "$T/out"
+expect_lines "one fact" 1 "$T/out"
+
+# A publication pack replaces the common rule of the same name when its
+# detect() accepts the document, or when --pack names it.
+cat >"$pack/revenue.lua" <<'LUA'
+return rule {
+  name = "revenue", keywords = { "营收" },
+  sentence = function(s) s:emit{ kind = "metric", name = "revenue_demo", evidence = { s } } end,
+}
+LUA
+run "$ENGINE" run "$T/rules" --format jsonl --pack demo "$T/a.txt"
+expect_grep "--pack: the publication pack's rule replaces common's" '"pack":"demo","rule":"revenue"' "$T/out"
+if grep -q '"pack":"common"' "$T/out"; then fail "--pack: common's revenue rule still ran"; else pass "--pack: common's revenue rule replaced"; fi
+printf '{"id":"x","publication":"demo","text":"商汤营收5亿元"}\n{"id":"y","text":"商汤营收5亿元"}\n' >"$T/d.jsonl"
+run "$ENGINE" run "$T/rules" --format jsonl --input jsonl "$T/d.jsonl"
+expect_grep "detect() accepts doc x" '"doc":"x","pack":"demo"' "$T/out"
+expect_grep "detect() declines doc y" '"doc":"y","pack":"common"' "$T/out"
+rm "$pack/revenue.lua"
+
+# A rule stuck in a loop, one that allocates without end, one with a syntax
+# error and one that emits a fact without a kind: each is reported with its
+# file and line, exit status 1, and the other rules still run.
+cat >"$T/rules/common/loop.lua" <<'LUA'
+return rule {
+  name = "loop", keywords = { "营收" },
+  sentence = function(s)
+    pcall(function() while true do end end)
+    while true do end
+  end,
+}
+LUA
+cat >"$T/rules/common/hog.lua" <<'LUA'
+return rule {
+  name = "hog", keywords = { "营收" },
+  sentence = function(s)
+    local t = {}
+    while true do t[#t + 1] = ("x"):rep(4096) .. #t end
+  end,
+}
+LUA
+cat >"$T/rules/common/broken.lua" <<'LUA'
+return rule {
+  name = "broken", keywords = { "营收" }
+  sentence = function(s) end,
+}
+LUA
+cat >"$T/rules/common/nokind.lua" <<'LUA'
+return rule {
+  name = "nokind", keywords = { "营收" },
+  sentence = function(s)
+    s:emit{ name = "revenue", evidence = { s } }
+  end,
+}
+LUA
+cat >"$T/rules/common/escape.lua" <<'LUA'
+return rule {
+  name = "escape", keywords = { "营收" },
+  sentence = function(s)
+    os.execute("touch /tmp/engine-escaped")
+  end,
+}
+LUA
+run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
+expect_status "failing rules" 1
+expect_grep "the good rule still ran" '"name":"revenue"' "$T/out"
+expect_grep "loop stopped, named with file:line" 'common/loop.lua:[0-9]*: instruction budget exceeded' "$T/err"
+expect_grep "memory hog stopped" 'common/hog.lua.*memory limit exceeded' "$T/err"
+expect_grep "syntax error with file:line" 'common/broken.lua:3:' "$T/err"
+expect_grep "emit without kind is an error" "common/nokind.lua:4: emit: 'kind' must be one of" "$T/err"
+expect_grep "os is not available" 'common/escape.lua:4: os is not available in rules' "$T/err"
+[ -e /tmp/engine-escaped ] && fail "a rule ran os.execute" || pass "no rule reached the shell"
+rm -f "$T"/rules/common/{loop,hog,broken,nokind,escape}.lua
+
+# Unknown fields and rules without keywords are load errors.
+cat >"$T/rules/common/typo.lua" <<'LUA'
+return rule { name = "typo", keywords = { "营收" }, sentense = function(s) end }
+LUA
+run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
+expect_status "unknown rule field" 1
+expect_grep "unknown field named" "common/typo.lua:1: rule: unknown field 'sentense'" "$T/err"
+rm -f "$T/rules/common/typo.lua"
+
+# The same fact stated twice is reported once.
+printf '商汤营收17.4亿元。\n\n商汤营收17.4亿元。\n' >"$T/twice.txt"
+run "$ENGINE" run "$T/rules" --format jsonl "$T/twice.txt"
+expect_lines "a repeated statement gives one fact" 1 "$T/out"
+
+# Table output: a header and aligned rows.
+run "$ENGINE" run "$T/rules" --format table "$T/a.txt"
+expect_grep "table header" '^kind  *name  *entity  *value' "$T/out"
+
+# A rules folder that is not there, or holds no pack: exit 2.
+run "$ENGINE" run "$T/nowhere" "$T/a.txt"
+expect_status "missing rules folder" 2
+mkdir -p "$T/empty"
+run "$ENGINE" run "$T/empty" "$T/a.txt"
+expect_status "rules folder without packs" 2
+expect_grep "says what a pack is" "no rule pack here" "$T/err"
+
+# Every Lua example in rules/README.md loads and runs.
+n=0
+awk '/^```lua$/ { n++; f = sprintf("%s/doc-example-%d.lua", dir, n); inside = 1; next }
+     /^```$/ { inside = 0; next }
+     inside { print > f }' dir="$T" rules/README.md
+for ex in "$T"/doc-example-*.lua; do
+    n=$((n + 1))
+    mkdir -p "$T/docpack/common"
+    cp "$T/rules/common/pack.lua" "$T/docpack/common/"
+    cp -r "$T/rules/common/lexicon" "$T/docpack/common/"
+    cp "$ex" "$T/docpack/common/example.lua"
+    run "$ENGINE" run "$T/docpack" --format jsonl "$T/a.txt"
+    expect_status "README example $(basename "$ex") runs" 0
+    expect_grep "README example $(basename "$ex") emits" '"name":"revenue"' "$T/out"
+    rm -rf "$T/docpack"
+done
+[ "$n" -gt 0 ] && pass "README has $n Lua examples" || fail "no Lua example found in rules/README.md"

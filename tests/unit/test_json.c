@@ -1,0 +1,175 @@
+/*
+ * test_json.c — the JSON writer (escaping, buffering) and reader (the tree
+ * parser and the --input jsonl document form).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+/* Write with fn into memory and return the text (caller frees). */
+static char *written(void (*fn)(json_writer *))
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    json_writer w;
+    json_writer_init(&w, fp);
+    fn(&w);
+    json_writer_free(&w);
+    fclose(fp);
+    return buf;
+}
+
+static void write_escapes(json_writer *w)
+{
+    json_begin(w);
+    json_str_field(w, "s", "a\"b\\c\nd\te\x01 商汤", strlen("a\"b\\c\nd\te\x01 商汤"));
+    json_uint_field(w, "n", 42);
+    json_bool_field(w, "b", false);
+    json_end_line(w);
+}
+
+static void test_writer_escapes(void **state)
+{
+    (void)state;
+    char *s = written(write_escapes);
+    assert_string_equal(s, "{\"s\":\"a\\\"b\\\\c\\nd\\te\\u0001 商汤\",\"n\":42,\"b\":false}\n");
+    free(s);
+}
+
+static void write_many(json_writer *w)
+{
+    for (int i = 0; i < 100000; i++) {
+        json_begin(w);
+        json_uint_field(w, "i", (uint64_t)i);
+        json_end_line(w);
+    }
+}
+
+static void test_writer_many_lines(void **state)
+{
+    (void)state;
+    char *s = written(write_many);
+    size_t lines = 0;
+    for (char *p = s; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 100000);
+    assert_non_null(strstr(s, "{\"i\":99999}\n"));
+    free(s);
+}
+
+static void test_parse_tree(void **state)
+{
+    (void)state;
+    jv v;
+    char err[128];
+    const char *src = " {\"a\": [1, -2.50, 3e2], \"b\": {\"c\": null, \"d\": true}, \"e\": \"\\u5546\\ud83d\\ude00\"} ";
+    assert_int_equal(jv_parse(src, strlen(src), &v, err, sizeof err), 0);
+    const jv *a = jv_get(&v, "a");
+    assert_non_null(a);
+    assert_int_equal(a->type, JV_ARR);
+    assert_int_equal(a->n, 3);
+    assert_string_equal(a->items[1].str, "-2.50"); /* kept as written */
+    assert_true(a->items[2].num == 300.0);
+    assert_int_equal(jv_get(jv_get(&v, "b"), "c")->type, JV_NULL);
+    assert_true(jv_get(jv_get(&v, "b"), "d")->b);
+    assert_string_equal(jv_get(&v, "e")->str, "商😀");
+    assert_null(jv_get(&v, "zzz"));
+    jv_free(&v);
+}
+
+static void expect_error(const char *src, const char *fragment)
+{
+    jv v;
+    char err[128] = "";
+    assert_int_equal(jv_parse(src, strlen(src), &v, err, sizeof err), -1);
+    if (!strstr(err, fragment))
+        fail_msg("parsing <%s>: error '%s' lacks '%s'", src, err, fragment);
+}
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    expect_error("{\"a\":1,}", "column 8: expected a key");
+    expect_error("{\"a\" 1}", "expected ':'");
+    expect_error("[1 2]", "expected ',' or ']'");
+    expect_error("\"abc", "unterminated string");
+    expect_error("\"a\x01\"", "control character");
+    expect_error("\"\\ud800\"", "high surrogate");
+    expect_error("\"\\udc00\"", "lone low surrogate");
+    expect_error("\"\xff\"", "invalid UTF-8");
+    expect_error("\"\xc0\xaf\"", "invalid UTF-8"); /* overlong */
+    expect_error("01x", "text after");
+    expect_error("-", "bad number");
+    expect_error("1.", "bad number");
+    expect_error("tru", "unexpected character");
+    expect_error("{} {}", "text after");
+    expect_error("", "expected a value");
+}
+
+static void test_parse_depth_bounded(void **state)
+{
+    (void)state;
+    char deep[300];
+    memset(deep, '[', 200);
+    deep[200] = '\0';
+    expect_error(deep, "nested too deeply");
+}
+
+static void test_doc(void **state)
+{
+    (void)state;
+    json_doc d;
+    char err[128];
+    const char *line = "{\"id\":\"a-1\",\"x\":[{\"y\":1}],\"text\":\"营收\\n17.4亿元\",\"date\":\"2024-12-15\"}\n";
+    assert_int_equal(json_parse_doc(line, strlen(line), &d, err, sizeof err), 0);
+    assert_string_equal(d.id, "a-1");
+    assert_string_equal(d.text, "营收\n17.4亿元");
+    assert_int_equal(d.text_len, strlen("营收\n17.4亿元"));
+    assert_string_equal(d.date, "2024-12-15");
+    assert_null(d.publication);
+    json_doc_free(&d);
+
+    const char *numeric = "{\"id\":17,\"text\":\"\",\"publication\":null}";
+    assert_int_equal(json_parse_doc(numeric, strlen(numeric), &d, err, sizeof err), 0);
+    assert_string_equal(d.id, "17");
+    assert_int_equal(d.text_len, 0);
+    json_doc_free(&d);
+}
+
+static void test_doc_errors(void **state)
+{
+    (void)state;
+    json_doc d;
+    char err[128];
+    const char *no_text = "{\"id\":\"a\"}";
+    assert_int_equal(json_parse_doc(no_text, strlen(no_text), &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "missing \"text\""));
+    const char *bad_text = "{\"id\":\"a\",\"text\":5}";
+    assert_int_equal(json_parse_doc(bad_text, strlen(bad_text), &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "\"text\" must be a string"));
+    const char *array = "[1]";
+    assert_int_equal(json_parse_doc(array, strlen(array), &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "expected a JSON object"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_writer_escapes),
+        cmocka_unit_test(test_writer_many_lines),
+        cmocka_unit_test(test_parse_tree),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_depth_bounded),
+        cmocka_unit_test(test_doc),
+        cmocka_unit_test(test_doc_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
