@@ -37,7 +37,7 @@ all: $(BIN)
 
 help:
 	@echo "make            build $(BIN) (installs missing Debian packages first)"
-	@echo "make demo       build and run 'engine numbers' on the bundled sample article"
+	@echo "make demo       build and run the rules on the bundled sample article"
 	@echo "make test       build and run every test (cmocka unit tests, end-to-end tests)"
 	@echo "make asan       the same tests under AddressSanitizer + UBSan (build-asan/)"
 	@echo "make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)"
@@ -84,7 +84,7 @@ fuzz: | $(DEPS_STAMP)
 	@scripts/fuzz/run $(FUZZ_SECONDS)
 
 demo: $(BIN)
-	$(BIN) numbers tests/fixtures/sample-zh.txt
+	$(BIN) run rules/ --date 2024-12-15 tests/fixtures/sample-zh.txt
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -65,33 +65,47 @@ void json_raw(json_writer *w, const char *s, size_t n)
     w->len += n;
 }
 
-void json_string(json_writer *w, const char *s, size_t n)
+/* Bytes that need an escape in a JSON string. */
+static bool needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\' || c == 0x7F;
+}
+
+static char *escape(char *o, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
+    *o++ = '\\';
+    switch (c) {
+    case '"': case '\\': *o++ = (char)c; break;
+    case '\n': *o++ = 'n'; break;
+    case '\t': *o++ = 't'; break;
+    case '\r': *o++ = 'r'; break;
+    default:
+        memcpy(o, "u00", 3);
+        o[3] = hex[c >> 4];
+        o[4] = hex[c & 15];
+        o += 5;
+    }
+    return o;
+}
+
+void json_string(json_writer *w, const char *s, size_t n)
+{
     /* Worst case every byte becomes \u00XX. */
     if (!reserve(w, n * 6 + 2))
         return;
     char *o = w->buf + w->len;
     *o++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            *o++ = '\\';
-            *o++ = (char)c;
-        } else if (c == '\n') {
-            *o++ = '\\'; *o++ = 'n';
-        } else if (c == '\t') {
-            *o++ = '\\'; *o++ = 't';
-        } else if (c == '\r') {
-            *o++ = '\\'; *o++ = 'r';
-        } else if (c < 0x20 || c == 0x7F) {
-            memcpy(o, "\\u00", 4);
-            o[4] = hex[c >> 4];
-            o[5] = hex[c & 15];
-            o += 6;
-        } else {
-            *o++ = (char)c;
-        }
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && !needs_escape((unsigned char)s[run]))
+            run++;
+        memcpy(o, s + i, run - i); /* copy safe runs whole: most text has no escapes */
+        o += run - i;
+        if (run < n)
+            o = escape(o, (unsigned char)s[run++]);
+        i = run;
     }
     *o++ = '"';
     w->len = (size_t)(o - w->buf);
@@ -113,13 +127,22 @@ void json_end_line(json_writer *w)
     }
 }
 
+/* Keys are the engine's own ASCII names: no escaping needed. */
 void json_key(json_writer *w, const char *key)
 {
+    size_t n = strlen(key);
+    if (!reserve(w, n + 4))
+        return;
+    char *o = w->buf + w->len;
     if (!w->first)
-        json_raw(w, ",", 1);
+        *o++ = ',';
     w->first = false;
-    json_string(w, key, strlen(key));
-    json_raw(w, ":", 1);
+    *o++ = '"';
+    memcpy(o, key, n);
+    o += n;
+    *o++ = '"';
+    *o++ = ':';
+    w->len = (size_t)(o - w->buf);
 }
 
 void json_str_field(json_writer *w, const char *key, const char *s, size_t n)
@@ -136,9 +159,13 @@ void json_cstr_field(json_writer *w, const char *key, const char *s)
 void json_uint_field(json_writer *w, const char *key, uint64_t v)
 {
     char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
     json_key(w, key);
-    json_raw(w, tmp, (size_t)n);
+    json_raw(w, tmp + i, sizeof tmp - i);
 }
 
 void json_bool_field(json_writer *w, const char *key, bool v)

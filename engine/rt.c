@@ -326,6 +326,9 @@ rt_runtime *rt_load(const char *rules_dir, const rt_options *opt,
         return NULL;
     }
     rt->L = sb_lua(rt->sb);
+    /* Nearly everything a document allocates dies with it: the case the
+     * generational mode is made for. */
+    lua_gc(rt->L, LUA_GCGEN, 0, 0);
     rt->npacks = n;
     for (size_t k = 0; k < n; k++)
         rt->packs[k].files = files[k];

@@ -125,6 +125,20 @@ static void push_quantity(lua_State *L, const rt_runtime *rt, const num_quantity
     if (q->kind == NUM_IDENT) set_str(L, "ident", q->ident);
 }
 
+/* Quantity i of the document, as a table made once per document: rules ask
+ * for the same quantities again and again (quantities(), money_after()). */
+static void push_qty(lua_State *L, const rt_runtime *rt, size_t i)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        push_quantity(L, rt, &rt->an.qty[i]);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, (lua_Integer)i + 1);
+    }
+    lua_remove(L, -2);
+}
+
 static bool kind_is(const num_quantity *q, const char *kind)
 {
     return !kind || !strcmp(num_kind_name(q->kind), kind);
@@ -140,7 +154,7 @@ static int s_quantities(lua_State *L)
     lua_Integer n = 0;
     for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
         if (kind_is(&rt->an.qty[q], kind)) {
-            push_quantity(L, rt, &rt->an.qty[q]);
+            push_qty(L, rt, q);
             lua_rawseti(L, -2, ++n);
         }
     return 1;
@@ -157,7 +171,7 @@ static int after(lua_State *L, const char *kind)
         if (chars(rt->an.text, pos, rt->an.qty[q].start) > (size_t)n)
             break;
         if (kind_is(&rt->an.qty[q], kind)) {
-            push_quantity(L, rt, &rt->an.qty[q]);
+            push_qty(L, rt, q);
             return 1;
         }
     }
@@ -176,12 +190,12 @@ static int s_quantity_before(lua_State *L)
     size_t pos = pos_arg(L, 2, false, s->end);
     lua_Integer n = luaL_optinteger(L, 3, 20);
     const char *kind = luaL_optstring(L, 4, NULL);
-    const num_quantity *best = NULL;
+    size_t best = SIZE_MAX;
     for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].end <= pos; q++)
         if (kind_is(&rt->an.qty[q], kind) && chars(rt->an.text, rt->an.qty[q].end, pos) <= (size_t)n)
-            best = &rt->an.qty[q];
-    if (best)
-        push_quantity(L, rt, best);
+            best = q;
+    if (best != SIZE_MAX)
+        push_qty(L, rt, best);
     else
         lua_pushnil(L);
     return 1;

@@ -64,6 +64,7 @@ struct rt_runtime {
     int sentences_ref;      /* Lua array of sentence objects (lazy) */
     int doc_obj_ref;
     int facts_ref, seen_ref;
+    int qcache_ref;         /* quantity tables made so far, by index */
     size_t current_rule;
     rt_phase phase;
     size_t errors;

@@ -224,8 +224,8 @@ static void output(rt_runtime *rt, rt_fact_fn fn, void *ud)
 static void new_document_state(rt_runtime *rt)
 {
     lua_State *L = rt->L;
-    int *refs[] = {&rt->facts_ref, &rt->seen_ref, &rt->sentences_ref};
-    for (size_t i = 0; i < 3; i++) {
+    int *refs[] = {&rt->facts_ref, &rt->seen_ref, &rt->sentences_ref, &rt->qcache_ref};
+    for (size_t i = 0; i < 4; i++) {
         lua_newtable(L);
         *refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
     }
@@ -234,14 +234,14 @@ static void new_document_state(rt_runtime *rt)
 
 static void end_document_state(rt_runtime *rt)
 {
-    int refs[] = {rt->facts_ref, rt->seen_ref, rt->sentences_ref, rt->doc_obj_ref};
-    for (size_t i = 0; i < 4; i++)
+    int refs[] = {rt->facts_ref, rt->seen_ref, rt->sentences_ref, rt->qcache_ref, rt->doc_obj_ref};
+    for (size_t i = 0; i < 5; i++)
         luaL_unref(rt->L, LUA_REGISTRYINDEX, refs[i]);
     rt->doc_obj_ref = LUA_NOREF;
     rt->doc = NULL;
-    /* Per-document tables are garbage now; collect before the next
-     * document so memory follows the largest document, not the corpus. */
-    lua_gc(rt->L, LUA_GCCOLLECT);
+    /* Per-document tables are garbage now.  The generational collector
+     * (set in rt_load) reclaims such young garbage cheaply; a full
+     * collection per document would cost more than most documents. */
 }
 
 size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)

@@ -133,20 +133,23 @@ run "$ENGINE" run "$T/empty" "$T/a.txt"
 expect_status "rules folder without packs" 2
 expect_grep "says what a pack is" "no rule pack here" "$T/err"
 
-# Every Lua example in rules/README.md loads and runs.
+# Every Lua example in rules/README.md loads and runs: all of them in one
+# pack, each must emit at least one fact.
 n=0
 awk '/^```lua$/ { n++; f = sprintf("%s/doc-example-%d.lua", dir, n); inside = 1; next }
      /^```$/ { inside = 0; next }
      inside { print > f }' dir="$T" rules/README.md
+mkdir -p "$T/docpack/common"
+cp "$T/rules/common/pack.lua" "$T/docpack/common/"
+cp -r "$T/rules/common/lexicon" "$T/docpack/common/"
 for ex in "$T"/doc-example-*.lua; do
     n=$((n + 1))
-    mkdir -p "$T/docpack/common"
-    cp "$T/rules/common/pack.lua" "$T/docpack/common/"
-    cp -r "$T/rules/common/lexicon" "$T/docpack/common/"
-    cp "$ex" "$T/docpack/common/example.lua"
-    run "$ENGINE" run "$T/docpack" --format jsonl "$T/a.txt"
-    expect_status "README example $(basename "$ex") runs" 0
-    expect_grep "README example $(basename "$ex") emits" '"name":"revenue"' "$T/out"
-    rm -rf "$T/docpack"
+    cp "$ex" "$T/docpack/common/$(basename "$ex")"
 done
-[ "$n" -gt 0 ] && pass "README has $n Lua examples" || fail "no Lua example found in rules/README.md"
+run "$ENGINE" run "$T/docpack" --format jsonl "$T/a.txt"
+expect_status "README examples run" 0
+for ex in "$T"/doc-example-*.lua; do
+    name=$(grep -o 'name = "[a-z_]*"' "$ex" | head -1 | sed 's/name = //; s/"//g')
+    expect_grep "README example '$name' emits a fact" "\"rule\":\"$name\"" "$T/out"
+done
+[ "$n" -ge 2 ] && pass "README has $n Lua examples" || fail "only $n Lua examples found in rules/README.md"
