@@ -40,5 +40,6 @@ void cli_doc_date(const cli_opts *o, const in_doc *d, num_date *date,
 int cmd_numbers(const cli_opts *o);
 int cmd_run(const cli_opts *o);
 int cmd_test(const cli_opts *o);
+int cmd_check(const cli_opts *o);
 
 #endif

@@ -81,10 +81,13 @@ int lex_add(lex_automaton *a, const char *pattern, size_t len, uint32_t id,
 
 /* Caps the dense transition table built by lex_compile (default
  * LEX_DENSE_LIMIT_DEFAULT bytes).  The shallowest states get dense rows
- * (one memory load per text byte); deeper ones fall back to sorted edges
- * and failure links, which are rarely visited.  0 keeps only the root
+ * (one memory load per text byte); deeper ones keep sorted edges and
+ * failure links (a few loads, but 9 bytes a state instead of a ~400-byte
+ * row).  Bigger is not faster: rows of rarely visited deep states only
+ * spread the scan over more cache lines; 8 MiB measured best for 2,000 to
+ * 8,000 Chinese names (scripts/bench-lex -d).  0 keeps only the root
  * dense.  Before lex_compile only (else LEX_ESTATE). */
-#define LEX_DENSE_LIMIT_DEFAULT ((size_t)64 << 20)
+#define LEX_DENSE_LIMIT_DEFAULT ((size_t)8 << 20)
 int lex_set_dense_limit(lex_automaton *a, size_t bytes);
 
 /* Builds the automaton.  Returns LEX_OK, LEX_EEMPTY, LEX_ESTATE, LEX_EINVAL

@@ -35,7 +35,8 @@
 #include <string.h>
 
 enum {
-    LEX_LANES = 8,        /* see the measurements in the report */
+    LEX_LANES = 8,        /* 4 left latency exposed; more lanes than
+                           * registers spill (scripts/bench-lex) */
     LEX_SEGMENT = 2048,   /* bytes per lane; a constant, so that each
                            * lane's byte is one addressing mode away */
     LEX_MAX_WARM = LEX_SEGMENT / 4, /* longer patterns: serial scan only */

@@ -20,6 +20,7 @@ static const char usage_text[] =
     "Commands:\n"
     "  run RULES [INPUT...] facts for each input, from the rule packs in RULES\n"
     "  test RULES           run each pack's own tests (tests/ in every pack)\n"
+    "  check RULES          load and lint the packs, report every problem\n"
     "  numbers [INPUT...]   every number, amount, percentage, period and date\n"
     "                       found in the inputs, normalised (JSON Lines or table)\n"
     "\n"
@@ -96,6 +97,20 @@ static const char test_help[] =
     "Exit status: 0 every test passed; 1 a test failed or a rule did not\n"
     "load; 2 the rules folder could not be read.\n";
 
+static const char check_help[] =
+    "usage: engine check RULES\n"
+    "\n"
+    "Load every pack under RULES without running it and report every problem\n"
+    "at once, each with pack/file:line: syntax errors, unknown fields in a rule\n"
+    "or a manifest, rules without keywords, duplicate rule names, keywords\n"
+    "that can never match (the text is normalised before matching, so a\n"
+    "full-width keyword never does), lexicon lines that do not parse, a pack\n"
+    "that extends a missing pack.  Then list each pack with its version and\n"
+    "rules.\n"
+    "\n"
+    "Exit status: 0 no problem; 1 problems (listed on stderr); 2 the rules\n"
+    "folder could not be read.\n";
+
 typedef struct {
     const char *name;
     int (*run)(const cli_opts *o);
@@ -105,6 +120,7 @@ typedef struct {
 static const command commands[] = {
     {"run", cmd_run, run_help},
     {"test", cmd_test, test_help},
+    {"check", cmd_check, check_help},
     {"numbers", cmd_numbers, numbers_help},
 };
 

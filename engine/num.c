@@ -11,9 +11,9 @@
  * come out in order and never overlap.
  *
  * Speed: almost all of a news text is characters that start nothing.  A
- * 256-entry table on the first byte settles ASCII and non-CJK bytes; a
- * CJK ideograph is decoded and looked up in a bitmap of the few that can
- * open a quantity or a period.  Only at those does any parsing run.
+ * tight loop steps over CJK ideographs, each decoded and looked up in a
+ * table of the few that can open a quantity or a period; ASCII is settled
+ * on its byte.  Only where something can open does any parsing run.
  */
 #include "num_int.h"
 #include "period.h"
@@ -32,33 +32,35 @@ enum {
 #define CJK_LAST 0x9FFFu
 #define CJK(c) [(c) - CJK_FIRST]
 
-/* Ideographs that open a figure, and those that open a period: the
- * openers of period.c (its may_start) and a few more it may grow into.
- * Each character appears once (a designated initializer may not repeat). */
+/* Ideographs that open a figure (numerals, 第, 翻), and those that open a
+ * period: the openers period.c's may_start accepts (一…十 今 去 前 上 下 本
+ * 明 全 近 报 截 过 最 首 第 从 自), plus a few it may grow into (昨 同 当 次
+ * 该 年 季 半).  A character missing here is never offered to period_match,
+ * so this list must keep covering period.c's.  Each character appears
+ * once: a designated initializer may not repeat. */
 static const unsigned char cjk_open[CJK_LAST - CJK_FIRST + 1] = {
+    /* numerals: figures and (Chinese-numeral) periods */
     CJK(u'零') = 3, CJK(u'一') = 3, CJK(u'二') = 3, CJK(u'三') = 3,
     CJK(u'四') = 3, CJK(u'五') = 3, CJK(u'六') = 3, CJK(u'七') = 3,
     CJK(u'八') = 3, CJK(u'九') = 3, CJK(u'十') = 3, CJK(u'两') = 3,
     CJK(u'百') = 3, CJK(u'千') = 3, CJK(u'万') = 3, CJK(u'亿') = 3,
+    CJK(u'第') = 3,
+    /* financial capitals and traditional forms: figures only */
     CJK(u'壹') = 1, CJK(u'贰') = 1, CJK(u'貳') = 1, CJK(u'叁') = 1,
     CJK(u'參') = 1, CJK(u'肆') = 1, CJK(u'伍') = 1, CJK(u'陆') = 1,
     CJK(u'陸') = 1, CJK(u'柒') = 1, CJK(u'捌') = 1, CJK(u'玖') = 1,
     CJK(u'拾') = 1, CJK(u'佰') = 1, CJK(u'仟') = 1, CJK(u'萬') = 1,
-    CJK(u'億') = 1, CJK(u'兩') = 1,
-    CJK(u'第') = 3, CJK(u'翻') = 1,
+    CJK(u'億') = 1, CJK(u'兩') = 1, CJK(u'翻') = 1,
+    /* periods only */
     CJK(u'今') = 2, CJK(u'去') = 2, CJK(u'前') = 2, CJK(u'上') = 2,
     CJK(u'下') = 2, CJK(u'本') = 2, CJK(u'明') = 2, CJK(u'全') = 2,
     CJK(u'近') = 2, CJK(u'报') = 2, CJK(u'截') = 2, CJK(u'过') = 2,
     CJK(u'最') = 2, CJK(u'首') = 2, CJK(u'从') = 2, CJK(u'自') = 2,
-    CJK(u'昨') = 2, CJK(u'后') = 2, CJK(u'同') = 2, CJK(u'当') = 2,
-    CJK(u'次') = 2, CJK(u'年') = 2, CJK(u'季') = 2, CJK(u'月') = 2,
-    CJK(u'半') = 2, CJK(u'期') = 2, CJK(u'该') = 2, CJK(u'此') = 2,
-    CJK(u'往') = 2, CJK(u'历') = 2, CJK(u'每') = 2, CJK(u'元') = 2,
-    CJK(u'春') = 2, CJK(u'至') = 2, CJK(u'迄') = 2, CJK(u'由') = 2,
-    CJK(u'于') = 2, CJK(u'在') = 2,
+    CJK(u'昨') = 2, CJK(u'同') = 2, CJK(u'当') = 2, CJK(u'次') = 2,
+    CJK(u'该') = 2, CJK(u'年') = 2, CJK(u'季') = 2, CJK(u'半') = 2,
 };
 
-/* What the byte at i opens, and the length of its character. */
+/* What the character at i opens (0: nothing), and its length in *n. */
 static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
 {
     unsigned char b = (unsigned char)s[i];
@@ -78,6 +80,20 @@ static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
     return cp == u'〇' ? OPEN_NUM | OPEN_PERIOD : 0;
 }
 
+/* Step over the ideographs that open nothing — most of a Chinese text —
+ * with as little work per character as the test allows. */
+static size_t skip_inert(const char *s, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (i + 2 < len && u[i] >= 0xE4 && u[i] <= 0xE9) {
+        uint32_t cp = ((uint32_t)(u[i] & 0x0F) << 12) |
+                      ((uint32_t)(u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
+        if (cp >= CJK_FIRST && cjk_open[cp - CJK_FIRST]) break;
+        i += 3;
+    }
+    return i;
+}
+
 /* ---- the pass ------------------------------------------------------------ */
 
 int num_scan(const char *text, size_t len, const num_ctx *ctx, num_sink sink,
@@ -88,7 +104,7 @@ int num_scan(const char *text, size_t len, const num_ctx *ctx, num_sink sink,
     num_quantity q, last;
     size_t i = 0, n, resume = 0;
     if (!text || !sink) return 0;
-    while (i < len) {
+    while ((i = skip_inert(text, len, i)) < len) {
         unsigned open = open_at(text, len, i, &n);
         if (!open) { i += n; continue; }
         if ((open & OPEN_WORD) && i > 0 && num_is_alnum((unsigned char)text[i - 1])) {

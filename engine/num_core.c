@@ -122,9 +122,12 @@ typedef struct {
 typedef struct {
     const num_src *src;
     num_core *c;
-    acc lo, hi;
+    acc lo, hi;       /* hi is kept only once the figure turns vague */
+    int sides;        /* 1, or 2 from then on */
     bool started, has_pend, pend_single, wan_set, zero, just_arabic;
     bool trail_zero;  /* the last atom read was 零 */
+    bool point;       /* a Chinese decimal point was read (三点五) */
+    bool pair_last;   /* the last atom completed a pair (十四五) */
     bool any_figure, any_unit, any_big;
     int digit;        /* the pending Chinese digit (for 两三), or -1 */
     int last_small;   /* 十百千 seen in this section: they must descend */
@@ -135,6 +138,15 @@ typedef struct {
 } cn_state;
 
 static acc *side(cn_state *st, int k) { return k ? &st->hi : &st->lo; }
+
+/* From here on lo and hi differ (两三, 三十几): hi starts as a copy. */
+static void go_vague(cn_state *st)
+{
+    if (st->sides == 2) return;
+    st->hi = st->lo;
+    st->sides = 2;
+    st->c->range = true;
+}
 
 static num_dec acc_sum(const acc *a)
 {
@@ -187,8 +199,9 @@ static size_t step_digit(cn_state *st, size_t p, size_t n, int d)
 {
     if (st->has_pend) {
         if (st->digit >= 0 && !st->c->range && is_pair(st->digit, d)) {
+            go_vague(st);
             st->hi.pend = num_dec_make(d, 0);
-            st->c->range = true;
+            st->pair_last = true;
             st->digit = d;
             return p + n;
         }
@@ -218,10 +231,10 @@ static bool unit_is_word(const num_src *src, size_t after, int u)
 
 static size_t step_small(cn_state *st, size_t p, size_t n, int u)
 {
-    if (unit_is_word(st->src, p + n, u)) return 0;
+    if (unit_is_word(st->src, p + n, u) || st->point) return 0; /* 三点五十分 */
     if (st->has_pend) {
         if (st->last_small && u >= st->last_small) return 0;
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < st->sides; k++)
             side(st, k)->sec = num_dec_add(side(st, k)->sec,
                                            num_dec_shift(side(st, k)->pend, u));
     } else if (!st->started) {
@@ -256,7 +269,7 @@ static size_t step_big(cn_state *st, size_t p, size_t n, int u)
     }
     if (u == 4) {
         if (st->wan_set || section_empty(st)) return 0; /* 万万, 亿万 */
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < st->sides; k++) {
             acc *a = side(st, k);
             a->wan = num_dec_shift(num_dec_add(a->sec, a->pend), 4);
             a->sec = a->pend = num_dec_make(0, 0);
@@ -264,7 +277,7 @@ static size_t step_big(cn_state *st, size_t p, size_t n, int u)
         st->wan_set = true;
     } else {
         if (section_empty(st) && !st->wan_set) return 0; /* 亿亿 */
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < st->sides; k++) {
             acc *a = side(st, k);
             a->total = num_dec_shift(acc_sum(a), 8);
             a->wan = a->sec = a->pend = num_dec_make(0, 0);
@@ -300,6 +313,7 @@ static size_t step_point(cn_state *st, size_t p, size_t n)
     st->lo.sec = st->hi.sec = num_dec_make(0, 0);
     set_pend(st, v, v, false);
     st->last_small = 0;
+    st->point = true;
     st->c->integer = false;
     st->digit = -1;
     return q;
@@ -309,8 +323,9 @@ static size_t step_point(cn_state *st, size_t p, size_t n)
 static size_t step_ji(cn_state *st, size_t p, size_t n)
 {
     if (st->has_pend || st->last_small != 1 || st->c->range) return 0;
+    go_vague(st);
     st->hi.sec = num_dec_add(st->hi.sec, num_dec_make(10, 0));
-    st->c->range = st->c->approx = true;
+    st->c->approx = true;
     st->tail = st->tail_big = 0;
     return p + n;
 }
@@ -364,7 +379,7 @@ static void abbreviation(cn_state *st)
 {
     if (!st->has_pend || !st->pend_single || st->zero || st->last_unit < 2)
         return;
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < st->sides; k++)
         side(st, k)->pend = num_dec_shift(side(st, k)->pend, st->last_unit - 1);
 }
 
@@ -378,7 +393,8 @@ static void finish(cn_state *st, size_t end)
     c->end = end;
     c->lo = acc_sum(&st->lo);
     c->hi = c->range ? acc_sum(&st->hi) : c->lo;
-    c->bare = c->chinese && !c->arabic && !st->any_unit;
+    c->bare = c->chinese && !c->arabic && !st->any_unit && !st->point;
+    c->pair_end = st->pair_last && st->has_pend;
     c->unit_only = !st->any_figure;
     c->scale = st->has_pend ? 0 : st->tail;
     c->scale_big = st->has_pend ? 0 : st->tail_big;
@@ -388,18 +404,54 @@ static void finish(cn_state *st, size_t end)
     c->yi = c->start + n == end && (cp == u'一' || cp == u'壹');
 }
 
+/* The usual case, 21% or 17.4亿: an Arabic literal, perhaps with 万, 亿 or
+ * 万亿, and nothing numeral after it.  Anything else takes the full reader. */
+static bool plain_arabic(const num_src *src, size_t pos, num_core *c)
+{
+    arabic a;
+    size_t p, n;
+    int scale = 0, u;
+    if (!arabic_read(src->s, src->len, pos, &a)) return false;
+    p = a.end;
+    if (num_byte(src->s, src->len, p) == ' ' &&
+        num_cn_unit(num_cp(src->s, src->len, p + 1, &n)) >= 4)
+        p++; /* 17.4 亿 */
+    while ((u = num_cn_unit(num_cp(src->s, src->len, p, &n))) >= 4 &&
+           (scale == 0 || (scale == 4 && u == 8))) {
+        scale += u;
+        p += n;
+    }
+    uint32_t cp = num_cp(src->s, src->len, p, &n);
+    if (num_cn_digit(cp) >= 0 || num_cn_unit(cp) || cp == u'点' || cp == u'几' ||
+        cp == u'多' || cp == u'余' || (cp < 0x80 && num_is_digit((int)cp)))
+        return false;
+    if (scale == 0) p = a.end;
+    *c = (num_core){
+        .start = pos, .end = p, .arabic = true, .chinese = scale > 0,
+        .integer = a.frac_digits == 0, .has_units = scale > 0,
+        .has_big = scale > 0, .scale = scale, .scale_big = scale,
+        .int_digits = a.int_digits, .frac_digits = a.frac_digits,
+        .grouped = a.grouped,
+    };
+    c->lo = c->hi = num_dec_shift(a.v, scale);
+    return true;
+}
+
 bool num_core_read(const num_src *src, size_t pos, num_core *c)
 {
-    cn_state st = {.src = src, .c = c, .digit = -1};
+    if (num_is_digit(num_byte(src->s, src->len, pos)) && plain_arabic(src, pos, c))
+        return true;
+    cn_state st = {.src = src, .c = c, .digit = -1, .sides = 1};
     *c = (num_core){.start = pos, .integer = true};
     st.lo.total = st.lo.wan = st.lo.sec = st.lo.pend = num_dec_make(0, 0);
     st.hi = st.lo;
     size_t p = pos, q;
     for (;;) {
-        bool trail = st.trail_zero;
-        st.trail_zero = false;
+        bool trail = st.trail_zero, pair = st.pair_last;
+        st.trail_zero = st.pair_last = false;
         if ((q = step(&st, p)) == 0) {
             st.trail_zero = trail;
+            st.pair_last = pair;
             break;
         }
         if (!num_is_digit(num_byte(src->s, src->len, p))) c->chinese = true;

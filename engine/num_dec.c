@@ -12,68 +12,41 @@
 
 #include <string.h>
 
-#define DEC_MAX_M 1000000000000000000LL /* 10^18: mantissa stays below */
-#define DEC_E_LIMIT 1000000000          /* exponents saturate here */
-
-static int32_t clamp_e(int64_t e)
-{
-    if (e > DEC_E_LIMIT) return DEC_E_LIMIT;
-    if (e < -DEC_E_LIMIT) return -DEC_E_LIMIT;
-    return (int32_t)e;
-}
-
-/* Keep |m| below 10^18 (dropping digits past 18) and e in range. */
-static num_dec fit(int64_t m, int64_t e)
-{
-    /* INT64_MIN has no positive twin: drop a digit before anything else. */
-    if (m == INT64_MIN) { m /= 10; e++; }
-    while (m >= DEC_MAX_M || m <= -DEC_MAX_M) { m /= 10; e++; }
-    return (num_dec){m, m ? clamp_e(e) : 0};
-}
-
 num_dec num_dec_make(int64_t m, int32_t e)
 {
-    num_dec d = fit(m, e);
+    num_dec d = num_dec_fit(m, e);
     return num_dec_norm(d);
 }
 
 num_dec num_dec_norm(num_dec d)
 {
-    d = fit(d.m, d.e);
+    d = num_dec_fit(d.m, d.e);
     if (d.m == 0) return d;
     int64_t e = d.e;
     while (d.m % 10 == 0) { d.m /= 10; e++; }
-    d.e = clamp_e(e);
+    d.e = num_dec_clamp_e(e);
     return d;
-}
-
-/* The arithmetic below does not strip trailing zeros (divisions cost more
- * than the whole parse around them); num_dec_norm does, once, when a
- * quantity is emitted. */
-num_dec num_dec_shift(num_dec d, int32_t k)
-{
-    return fit(d.m, (int64_t)d.e + k);
 }
 
 num_dec num_dec_neg(num_dec a)
 {
-    a = fit(a.m, a.e);
+    a = num_dec_fit(a.m, a.e);
     a.m = -a.m;
     return a;
 }
 
 num_dec num_dec_add(num_dec a, num_dec b)
 {
-    a = fit(a.m, a.e);
-    b = fit(b.m, b.e);
+    a = num_dec_fit(a.m, a.e);
+    b = num_dec_fit(b.m, b.e);
     if (a.m == 0) return b;
     if (b.m == 0) return a;
     num_dec *big = a.e >= b.e ? &a : &b; /* the larger exponent */
     num_dec *small = big == &a ? &b : &a;
     /* Bring the larger exponent down while the mantissa has room; only if
      * it has none does the smaller value lose digits (beyond 18 digits). */
-    while (big->e > small->e && big->m < DEC_MAX_M / 10 &&
-           big->m > -DEC_MAX_M / 10) {
+    while (big->e > small->e && big->m < NUM_DEC_MAX_M / 10 &&
+           big->m > -NUM_DEC_MAX_M / 10) {
         big->m *= 10;
         big->e--;
     }
@@ -81,7 +54,7 @@ num_dec num_dec_add(num_dec a, num_dec b)
         small->m /= 10;
         small->e++;
     }
-    return fit(a.m + b.m, a.e); /* each < 10^18: no overflow */
+    return num_dec_fit(a.m + b.m, a.e); /* each < 10^18: no overflow */
 }
 
 int num_dec_cmp(num_dec a, num_dec b)

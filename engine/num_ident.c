@@ -52,26 +52,37 @@ static size_t exchange_suffix(const num_src *src, size_t p)
     return 0;
 }
 
-/* 00700.HK, 600519.SH; or a bare code in brackets right after a company
- * name, 腾讯控股(00700), 贵州茅台(600519); or after 代码. */
-static int stock_code(const num_src *src, size_t pos, size_t dend,
-                      num_quantity *q)
+/* 00700.HK, 600519.SH: four to six digits and an exchange; returns the
+ * end, or 0. */
+static size_t listed_code(const num_src *src, size_t pos, size_t dend)
 {
-    size_t nd = dend - pos, e;
-    if (nd >= 4 && nd <= 6 && num_byte(src->s, src->len, dend) == '.' &&
-        (e = exchange_suffix(src, dend + 1)) != 0)
-        return ident(q, pos, e, "stock_code");
+    size_t nd = dend - pos;
+    if (nd < 4 || nd > 6 || num_byte(src->s, src->len, dend) != '.') return 0;
+    return exchange_suffix(src, dend + 1);
+}
+
+/* A bare code as Chinese news writes it after a company name: 腾讯控股
+ * (00700), 贵州茅台(600519) — five digits from 0, or six from 0 3 6 8 9. */
+static bool code_shaped(const num_src *src, size_t pos, size_t dend)
+{
+    size_t nd = dend - pos;
     int first = num_byte(src->s, src->len, pos);
-    bool code_like = (nd == 5 && first == '0') ||
-                     (nd == 6 && strchr("03689", first) != NULL);
-    if (!code_like) return 0;
-    if (pos > 0 && src->s[pos - 1] == '(' && num_byte(src->s, src->len, dend) == ')')
-        return ident(q, pos, dend, "stock_code");
+    return (nd == 5 && first == '0') || (nd == 6 && strchr("03689", first) != NULL);
+}
+
+static bool bracketed_code(const num_src *src, size_t pos, size_t dend)
+{
+    return code_shaped(src, pos, dend) && pos > 0 && src->s[pos - 1] == '(' &&
+           num_byte(src->s, src->len, dend) == ')';
+}
+
+/* 股票代码:600519, 证券代码 600519 */
+static bool code_word_before(const num_src *src, size_t pos)
+{
     size_t b = pos;
+    if (!code_shaped(src, pos, pos + 6)) return false;
     if (b > 0 && (src->s[b - 1] == ':' || src->s[b - 1] == ' ')) b--;
-    if (b >= 6 && memcmp(src->s + b - 6, "代码", 6) == 0 && nd == 6)
-        return ident(q, pos, dend, "stock_code");
-    return 0;
+    return b >= 6 && memcmp(src->s + b - 6, "代码", 6) == 0;
 }
 
 /* ---- formulas: 1+X, 1+6+N, N+1 ------------------------------------------ */
@@ -198,6 +209,20 @@ static bool currency_code(const num_src *src, size_t pos, size_t lend)
     return false;
 }
 
+/* A name with a short number after a hyphen, A-1, GPT-4, COVID-19: the
+ * number is part of the name.  Four digits are left alone, since mid-2024
+ * holds a year for the period reader. */
+static size_t hyphen_tail(const num_src *src, size_t pos, size_t lend, size_t aend)
+{
+    bool capital = false;
+    for (size_t i = pos; i < lend; i++) capital |= is_upper((unsigned char)src->s[i]);
+    if (!capital || num_byte(src->s, src->len, aend) != '-') return aend;
+    size_t d = run(src, aend + 1, num_is_digit);
+    if (d == aend + 1 || d - aend - 1 > 3 || num_is_alpha(num_byte(src->s, src->len, d)))
+        return aend;
+    return d;
+}
+
 static int letter_token(const num_src *src, size_t pos, num_quantity *q,
                         size_t *skip)
 {
@@ -214,7 +239,7 @@ static int letter_token(const num_src *src, size_t pos, num_quantity *q,
         *skip = lend; /* RMB5bn: the figure reads the code back */
         return -1;
     }
-    *skip = aend;
+    *skip = hyphen_tail(src, pos, lend, aend);
     return -1;
 }
 
@@ -222,24 +247,38 @@ static int letter_token(const num_src *src, size_t pos, num_quantity *q,
 
 static bool token_char(int c) { return num_is_alnum(c) || c == '/' || c == '.'; }
 
+/* The character after the digits decides what the token can be. */
 static int digit_token(const num_src *src, size_t pos, num_quantity *q,
                        size_t *skip)
 {
     size_t dend = run(src, pos, num_is_digit), e;
-    if (stock_code(src, pos, dend, q) || formula(src, pos, q)) return 1;
-    if (dend - pos == 2 && text_at(src, dend, "后"))
-        return ident(q, pos, dend + 3, "cohort");
-    if ((e = version_number(src, pos)) != 0 &&
-        (text_at(src, e, "版") || text_at(src, e, "时代")))
-        return ident(q, pos, e, "version");
     int c = num_byte(src->s, src->len, dend);
-    bool dotted = c == '.' && dotted_tail(src, dend) > run(src, dend + 1, num_is_digit);
-    bool slashed = c == '/' && num_is_alnum(num_byte(src->s, src->len, dend + 1));
-    if (dotted || slashed) { /* 1.2.3, 4/5G: one token, no quantity */
+    if (dend - pos == 6 && code_word_before(src, pos))
+        return ident(q, pos, dend, "stock_code");
+    switch (c) {
+    case '.':
+        if ((e = listed_code(src, pos, dend)) != 0) return ident(q, pos, e, "stock_code");
+        if ((e = version_number(src, pos)) != 0 &&
+            (text_at(src, e, "版") || text_at(src, e, "时代")))
+            return ident(q, pos, e, "version");
+        if (dotted_tail(src, dend) > run(src, dend + 1, num_is_digit)) {
+            *skip = run(src, dend, token_char); /* 1.2.3: one token */
+            return -1;
+        }
+        return 0;
+    case '+':
+        return formula(src, pos, q);
+    case '/': /* 4/5G: one token, no quantity */
+        if (!num_is_alnum(num_byte(src->s, src->len, dend + 1))) return 0;
         *skip = run(src, dend, token_char);
         return -1;
+    case ')':
+        return bracketed_code(src, pos, dend) ? ident(q, pos, dend, "stock_code") : 0;
+    default:
+        if (dend - pos == 2 && text_at(src, dend, "后"))
+            return ident(q, pos, dend + 3, "cohort");
+        return 0;
     }
-    return 0;
 }
 
 int num_ident_at(const num_src *src, size_t pos, num_quantity *q, size_t *skip)

@@ -19,9 +19,34 @@
 
 /* ---- num_dec.c: results keep |m| < 10^18 ------------------------------ */
 
+#define NUM_DEC_MAX_M 1000000000000000000LL /* 10^18: mantissas stay below */
+#define NUM_DEC_E_LIMIT 1000000000          /* exponents saturate here */
+
+static inline int32_t num_dec_clamp_e(int64_t e)
+{
+    if (e > NUM_DEC_E_LIMIT) return NUM_DEC_E_LIMIT;
+    if (e < -NUM_DEC_E_LIMIT) return -NUM_DEC_E_LIMIT;
+    return (int32_t)e;
+}
+
+/* Keep |m| below 10^18 (dropping digits past 18) and e in range.  The
+ * arithmetic does not strip trailing zeros (divisions cost more than the
+ * parse around them); num_dec_norm does, once, for what is emitted. */
+static inline num_dec num_dec_fit(int64_t m, int64_t e)
+{
+    if (m == INT64_MIN) { m /= 10; e++; } /* it has no positive twin */
+    while (m >= NUM_DEC_MAX_M || m <= -NUM_DEC_MAX_M) { m /= 10; e++; }
+    return (num_dec){m, m ? num_dec_clamp_e(e) : 0};
+}
+
+/* d × 10^k */
+static inline num_dec num_dec_shift(num_dec d, int32_t k)
+{
+    return num_dec_fit(d.m, (int64_t)d.e + k);
+}
+
 num_dec num_dec_make(int64_t m, int32_t e); /* normalised */
 num_dec num_dec_norm(num_dec d);             /* strip trailing zeros */
-num_dec num_dec_shift(num_dec d, int32_t k); /* d × 10^k */
 num_dec num_dec_add(num_dec a, num_dec b);
 num_dec num_dec_neg(num_dec a);
 int num_dec_cmp(num_dec a, num_dec b);       /* -1, 0, 1 */
@@ -94,7 +119,9 @@ typedef struct {
     int frac_digits;    /* Arabic: digits after the point */
     bool grouped;       /* Arabic: had , or space thousands groups */
     bool blocked;       /* stopped by a digit that cannot continue it:
-                           十四五, 三一 — a name, not a number */
+                           三一, 统一零售 — a name, not a number */
+    bool pair_end;      /* ends in a pair of digits (十四五): a count only
+                           with a unit after it (十四五个), else a name */
 } num_core;
 
 /* Read the figure starting exactly at pos (an ASCII digit or a Chinese
@@ -141,8 +168,10 @@ num_group num_currencies_to(uint32_t last);
 num_group num_quals_from(uint32_t first);   /* 左右, 以上, or more */
 num_group num_scales_from(uint32_t first);  /* million, bn */
 num_group num_seps_from(uint32_t first);    /* 至, -, to */
-/* A one-character counter at pos (家, 名, 次 …): its text, or NULL. */
-const char *num_counter_char(const char *s, size_t len, size_t pos);
+num_group num_bases_to(uint32_t last);      /* 同比, 较上年同期 */
+num_group num_bases_from(uint32_t first);   /* year on year */
+/* A one-character counter (家, 名, 次 …): its text, or NULL. */
+const char *num_counter_char(uint32_t cp);
 
 /* ---- num_words.c: matching words around a figure ---------------------- */
 
@@ -181,10 +210,19 @@ size_t num_qual_suffix_at(const num_src *src, size_t pos, num_qual *q);
 /* English basis after the figure (year on year, q/q): its end, or 0. */
 size_t num_basis_suffix_at(const num_src *src, size_t pos, num_basis *b);
 
+/* Whether a range separator, qualifier or basis may start at pos (or
+ * after one space): spares most figures the three lookups. */
+bool num_suffix_possible(const num_src *src, size_t pos);
+
 /* Range separator (至, 到, -, ~, to) at pos: the position after it and any
  * space, or 0.  *to_word is set for 至 / 到 / to, which also mean "to a
  * level" after a change verb. */
 size_t num_range_sep_at(const num_src *src, size_t pos, bool *to_word);
+
+/* Whether any word that may precede a figure (sign, currency, qualifier,
+ * verb) ends at pos or one space before it: the cheap test that spares
+ * most figures the lookups below. */
+bool num_prefix_possible(const num_src *src, size_t pos);
 
 /* Backward matchers: each looks for its word ending at pos (after at most
  * one space) no earlier than src->floor, and returns the word's start, or

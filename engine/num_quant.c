@@ -57,7 +57,8 @@ static size_t sign_before(const num_src *src, size_t p, prefix *pf)
 static void read_prefix(const num_src *src, size_t pos, bool allow_qual,
                         bool own_change, prefix *pf)
 {
-    *pf = (prefix){0};
+    *pf = (prefix){.start = pos, .after_qual = pos};
+    if (!own_change && !num_prefix_possible(src, pos)) return;
     size_t p = sign_before(src, pos, pf);
     p = num_currency_before(src, p, &pf->cur);
     if (!pf->neg && !pf->plus) p = sign_before(src, p, pf); /* -$5 */
@@ -377,9 +378,9 @@ static int complete(build *b, num_quantity *q)
     if (b->pf.en_verb && kind != NUM_PERCENT && kind != NUM_MONEY)
         drop_verb(&b->pf); /* "set up 5 stores" states no change */
     inherit_change(b, kind, unit);
-    num_qual sq = suffix_words(b);
+    num_qual sq = num_suffix_possible(b->src, b->end) ? suffix_words(b) : NUM_Q_NONE;
     num_qual qual = b->pf.qual;
-    if (qual == NUM_Q_NONE) qual = b->L.core.qual;
+    if (qual == NUM_Q_NONE) qual = b->L.core.approx ? NUM_Q_APPROX : b->L.core.qual;
     if (qual == NUM_Q_NONE && b->has_unit) qual = b->u.qual;
     if (qual == NUM_Q_NONE) qual = sq;
     apply_change(b);
@@ -420,7 +421,7 @@ static int figure_at(const num_src *src, size_t pos, num_quantity *q,
     if (b.L.alnum) { *resume = b.L.end; return 0; }
     /* most Chinese numerals in text are words (一定, 进一步): settle them
      * before looking at anything around them */
-    if (b.L.core.bare && !b.L.has_unit) return 0;
+    if ((b.L.core.bare || b.L.core.pair_end) && !b.L.has_unit) return 0;
     if (num_ident_after_core(src, &b.L.core, q)) return 1;
     if (b.L.ordinal) {
         *q = (num_quantity){.start = pos, .end = b.L.end, .kind = NUM_ORDINAL,
@@ -442,7 +443,7 @@ static int figure_at(const num_src *src, size_t pos, num_quantity *q,
         b.end = money_cents(src, b.end, &cents);
         b.lo = b.hi = num_dec_add(b.lo, cents);
     }
-    try_range(&b);
+    if (num_suffix_possible(src, b.end)) try_range(&b);
     return complete(&b, q);
 }
 

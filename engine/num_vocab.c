@@ -1,9 +1,8 @@
 /*
- * num_vocab.c — the word lists of the quantity scanner that are consulted
- * at every figure: units, scales, qualifiers and range separators after
- * it; currencies, qualifiers and change verbs before it.  num_words.c
- * matches them against the text (and holds the few short lists consulted
- * only after a change verb).
+ * num_vocab.c — the word lists of the quantity scanner: units, scales,
+ * qualifiers, range separators and bases after a figure; currencies,
+ * qualifiers, change verbs and bases before it.  num_words.c matches them
+ * against the text.
  *
  * Each list is grouped by the character that touches the figure — a
  * unit's first character, a qualifier's or verb's last — and a switch
@@ -118,20 +117,22 @@ num_group num_units_from(uint32_t first)
 
 /* Counters that are one character, start no longer unit and need no veto:
  * the unit is the character itself. */
-static const char counters[][4] = {
-    "手", "家", "辆", "名", "款", "次", "位", "件", "只", "户", "套", "间",
-    "座", "条", "张", "份", "笔", "批", "架", "艘", "枚", "颗", "支", "所",
-    "种", "类", "篇", "轮", "例", "岁", "吨", "亩", "天",
-};
-
-const char *num_counter_char(const char *s, size_t len, size_t pos)
+const char *num_counter_char(uint32_t cp)
 {
-    if (pos + 3 > len) return NULL;
-    for (size_t i = 0; i < N(counters); i++)
-        if (s[pos + 2] == counters[i][2] && s[pos + 1] == counters[i][1] &&
-            s[pos] == counters[i][0])
-            return counters[i];
-    return NULL;
+    switch (cp) {
+    case u'手': return "手"; case u'家': return "家"; case u'辆': return "辆";
+    case u'名': return "名"; case u'款': return "款"; case u'次': return "次";
+    case u'位': return "位"; case u'件': return "件"; case u'只': return "只";
+    case u'户': return "户"; case u'套': return "套"; case u'间': return "间";
+    case u'座': return "座"; case u'条': return "条"; case u'张': return "张";
+    case u'份': return "份"; case u'笔': return "笔"; case u'批': return "批";
+    case u'架': return "架"; case u'艘': return "艘"; case u'枚': return "枚";
+    case u'颗': return "颗"; case u'支': return "支"; case u'所': return "所";
+    case u'种': return "种"; case u'类': return "类"; case u'篇': return "篇";
+    case u'轮': return "轮"; case u'例': return "例"; case u'岁': return "岁";
+    case u'吨': return "吨"; case u'亩': return "亩"; case u'天': return "天";
+    default: return NULL;
+    }
 }
 
 /* ---- qualifiers before a figure --------------------------------------- */
@@ -327,6 +328,44 @@ num_group num_seps_from(uint32_t first)
     case u'—': G(SEP("—", 0))
     case u'〜': G(SEP("〜", 0))
     case 't': G(EN("to", 1, 0, 0, NULL, NULL))
+    default: return (num_group){NULL, 0};
+    }
+}
+
+/* ---- bases: 同比 before the verb, "year on year" after the figure ---- */
+
+#define YOY(s) ZH(s, NUM_BASIS_YOY, 0, 0, NULL, NULL)
+#define QOQ(s) ZH(s, NUM_BASIS_QOQ, 0, 0, NULL, NULL)
+#define YOY_EN(s) EN(s, NUM_BASIS_YOY, 0, 0, NULL, NULL)
+#define QOQ_EN(s) EN(s, NUM_BASIS_QOQ, 0, 0, NULL, NULL)
+
+num_group num_bases_to(uint32_t last)
+{
+    switch (last) {
+    case u'比': G(YOY("同比"), QOQ("环比"), YOY("与上年同期相比"),
+                  YOY("与去年同期相比"))
+    case u'年': G(YOY("按年"), YOY("较上年"), YOY("较去年"), YOY("比上年"),
+                  YOY("比去年"))
+    case u'季': G(QOQ("按季"))
+    case u'期': G(YOY("较上年同期"), YOY("较去年同期"), YOY("比上年同期"),
+                  YOY("比去年同期"))
+    case u'度': G(QOQ("较上季度"), QOQ("较上一季度"), QOQ("比上季度"))
+    default: return (num_group){NULL, 0};
+    }
+}
+
+num_group num_bases_from(uint32_t first)
+{
+    switch (first) {
+    case 'y': G(YOY_EN("year on year"), YOY_EN("year-on-year"),
+                YOY_EN("year over year"), YOY_EN("year-over-year"),
+                YOY_EN("yoy"), YOY_EN("y/y"))
+    case 'f': G(YOY_EN("from a year earlier"), YOY_EN("from a year ago"),
+                YOY_EN("from the previous year"),
+                QOQ_EN("from the previous quarter"), QOQ_EN("from the prior quarter"))
+    case 'q': G(QOQ_EN("quarter on quarter"), QOQ_EN("quarter-on-quarter"),
+                QOQ_EN("q/q"), QOQ_EN("qoq"))
+    case 's': G(QOQ_EN("sequentially"))
     default: return (num_group){NULL, 0};
     }
 }

@@ -1,8 +1,8 @@
 /*
  * num_words.c — finding the words around a figure: units and scales after
- * it, currencies, qualifiers, change verbs and bases before it.  The lists
- * consulted at every figure live in num_vocab.c, grouped for speed; the
- * short ones consulted only after a change verb are here.
+ * it, currencies, qualifiers, change verbs and bases before it.  The word
+ * lists live in num_vocab.c, grouped for speed, except the two tiny lists
+ * of filler words.
  *
  * Matching rules shared by every list:
  *  - longest word wins (上升 before 升, 个百分点 before 个);
@@ -39,57 +39,51 @@ static const word basis_fillers[] = {
     ZH("亦", 0, 0, 0, NULL, NULL),
 };
 
-#define YOY(s) ZH(s, NUM_BASIS_YOY, 0, 0, NULL, NULL)
-#define QOQ(s) ZH(s, NUM_BASIS_QOQ, 0, 0, NULL, NULL)
-
-static const word bases[] = {
-    YOY("同比"), QOQ("环比"), YOY("按年"), QOQ("按季"),
-    YOY("较上年同期"), YOY("较去年同期"), YOY("比上年同期"),
-    YOY("比去年同期"), YOY("较上年"), YOY("较去年"), YOY("比上年"),
-    YOY("比去年"), YOY("与上年同期相比"), YOY("与去年同期相比"),
-    QOQ("较上季度"), QOQ("较上一季度"), QOQ("比上季度"),
-};
-
-#define YOY_EN(s) EN(s, NUM_BASIS_YOY, 0, 0, NULL, NULL)
-#define QOQ_EN(s) EN(s, NUM_BASIS_QOQ, 0, 0, NULL, NULL)
-
-static const word bases_after[] = {
-    YOY_EN("year on year"), YOY_EN("year-on-year"), YOY_EN("year over year"),
-    YOY_EN("year-over-year"), YOY_EN("yoy"), YOY_EN("y/y"),
-    YOY_EN("from a year earlier"), YOY_EN("from a year ago"),
-    YOY_EN("from the previous year"),
-    QOQ_EN("quarter on quarter"), QOQ_EN("quarter-on-quarter"),
-    QOQ_EN("q/q"), QOQ_EN("qoq"), QOQ_EN("sequentially"),
-    QOQ_EN("from the previous quarter"), QOQ_EN("from the prior quarter"),
-};
-
 /* ---- matchers -------------------------------------------------------- */
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
+/* Words are a few bytes long: a loop beats a call to memcmp. */
 static bool same(const char *t, const word *w)
 {
-    if (!w->en) return memcmp(t, w->w, w->len) == 0;
-    for (size_t i = 0; i < w->len; i++)
-        if (lower((unsigned char)t[i]) != lower((unsigned char)w->w[i])) return false;
-    return true;
+    size_t i = 0;
+    if (!w->en) {
+        while (i < w->len && t[i] == w->w[i]) i++;
+    } else {
+        while (i < w->len && lower((unsigned char)t[i]) == lower((unsigned char)w->w[i]))
+            i++;
+    }
+    return i == w->len;
 }
 
-static bool vetoed(uint32_t cp, const char *veto)
+/* Whether the character at t (n bytes) is in the veto list.  UTF-8 never
+ * starts a character inside another, so a byte match is a match. */
+static bool vetoed(const char *t, size_t n, const char *veto)
 {
-    if (!veto || cp == 0) return false;
-    for (size_t i = 0, n = strlen(veto); i < n;) {
-        uint32_t v;
-        i += utf8_decode(veto + i, n - i, &v);
-        if (v == cp) return true;
+    if (!veto || n == 0) return false;
+    for (const char *v = veto; *v;) {
+        unsigned char c = (unsigned char)*v;
+        size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, i = 0;
+        while (i < k && i < n && v[i] == t[i]) i++;
+        if (i == k && k == n) return true;
+        v += k;
     }
     return false;
 }
 
-/* The word's last byte decides most mismatches without a call. */
-static bool last_byte_differs(const char *t, const word *w)
+static size_t char_len(const num_src *src, size_t p)
 {
-    int a = (unsigned char)t[w->len - 1], b = (unsigned char)w->w[w->len - 1];
+    size_t n;
+    num_cp(src->s, src->len, p, &n);
+    return n;
+}
+
+/* One byte that differs between most words of a group, tested before the
+ * full comparison: words of a forward group share their first character,
+ * words of a backward group their last. */
+static bool quick_differs(const char *t, const word *w, size_t k)
+{
+    int a = (unsigned char)t[k], b = (unsigned char)w->w[k];
     return w->en ? lower(a) != lower(b) : a != b;
 }
 
@@ -100,13 +94,14 @@ static const word *best_at(const num_src *src, size_t at, const word *tab,
     const word *best = NULL;
     for (size_t i = 0; i < n; i++) {
         const word *w = &tab[i];
-        size_t e = at + w->len, cn;
+        size_t e = at + w->len;
         if (e > src->len || (best && w->len <= best->len)) continue;
-        if (last_byte_differs(src->s + at, w) || !same(src->s + at, w)) continue;
+        if (quick_differs(src->s + at, w, w->len - 1) || !same(src->s + at, w))
+            continue;
         if (w->en && num_is_alpha((unsigned char)w->w[w->len - 1]) &&
             num_is_alpha(num_byte(src->s, src->len, e)))
             continue;
-        if (vetoed(num_cp(src->s, src->len, e, &cn), w->veto)) continue;
+        if (w->veto && vetoed(src->s + e, char_len(src, e), w->veto)) continue;
         best = w;
         *end = e;
     }
@@ -123,11 +118,16 @@ static const word *best_before(const num_src *src, size_t at, const word *tab,
         if (w->len > at || at - w->len < src->floor) continue;
         if (best && w->len <= best->len) continue;
         size_t b = at - w->len;
-        if (last_byte_differs(src->s + b, w) || !same(src->s + b, w)) continue;
+        if (quick_differs(src->s + b, w, w->len > 4 ? w->len - 4 : 0) ||
+            !same(src->s + b, w))
+            continue;
         if (w->en && num_is_alpha((unsigned char)w->w[0]) && b > 0 &&
             num_is_alpha((unsigned char)src->s[b - 1]))
             continue;
-        if (vetoed(num_cp_before(src->s, b), w->veto)) continue;
+        if (w->veto && b > 0) {
+            size_t c = utf8_char_start(src->s, b - 1);
+            if (vetoed(src->s + c, b - c, w->veto)) continue;
+        }
         best = w;
         *start = b;
     }
@@ -189,8 +189,8 @@ bool num_unit_at(const num_src *src, size_t pos, num_unit_hit *u)
         };
         return true;
     }
-    size_t at = num_byte(src->s, src->len, pos) == ' ' ? pos + 1 : pos;
-    const char *c = num_counter_char(src->s, src->len, at);
+    size_t at = num_byte(src->s, src->len, pos) == ' ' ? pos + 1 : pos, n;
+    const char *c = num_counter_char(num_cp(src->s, src->len, at, &n));
     if (!c) return false;
     *u = (num_unit_hit){.kind = NUM_U_COUNT, .unit = c, .end = at + 3};
     return true;
@@ -232,7 +232,7 @@ size_t num_qual_suffix_at(const num_src *src, size_t pos, num_qual *q)
 size_t num_basis_suffix_at(const num_src *src, size_t pos, num_basis *b)
 {
     size_t end;
-    const word *w = forward(src, pos, bases_after, N(bases_after), NULL, &end);
+    const word *w = forward(src, pos, NULL, 0, num_bases_from, &end);
     if (!w) return 0;
     *b = (num_basis)w->a;
     return end;
@@ -249,6 +249,30 @@ size_t num_range_sep_at(const num_src *src, size_t pos, bool *to_word)
     if (num_byte(src->s, src->len, end) == ' ') end++;
     *to_word = w->a == 1;
     return end;
+}
+
+bool num_prefix_possible(const num_src *src, size_t pos)
+{
+    for (size_t at = pos; at + 1 >= pos && at > src->floor; at--) {
+        if (at < pos && src->s[at] != ' ') break;
+        uint32_t k = key(num_cp_before(src->s, at));
+        if (k == '-' || k == '+' || k == u'−' || k == u'了' || k == u'达' ||
+            num_currencies_to(k).n || num_quals_to(k).n || num_verbs_to(k).n)
+            return true;
+    }
+    return false;
+}
+
+bool num_suffix_possible(const num_src *src, size_t pos)
+{
+    for (size_t at = pos; at <= pos + 1 && at < src->len; at++) {
+        size_t n;
+        if (at > pos && src->s[pos] != ' ') break;
+        uint32_t k = key(num_cp(src->s, src->len, at, &n));
+        if (num_seps_from(k).n || num_quals_from(k).n || num_bases_from(k).n)
+            return true;
+    }
+    return false;
 }
 
 size_t num_currency_before(const num_src *src, size_t pos, const char **code)
@@ -285,7 +309,7 @@ size_t num_basis_before(const num_src *src, size_t pos, num_basis *b)
 {
     size_t start, f = pos;
     if (backward(src, pos, basis_fillers, N(basis_fillers), NULL, &start)) f = start;
-    const word *w = backward(src, f, bases, N(bases), NULL, &start);
+    const word *w = backward(src, f, NULL, 0, num_bases_to, &start);
     if (!w) return pos;
     *b = (num_basis)w->a;
     return start;

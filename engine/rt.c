@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rt_internal.h"
+#include "text.h"
 
 void rt_report(rt_runtime *rt, const char *where, const char *fmt, ...)
 {
@@ -232,6 +233,28 @@ static bool is_ascii(const char *s)
     return true;
 }
 
+/* The text is normalised before it is matched (full-width letters, digits
+ * and punctuation folded), so a keyword that normalisation would change can
+ * never match.  Returns NULL if kw is fine, else what the text would read. */
+static char *unmatchable(const char *kw)
+{
+    text_buf tb;
+    text_error e;
+    text_buf_init(&tb);
+    long used = text_append(&tb, kw, strlen(kw), TEXT_ENC_UTF8, true, &e);
+    char *instead = NULL;
+    if (used >= 0 && (tb.len != strlen(kw) || memcmp(tb.buf, kw, tb.len)))
+        instead = strndup(tb.buf, tb.len);
+    text_buf_free(&tb);
+    return instead;
+}
+
+static bool blank_edges(const char *kw)
+{
+    size_t n = strlen(kw);
+    return n == 0 || kw[0] == ' ' || kw[n - 1] == ' ';
+}
+
 static int add_pattern(rt_runtime *rt, const char *text, unsigned flags, rt_pattern pat)
 {
     if (!grow((void **)&rt->patterns, &rt->cappatterns, rt->npatterns, sizeof *rt->patterns))
@@ -256,6 +279,14 @@ static int add_keywords(rt_runtime *rt, size_t r)
             lua_geti(L, -1, i);
             const char *kw = lua_tostring(L, -1);
             unsigned flags = is_ascii(kw) ? LEX_ASCII_CASELESS | LEX_WORD : 0;
+            char *instead = unmatchable(kw);
+            if (instead || blank_edges(kw)) {
+                rt_report(rt, rt->rules[r].file, "keyword '%s' can never match: %s%s%s", kw,
+                          instead ? "the text it is matched against reads '" : "it starts or ends with a space",
+                          instead ? instead : "", instead ? "' (text is normalised first)" : "");
+                bad++;
+            }
+            free(instead);
             rt_pattern pat = {(int32_t)r, kw, NULL};
             /* The string stays alive: the rule table holds it. */
             int rc = add_pattern(rt, kw, flags, pat);
@@ -292,16 +323,20 @@ static int build_automaton(rt_runtime *rt)
     return bad;
 }
 
-static void check_extends(rt_runtime *rt)
+static size_t check_extends(rt_runtime *rt)
 {
+    size_t bad = 0;
     for (size_t k = 0; k < rt->npacks; k++) {
         const char *ext = rt->packs[k].extends;
         bool found = !ext;
         for (size_t j = 0; !found && j < rt->npacks; j++)
             found = !strcmp(rt->packs[j].name, ext);
-        if (!found)
+        if (!found) {
             rt_report(rt, rt->packs[k].files.folder, "extends '%s', which is not among the loaded packs", ext);
+            bad++;
+        }
     }
+    return bad;
 }
 
 rt_runtime *rt_load(const char *rules_dir, const rt_options *opt,
@@ -337,7 +372,7 @@ rt_runtime *rt_load(const char *rules_dir, const rt_options *opt,
     for (size_t k = 0; k < n; k++)
         *problems += (size_t)load_pack(rt, k);
     *problems += (size_t)build_automaton(rt);
-    check_extends(rt);
+    *problems += check_extends(rt);
     return rt;
 }
 
@@ -378,3 +413,19 @@ const char *rt_pack_name(const rt_runtime *rt, size_t i) { return rt->packs[i].n
 const char *rt_pack_dir(const rt_runtime *rt, size_t i) { return rt->packs[i].files.dir; }
 const char *rt_pack_version(const rt_runtime *rt, size_t i) { return rt->packs[i].version; }
 size_t rt_rule_count(const rt_runtime *rt) { return rt->nrules; }
+
+rt_rule_info rt_rule_at(const rt_runtime *rt, size_t i)
+{
+    const rt_rule *r = &rt->rules[i];
+    rt_rule_info info = {r->name, r->file, NULL, r->pack};
+    lua_rawgeti(rt->L, LUA_REGISTRYINDEX, r->ref);
+    if (lua_getfield(rt->L, -1, "description") == LUA_TSTRING)
+        info.description = lua_tostring(rt->L, -1); /* the rule table keeps it alive */
+    lua_pop(rt->L, 2);
+    return info;
+}
+
+size_t rt_lexicon_size(const rt_runtime *rt, size_t pack)
+{
+    return rt->packs[pack].lex.n;
+}

@@ -68,4 +68,14 @@ const char *rt_pack_dir(const rt_runtime *rt, size_t i);
 const char *rt_pack_version(const rt_runtime *rt, size_t i);
 size_t rt_rule_count(const rt_runtime *rt);
 
+/* One rule, for `engine check`: its name, file ("common/revenue.lua"),
+ * pack index and description (or NULL). */
+typedef struct {
+    const char *name, *file, *description;
+    size_t pack;
+} rt_rule_info;
+rt_rule_info rt_rule_at(const rt_runtime *rt, size_t i);
+/* Entries in a pack's lexicons. */
+size_t rt_lexicon_size(const rt_runtime *rt, size_t pack);
+
 #endif

@@ -121,6 +121,7 @@ static void push_quantity(lua_State *L, const rt_runtime *rt, const num_quantity
     if (q->basis) set_str(L, "basis", q->basis == NUM_BASIS_YOY ? "yoy" : "qoq");
     if (q->period[0]) set_str(L, "period", q->period);
     if (q->flags & NUM_F_ASOF) { lua_pushboolean(L, 1); lua_setfield(L, -2, "asof"); }
+    if (q->flags & NUM_F_RELATIVE) { lua_pushboolean(L, 1); lua_setfield(L, -2, "relative"); }
     if (q->flags & NUM_F_UNRESOLVED) { lua_pushboolean(L, 0); lua_setfield(L, -2, "resolved"); }
     if (q->kind == NUM_IDENT) set_str(L, "ident", q->ident);
 }
@@ -559,18 +560,19 @@ static int emit_fact(lua_State *L)
     set_str(L, "pack", rt->packs[r->pack].name);
     set_str(L, "pack_version", rt->packs[r->pack].version);
     set_original(L, rt, a, b);
+    /* seen[key] is the stored fact: a repeat returns it, so a rule can
+     * still add to the fact it already emitted. */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->seen_ref);
     push_key(L, t, f);
-    if (lua_rawget(L, -2) == LUA_TNIL) {
-        push_key(L, t, f);
-        lua_pushboolean(L, 1);
-        lua_rawset(L, -4);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
-        lua_pushvalue(L, f);
-        lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 2);
+    if (lua_rawget(L, -2) == LUA_TTABLE)
+        return 1;
+    lua_pop(L, 1);
+    push_key(L, t, f);
+    lua_pushvalue(L, f);
+    lua_rawset(L, -3);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    lua_pushvalue(L, f);
+    lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
     lua_pushvalue(L, f);
     return 1;
 }

@@ -22,6 +22,7 @@
 ---@field basis "yoy"|"qoq"|nil
 ---@field period string?  periods and dates: "2024H1", "2018/2023", "2024-03-26"
 ---@field asof boolean?   an as-of date (截至…)
+---@field relative boolean? resolved against the document date (今年, 3月26日)
 ---@field resolved boolean? false for a relative period with no document date
 ---@field ident string?   for kind "ident": "stock_code", "version", "formula", …
 

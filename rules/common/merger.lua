@@ -1,32 +1,54 @@
--- merger.lua: mergers and consolidations: 合并, 整合 of businesses, a new
--- business group formed from existing ones (成立…事业群), acquisitions.
+-- merger.lua: mergers and consolidations: 合并 of companies or businesses,
+-- 整合 of businesses into a new group, a new business group formed from
+-- existing ones (成立电商事业群 → target 电商事业群).
+--
+-- Not a merger: 合并 in accounting language — 合并口径, 合并报表, 合并营业
+-- 收入, 合并利润 mean "consolidated" figures.
 local lib = require "lib.common"
+
+-- What follows 合并 when it means "consolidated (accounts)".
+local ACCOUNTING = { "口径", "报表", "财务", "营业", "营收", "收入", "利润", "净利", "范围", "资产",
+                     "负债", "现金流", "计算", "数据", "后的数据", "层面", "基础" }
+
+-- Units a new group may be called.
+local GROUPS = { "事业群", "事业部", "业务集团" }
+
+-- "成立电商事业群": the name of the new group ending at kw.
+local function new_group(s, kw)
+  local before = s:before(kw, 12)
+  local a = before:find("成立", 1, true) or before:find("组建", 1, true) or before:find("设立", 1, true)
+  if not a then return nil end
+  local name = lib.tail(before:sub(a + #"成立"), lib.CLAUSE)
+  if lib.chars(name) > 8 then return nil end
+  return name .. kw.text, kw.start - #name
+end
 
 return rule {
   name = "merger",
   description = "mergers, consolidations and new business groups formed from existing units",
-  keywords = { "合并", "整合", "事业群", "并购", "收购", "merger", "merge", "merged", "acquisition", "acquire" },
+  keywords = { "合并", "事业群", "事业部", "业务集团", "merger", "merge", "merged", "merging" },
   sentence = function(s)
-    local text = s.text
     for kw in s:hits() do
-      local target
-      if kw.keyword == "事业群" and s:before(kw, 12):find("成立") then
-        -- "成立电商事业群": the new group is the target.
-        local before = s:before(kw, 10)
-        local name = before:match("成立([^，,。的]*)$")
-        target = (name or "") .. "事业群"
-      elseif kw.keyword == "整合" and s:after(kw, 12):find("业务") and text:find("成立") then
-        target = nil
-      elseif kw.keyword ~= "事业群" and kw.keyword ~= "整合" then
-        target = nil
-        local entity = s:subject(kw)
-        if entity and (kw.keyword == "合并" or kw.keyword:find("^[mM]erge")) then
-          lib.event(s, kw, "merger", nil, "")
+      if lib.starts_any(kw.keyword, GROUPS) or kw.keyword == "事业部" then
+        local target, start = new_group(s, kw)
+        -- A new group counts as a merger when the text says what goes into
+        -- it (整合, 合并, 把…并入) — else it is only a new unit.
+        if target and (lib.has(s.text, "整合") or lib.has(s.text, "合并") or lib.has(s.text, "并入")
+                       or lib.has(s.text, "纳入") or lib.has(s.text, "融合")) then
+          lib.event(s, { start = start, stop = kw.stop }, "merger", { target = target }, target)
           return
         end
-      end
-      if target then
-        lib.event(s, kw, "merger", { target = target }, target)
+      elseif kw.keyword == "合并" then
+        local after = s:after(kw, 4)
+        if not lib.starts_any(after, ACCOUNTING) and not lib.ends_any(s:before(kw, 2), { "按", "以" }) then
+          if s:subject(kw) then
+            lib.event(s, kw, "merger", nil, "")
+            return
+          end
+        end
+      elseif s:subject(kw) then
+        -- English: "agreed to merge", "completed its merger with …".
+        lib.event(s, kw, "merger", nil, "")
         return
       end
     end

@@ -2,32 +2,65 @@
 -- this rule adds companies by their shape (X科技, X集团, X银行, X资本,
 -- X咨询…) and reports each organisation the article names once, with its
 -- canonical name.
+--
+-- Why it is shaped so: a suffix such as 集团 or 资本 is also an ordinary
+-- word (集团层面, 资本市场, 收归集团统一管理, 信号来自资本市场).  So a name
+-- by shape must
+--   * start at a clear left edge: the start of the clause, or just after a
+--     function word (的, 在, 和…) or a verb that introduces a name (宣布,
+--     来自, 出任…) — and then what is left must still be 2–8 characters;
+--   * not be a description (各业务集团, 这家银行, 传统软件公司);
+--   * not be followed by a word that makes the suffix part of a longer
+--     common noun (资本市场, 资本开支, 集团层面, 科技公司 is fine).
 local lib = require "lib.common"
+
 local SUFFIXES = { "科技", "集团", "银行", "资本", "咨询", "证券", "控股", "基金", "保险",
-                   "有限公司" }
+                   "有限公司", "股份公司" }
 
 -- A name holding one of these is a description, not a name: 各业务集团,
 -- 六大业务集团, 这家银行, 传统软件公司.
-local GENERIC_PARTS = { "业务", "各", "这", "该", "此", "本", "其", "多家", "大", "子", "传统", "新", "旧",
-                        "一家", "某", "国内", "海外", "全球", "中小" }
+local GENERIC_PARTS = { "业务", "各", "这", "该", "此", "本", "其", "多家", "大型", "子", "传统", "新",
+                        "旧", "一家", "某", "国内", "海外", "全球", "中小", "六大", "四大", "三大",
+                        "两大", "五大", "头部", "龙头", "上市", "互联网", "民营", "国有", "外资", "科技",
+                        "我们", "他们", "公司", "国家队" }
+
+-- Left edges: characters after which a name starts …
+local STOPS = {}
+for k in pairs(lib.CLAUSE) do STOPS[k] = true end
+for _, c in ipairs{ "的", "了", "在", "和", "与", "及", "对", "是", "为", "被", "将", "从", "由", "据",
+                    "向", "把", "让", "给", "跟", "同", "于", "或", "即", "等" } do
+  STOPS[c] = true
+end
+-- … and verbs after which one does (公司宣布澜湾科技…, 信号来自资本市场).
+local VERBS = { "宣布", "来自", "出任", "担任", "加入", "成立", "设立", "收归", "归属", "代表", "实行",
+                "实施", "推出", "发布", "表示", "认为", "指出", "称", "包括", "旗下", "投资", "收购",
+                "入股", "联合", "携手", "获得", "引入", "领投", "参投", "退出", "看好", "通过",
+                "统一", "成为", "属于", "接任", "离开", "创办", "创立", "任职", "供职", "并入", "纳入",
+                "划入", "归入", "注入", "进入", "回到", "返回", "重返", "加盟", "整合", "剥离", "拆分",
+                "分拆", "上市", "回归", "管理" }
+
+-- What may not follow the suffix: then it is part of a common noun.
+local NOT_AFTER = { "市场", "开支", "支出", "运作", "结构", "金", "化", "主义", "层面", "内部", "统一",
+                    "总部", "层级", "管理", "公积", "回报", "效率", "项目", "成本", "实力", "体系",
+                    "密集", "板块", "行业", "产业", "含量", "感" }
 
 local GENERIC = { ["公司"] = true, ["该公司"] = true, ["集团"] = true, ["银行"] = true, ["本公司"] = true,
                   ["这家公司"] = true, ["母公司"] = true, ["子公司"] = true, ["上市公司"] = true,
                   ["科技公司"] = true, ["软件公司"] = true, ["AI公司"] = true }
 
--- What ends a name on its left: clause punctuation, and the characters
--- that start a phrase rather than a name.
-local STOPS = {}
-for k in pairs(lib.CLAUSE) do STOPS[k] = true end
-for _, c in ipairs{ "的", "了", "在", "和", "与", "及", "对", "是", "为", "被", "将", "从", "由", "据", "向", "\"" } do
-  STOPS[c] = true
-end
-
+-- The name by shape ending at the suffix kw, or nil: its full text and start.
 local function shape(s, kw)
-  local name = lib.tail(s:before(kw, 6), STOPS)
-  if #name < 6 then return nil end -- at least two CJK characters
+  if lib.starts_any(s:after(kw, 2), NOT_AFTER) then return nil end
+  local window = s:before(kw, 10)
+  local name = lib.tail(window, STOPS)
+  -- No left edge within reach: the words before the suffix are not a name.
+  if lib.chars(name) >= 10 and lib.chars(window) >= 10 then return nil end
+  name = lib.after_last(name, VERBS)
+  local n = lib.chars(name)
+  if n < 2 or n > 8 then return nil end
+  if not lib.is_han(lib.chars_of(name)[1]) and not name:match("^%u") then return nil end
   for _, part in ipairs(GENERIC_PARTS) do
-    if name:find(part, 1, true) then return nil end
+    if lib.has(name, part) then return nil end
   end
   local full = name .. kw.text
   if GENERIC[full] then return nil end
@@ -44,9 +77,12 @@ return rule {
       local full, start = shape(s, kw)
       local inside = false
       for _, m in ipairs(known) do
-        if m.start <= (start or 0) and m.stop >= kw.stop then inside = true end
-        if start and m.start >= start and m.stop <= kw.stop and (m.type == "org" or m.type == "unit") then
+        if m.start <= (start or kw.start) and m.stop >= kw.stop then inside = true end
+        if start and m.start >= start and m.stop <= kw.stop and m.type ~= "title" then
           inside = true -- 商汤科技 is already 商汤
+        end
+        if start and m.type == "title" and m.start < kw.stop and m.stop > start then
+          inside = true -- a title is no part of a company name
         end
       end
       if full and not inside then

@@ -1,25 +1,61 @@
 -- revenue.lua: a company's revenue (营收 17.4亿元, revenue rose 21% to
 -- 1.74 billion yuan), with its year-on-year change when the text gives it.
 -- A segment's revenue (生成式AI收入) is segment_revenue's business.
+--
+-- Also: 尚无营收 / 没有收入 ("no revenue yet") is a revenue of 0, so that no
+-- R&D ratio is formed for it; a forecast (预计…有望达到26亿元) is marked
+-- estimate = true; 占总收入60.4% is a share, and 比营收还多出1.5亿元 a
+-- difference, not revenue.
 local lib = require "lib.common"
+
+-- Words just before the keyword that say there is no revenue at all.
+local NONE = { "尚无", "暂无", "没有", "尚未产生", "未产生", "尚未实现", "零" }
+
+-- Words that may stand between the company or period and a bare 收入.
+local FILLER = { "公司", "集团", "实现", "录得", "取得", "共", "全年", "当季", "单季", "季度", "了", "的" }
+
+local function bare(s, kw)
+  local stem = lib.stem_before(s, kw, 12)
+  local changed = true
+  while changed do
+    changed = false
+    stem = lib.trim(stem)
+    for _, w in ipairs(FILLER) do
+      if lib.starts(stem, w) then stem = stem:sub(#w + 1) changed = true end
+    end
+  end
+  return stem == "" and lib.trim(s:before(kw, 1)) ~= "" or false
+end
 
 return rule {
   name = "revenue",
   description = "company revenue with period and YoY change",
-  keywords = { "营收", "营业收入", "总收入", "总营收", "营业总收入", "收入总额",
+  keywords = { "营收", "营业收入", "总收入", "总营收", "营业总收入", "收入总额", "收入",
                "revenue", "revenues", "total revenue", "sales" },
   sentence = function(s)
     for kw in s:hits() do
-      local m, change = lib.amount_after(s, kw, 16)
+      -- A bare 收入 is the company's revenue only when nothing but the
+      -- company and the period stand before it (美团第三季度收入936亿元);
+      -- 生成式AI收入 is a segment.
+      if kw.keyword == "收入" and not bare(s, kw) then goto continue end
+      local before = s:before(kw, 3)
       -- 占总收入60.4%: a share of revenue, not revenue.
-      local share = s:before(kw, 2):find("占")
-      if m and not share then
-        change = change or lib.change_after(s, m)
-        local f = lib.money_fields("revenue", s, kw, m)
-        f.change = lib.change_value(change)
-        if change then f.evidence[#f.evidence + 1] = change end
-        s:emit(f)
+      local share = lib.has(before, "占") or lib.ends(before, "在")
+      local none = lib.ends_any(lib.trim(before), NONE)
+      if none and not share then
+        s:emit{ kind = "metric", name = "revenue", entity = s:subject(kw), period = lib.period(s, kw),
+                value = 0, evidence = { { start = kw.start - #none, stop = kw.stop } } }
+      elseif not share then
+        local m, change = lib.amount_after(s, kw, 16)
+        if m then
+          change = change or lib.change_after(s, m)
+          local f = lib.money_fields("revenue", s, kw, m)
+          f.change = lib.change_value(change)
+          if change then f.evidence[#f.evidence + 1] = change end
+          lib.emit_metric(s, f, m)
+        end
       end
+      ::continue::
     end
   end,
 }

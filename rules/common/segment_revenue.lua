@@ -1,64 +1,107 @@
 -- segment_revenue.lua: revenue of a business segment ("生成式AI收入增长256%
 -- 至近10.51亿元", "智能汽车业务收入1.68亿元") and the segment's stated share
--- of total revenue ("占总收入60.4%", "占总营收比重约30%").
+-- of total revenue ("占总收入60.4%", "在总收入中占60.4%", "占比9.7%",
+-- "占总收入比重从2023年的5.9%升至9.7%" → the level reached, 9.7%).
+--
+-- The segment is the words before 收入 in the same clause, without what
+-- introduces it: a period (2023年储能系统), a company or business-unit
+-- name (第三季度腾讯增值服务, 绝影智能汽车 → the unit's parent is the
+-- entity), 包括…在内的, 其, 业务, 板块.
 local lib = require "lib.common"
 
--- The segment is what stands before 收入 in the same clause, without the
--- words that introduce it.
+-- Words that end the introduction of a segment name.
+local INTRO = { "在内的", "包括", "其中", "来自", "实现", "分业务看", "分业务来看", "具体来看" }
+
+-- Segment names that are not segments: 总收入, 营业收入, 主营业务收入…
+local NOT_SEGMENT = { "总", "营业", "主营", "公司", "收入", "整体", "全年", "同期", "合计", "合并", "营",
+                      "净", "税", "毛" }
+
+-- The segment name before kw, and the business unit it named, if any.
 local function segment_name(s, kw)
-  local clause = lib.tail(s:before(kw, 16), lib.CLAUSE)
-  clause = clause:gsub("^.*包括", ""):gsub("在内的", ""):gsub("^.*其中", "")
-  clause = clause:gsub("^其", ""):gsub("业务$", ""):gsub("板块$", ""):gsub("的$", "")
-  clause = lib.trim(clause)
-  if clause == "" or clause:find("总$") or clause:find("营业") or clause:find("^公司") then return nil end
-  return clause
-end
-
--- Strip a company name in front of the segment (商汤生成式AI → 生成式AI).
-local function without_subject(s, kw, seg)
-  for _, m in ipairs(s:mentions()) do
-    if m.stop <= kw.start and seg:sub(1, #m.text) == m.text and #seg > #m.text then
-      return seg:sub(#m.text + 1)
-    end
+  local seg, unit = lib.stem_before(s, kw, 20)
+  seg = lib.after_last(seg, INTRO)
+  if lib.starts(seg, "其") or lib.starts(seg, "的") then seg = seg:sub(4) end
+  seg = lib.trim((seg:gsub("的$", "")))
+  -- 智能汽车业务 → 智能汽车, but 新业务 stays 新业务.
+  for _, suffix in ipairs({ "业务分部", "分部", "业务板块", "板块", "业务" }) do
+    local short = seg:sub(1, #seg - #suffix)
+    if lib.ends(seg, suffix) and lib.chars(short) >= 2 then seg = short break end
   end
-  return seg
+  if lib.chars(seg) < 2 or lib.chars(seg) > 12 then return nil end
+  for _, w in ipairs(NOT_SEGMENT) do
+    if lib.ends(seg, w) or seg == w then return nil end
+  end
+  if lib.has(seg, "营业") or lib.has(seg, "总") then return nil end
+  return seg, unit
 end
 
-local function share(s, kw, seg, from)
-  for hit in s:hits() do
-    if hit.start >= from.stop and (hit.keyword == "占总收入" or hit.keyword == "占总营收") then
-      -- 占总收入比重从2023年的5.9%升至9.7%: the level reached is the last one.
-      local q, last = hit, nil
-      repeat
-        q = s:quantity_after(q, 14, "percent")
-        if q then last = q end
-      until not q or not s:after(q, 2):find("^升至") and not s:after(q, 2):find("^降至")
-        and not s:after(q, 1):find("^至")
-      if last then
-        s:emit{ kind = "ratio", name = "segment_share", entity = s:subject(kw), period = s:period(kw),
-                segment = seg, value = last.value / 100, qualifier = last.qualifier, evidence = { hit, last } }
+-- Words of a comparison chain: 从5.9%升至9.7%.
+local CHAIN = { "升至", "降至", "增至", "至", "提升至", "上升至", "下降至", "提高至", "回落至", "to" }
+
+-- The segment's share of total revenue stated after its amount, before
+-- stop (the next segment): the first plain percent with 占 before it.
+local function share_after(s, from, stop)
+  local percents = s:quantities("percent")
+  for i, q in ipairs(percents) do
+    if q.start >= from.stop and q.start < stop and not q.change then
+      local between = s:between(from, q)
+      local at = s:find("占", from.stop)
+      if not at or at > q.start then
+        local l = between:lower()
+        if not l:find("accounting for") and not l:find("share of") then return nil end
+        at = q.start
       end
-      return
+      local last = q
+      for j = i + 1, #percents do
+        local r = percents[j]
+        if r.start >= stop then break end
+        local mid = lib.trim(s:between(last, r))
+        local chained = false
+        for _, w in ipairs(CHAIN) do if mid == w then chained = true end end
+        if not chained then break end
+        last = r
+      end
+      return last, at
     end
   end
+  return nil
 end
 
 return rule {
   name = "segment_revenue",
   description = "revenue of a business segment and its share of the total",
-  keywords = { "收入", "业务收入", "收入板块", "占总收入", "占总营收" },
+  keywords = { "收入", "收入板块" },
   sentence = function(s)
+    -- The segments of the sentence, in order: a keyword with a name before
+    -- it and an amount after it.
+    local found = {}
     for kw in s:hits() do
-      if kw.keyword == "收入" or kw.keyword == "业务收入" or kw.keyword == "收入板块" then
-        local seg = segment_name(s, kw)
-        local m, change = lib.amount_after(s, kw, 16)
-        if seg and m then
-          seg = without_subject(s, kw, seg)
-          change = change or lib.change_after(s, m)
-          s:emit{ kind = "metric", name = "segment_revenue", entity = s:subject(kw), period = s:period(kw),
-                  segment = seg, value = m.value, unit = m.unit, qualifier = m.qualifier,
-                  change = lib.change_value(change), evidence = { kw, m } }
-          share(s, kw, seg, m)
+      local seg, unit = segment_name(s, kw)
+      local m, change = lib.amount_after(s, kw, 16)
+      if seg and m then
+        found[#found + 1] = { kw = kw, seg = seg, unit = unit, m = m, change = change }
+      end
+    end
+    for i, x in ipairs(found) do
+      local kw, seg, unit, m, change = x.kw, x.seg, x.unit, x.m, x.change
+      do
+        change = change or lib.change_after(s, m)
+        -- Segments belong to the company: a business unit named before
+        -- them (绝影智能汽车) stands for its parent.
+        local entity = lib.group_of(s, unit and unit.canonical or s:subject(kw))
+        local period = lib.period(s, kw)
+        local f = { kind = "metric", name = "segment_revenue", entity = entity, period = period,
+                    segment = seg, value = m.value, unit = m.unit, qualifier = m.qualifier,
+                    change = lib.change_value(change), evidence = { kw, m } }
+        if lib.is_forecast(s, kw, m) then f.estimate = true end
+        lib.emit_metric(s, f, m)
+        local stop = found[i + 1] and found[i + 1].kw.start or s.stop
+        local last, at = share_after(s, change and change.stop > m.stop and change or m, stop)
+        if last then
+          local stored = s:emit{ kind = "ratio", name = "segment_share", entity = entity, period = period,
+                                 segment = seg, value = lib.round(last.value / 100), qualifier = last.qualifier,
+                                 evidence = { { start = at, stop = last.stop } } }
+          if stored then stored._qtext = last.text end
         end
       end
     end

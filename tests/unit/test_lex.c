@@ -167,7 +167,7 @@ static void test_add_rejects_invalid_utf8(void **state)
         "\x80",             /* lone continuation byte */
         "\xE9\x98",         /* truncated 3-byte sequence (阿 is E9 98 BF) */
         "a\xE9\x98",        /* truncated at the end */
-        "\xE9\x98" "a",     /* truncated in the middle */
+        ("\xE9\x98" "a"),   /* truncated in the middle */
         "\xC0\x80",         /* overlong NUL */
         "\xE0\x80\xAF",     /* overlong '/' */
         "\xED\xA0\x80",     /* UTF-16 surrogate */
@@ -689,40 +689,143 @@ static char *random_string(uint64_t *rng, size_t chars, size_t nalpha)
     return s;
 }
 
-static void property_round(uint64_t seed, size_t npat, size_t nalpha)
+/* The automaton, with each table shape, against the reference. */
+static void check_vs_ref(const pat *p, size_t np, const char *text)
 {
-    uint64_t rng = seed;
-    pat *p = calloc(npat, sizeof *p);
-    assert_non_null(p);
-    for (size_t i = 0; i < npat; i++) {
-        p[i].s = random_string(&rng, 1 + rng_below(&rng, 5), nalpha);
-        p[i].id = (uint32_t)rng_below(&rng, npat); /* shared ids too */
-        p[i].flags = (unsigned)rng_below(&rng, 4);
-    }
-    char *text = random_string(&rng, 4000, nalpha);
-    hits want = ref_scan(p, npat, text);
+    hits want = ref_scan(p, np, text);
     const size_t limits[] = {LEX_DENSE_LIMIT_DEFAULT, 0, 2048};
     for (size_t k = 0; k < N(limits); k++) {
-        lex_automaton *a = build_limit(p, npat, limits[k]);
+        lex_automaton *a = build_limit(p, np, limits[k]);
         hits got = scan_text(a, text);
         expect_hits(&got, want.v, want.n);
         free(got.v);
         lex_free(a);
     }
     free(want.v);
-    free(text);
-    for (size_t i = 0; i < npat; i++)
+}
+
+static void free_pats(pat *p, size_t np)
+{
+    for (size_t i = 0; i < np; i++)
         free((char *)p[i].s);
     free(p);
+}
+
+static pat *random_pats(uint64_t *rng, size_t np, size_t maxchars,
+                        size_t nalpha)
+{
+    pat *p = calloc(np, sizeof *p);
+    assert_non_null(p);
+    for (size_t i = 0; i < np; i++) {
+        p[i].s = random_string(rng, 1 + rng_below(rng, maxchars), nalpha);
+        p[i].id = (uint32_t)rng_below(rng, np); /* shared ids too */
+        p[i].flags = (unsigned)rng_below(rng, 4);
+    }
+    return p;
+}
+
+static void property_round(uint64_t seed, size_t np, size_t maxchars,
+                           size_t nalpha, size_t textchars)
+{
+    uint64_t rng = seed;
+    pat *p = random_pats(&rng, np, maxchars, nalpha);
+    char *text = random_string(&rng, textchars, nalpha);
+    check_vs_ref(p, np, text);
+    free(text);
+    free_pats(p, np);
 }
 
 static void test_property_random_vs_naive(void **state)
 {
     (void)state;
     for (uint64_t seed = 1; seed <= 12; seed++) {
-        property_round(seed, 40, 4);              /* dense overlaps */
-        property_round(seed * 7919, 300, N(alphabet));
+        property_round(seed, 40, 5, 4, 4000);       /* dense overlaps */
+        property_round(seed * 7919, 300, 5, N(alphabet), 4000);
     }
+}
+
+/* Texts long enough for the lock-step lanes of lex_scan.c (blocks of
+ * 8 x 2048 bytes), with lengths that do not divide evenly, and matches
+ * that straddle lane and block boundaries. */
+static void test_property_long_texts(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        property_round(seed, 30, 12, 4, 40000 + seed * 777);
+        property_round(seed * 31, 120, 6, N(alphabet), 50000 + seed);
+    }
+}
+
+/* A name planted just before, on and after every 1024-byte mark, so some
+ * straddle each lane and block boundary; the filler is a character no
+ * pattern contains. */
+static void test_matches_across_lane_boundaries(void **state)
+{
+    (void)state;
+    const pat p[] = {{"阿里巴巴集团", 1, 0}, {"巴巴", 2, 0},
+                     {"ipo", 3, LEX_WORD | LEX_ASCII_CASELESS}};
+    size_t len = 70000;
+    char *text = malloc(len + 1);
+    assert_non_null(text);
+    memset(text, '.', len);
+    for (size_t mark = 1024; mark + 64 < len; mark += 1024) {
+        size_t d = (mark / 1024) % 19; /* every offset from mark - 18 on */
+        memcpy(text + mark - d, "阿里巴巴集团", 18);
+        memcpy(text + mark + 30 - d % 4, "IPO", 3);
+    }
+    text[len] = '\0';
+    check_vs_ref(p, N(p), text);
+    free(text);
+}
+
+/* A hit at every byte overflows the lanes' hit records, so parts of
+ * segments are re-scanned serially; a sink stop anywhere in that still
+ * sees exactly the first hits, in order. */
+static void test_dense_hits_and_stops(void **state)
+{
+    (void)state;
+    const pat p[] = {{"a", 1, 0}, {"aa", 2, 0}, {"aaa", 3, 0}};
+    size_t len = 40000;
+    char *text = malloc(len + 1);
+    assert_non_null(text);
+    memset(text, 'a', len);
+    text[len] = '\0';
+    check_vs_ref(p, N(p), text);
+    hits want = ref_scan(p, N(p), text);
+    lex_automaton *a = build_limit(p, N(p), LEX_DENSE_LIMIT_DEFAULT);
+    const size_t stops[] = {1, 257, 700, 20000, 60000, 119000};
+    for (size_t k = 0; k < N(stops); k++) {
+        hits got = {.stop_after = stops[k]};
+        assert_int_equal(lex_scan(a, text, len, collect, &got), 7);
+        expect_hits(&got, want.v, stops[k]);
+        free(got.v);
+    }
+    free(want.v);
+    lex_free(a);
+    free(text);
+}
+
+/* A pattern too long for the lanes' warm-up: the scan goes serial and
+ * must find it all the same. */
+static void test_long_pattern(void **state)
+{
+    (void)state;
+    char *longp = malloc(3 * 300 + 1);
+    assert_non_null(longp);
+    for (size_t i = 0; i < 300; i++)
+        memcpy(longp + 3 * i, i % 7 ? "里" : "阿", 3);
+    longp[900] = '\0';
+    const pat p[] = {{longp, 1, 0}, {"阿里", 2, 0}};
+    size_t len = 60000;
+    char *text = malloc(len + 1);
+    assert_non_null(text);
+    memset(text, '-', len);
+    for (size_t at = 100; at + 1000 < len; at += 7001)
+        memcpy(text + at, longp, 900);
+    text[len] = '\0';
+    check_vs_ref(p, N(p), text);
+    free(text);
+    free(longp);
 }
 
 /* Random bytes as text (not valid UTF-8): no crash, no read outside the
@@ -731,10 +834,10 @@ static void test_invalid_text_is_safe(void **state)
 {
     (void)state;
     uint64_t rng = 42;
-    char text[2049];
-    for (size_t i = 0; i < 2048; i++)
+    static char text[40001];
+    for (size_t i = 0; i < 40000; i++)
         text[i] = (char)(1 + rng_below(&rng, 255)); /* no NUL: strlen */
-    text[2048] = '\0';
+    text[40000] = '\0';
     const pat p[] = {{"a", 1, 0}, {"é", 2, 0}, {"ab", 3, LEX_WORD}};
     lex_automaton *a = build_limit(p, N(p), 0);
     hits got = scan_text(a, text);
@@ -842,6 +945,10 @@ int main(void)
         cmocka_unit_test(test_oom_every_allocation),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_property_random_vs_naive),
+        cmocka_unit_test(test_property_long_texts),
+        cmocka_unit_test(test_matches_across_lane_boundaries),
+        cmocka_unit_test(test_dense_hits_and_stops),
+        cmocka_unit_test(test_long_pattern),
         cmocka_unit_test(test_invalid_text_is_safe),
         cmocka_unit_test(test_large_pattern_set),
     };

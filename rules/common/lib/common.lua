@@ -1,19 +1,45 @@
 -- lib/common.lua: helpers the common pack's rules share (require "lib.common").
 -- Not a rule: it returns a table of functions.
+--
+-- Reminder for rule authors: the normalised text folds full-width ，；：（）
+-- to ASCII , ; : ( ), and Lua pattern classes such as [，的] work on BYTES,
+-- so a multi-byte character must never stand inside [...].  Use M.tail,
+-- M.starts, M.ends, M.has (plain finds) instead.
 local M = {}
 
--- Words that make a figure a forecast or an estimate rather than an actual.
-local FORECAST = { "预计", "预测", "有望", "预期", "估计", "料将", "目标", "指引",
-                   "expected to", "expects", "forecast", "estimate", "guidance", "projected" }
+---------------------------------------------------------------------------
+-- Plain text helpers
+---------------------------------------------------------------------------
 
--- Words that may stand between a metric's keyword and its amount
--- ("营收为17.4亿元", "营业收入达到…", "revenue of …").  Anything else
--- between them — a comma, another figure — means the amount belongs to
--- something else.
-local JOINERS = { "为", "达到", "达", "高达", "约", "近", "实现", "录得", "共计", "合计", "总计",
-                  "是", "超", "超过", "逾", "仅", "只有", "人民币", "of", "was", "were", "is",
-                  "totalled", "totaled", "reached", "stood at", "came in at", "hit", "at", "about",
-                  "of about", "to", "了", "则为", "分别为", "录", "的", "同比" }
+local function trim(t)
+  return (t:gsub("^%s+", ""):gsub("%s+$", ""))
+end
+M.trim = trim
+
+-- Does text start / end with word?  Does it contain it?  (plain, no patterns)
+function M.starts(text, word) return text:sub(1, #word) == word end
+function M.ends(text, word) return #word <= #text and text:sub(-#word) == word end
+function M.has(text, word) return text:find(word, 1, true) ~= nil end
+
+-- The first word of the list that text starts with / ends with / contains.
+function M.starts_any(text, words)
+  for _, w in ipairs(words) do if M.starts(text, w) then return w end end
+end
+function M.ends_any(text, words)
+  for _, w in ipairs(words) do if M.ends(text, w) then return w end end
+end
+function M.has_any(text, words)
+  for _, w in ipairs(words) do if M.has(text, w) then return w end end
+end
+
+-- A computed number without float noise (9.7 / 100 → 0.097, not
+-- 0.09699999999999999).
+function M.round(v)
+  return tonumber(string.format("%.12g", v))
+end
+
+-- Number of characters (not bytes) of a UTF-8 string.
+function M.chars(text) return utf8.len(text) or #text end
 
 -- The end of text after the last character that is in stops (a set of
 -- characters: { [","] = true, ["的"] = true }).  Walks characters, not
@@ -26,26 +52,75 @@ function M.tail(text, stops)
   return text:sub(cut)
 end
 
+-- The text after the last occurrence of any of the words (plain find).
+function M.after_last(text, words)
+  local cut = 1
+  for _, w in ipairs(words) do
+    local from = 1
+    while true do
+      local a, b = text:find(w, from, true)
+      if not a then break end
+      if b + 1 > cut then cut = b + 1 end
+      from = a + 1
+    end
+  end
+  return text:sub(cut)
+end
+
 -- Characters that end a clause in normalised text (full-width ，；：（）
 -- arrive folded to ASCII).
 M.CLAUSE = { [","] = true, [";"] = true, [":"] = true, ["、"] = true, ["。"] = true, ["("] = true,
              [")"] = true, ["!"] = true, ["?"] = true, ["“"] = true, ["”"] = true, ["「"] = true,
-             ["」"] = true, ["—"] = true, [" "] = true, ["\n"] = true }
+             ["」"] = true, ["—"] = true, [" "] = true, ["\n"] = true, ["|"] = true, ["‘"] = true,
+             ["’"] = true, ["\""] = true, ["《"] = true, ["》"] = true }
 
-local function trim(t)
-  return (t:gsub("^%s+", ""):gsub("%s+$", ""))
+-- Is c (one character) a CJK ideograph?
+function M.is_han(c)
+  local cp = utf8.codepoint(c)
+  return cp >= 0x4E00 and cp <= 0x9FFF
 end
-M.trim = trim
+
+-- The characters of a string as a list.
+function M.chars_of(text)
+  local t = {}
+  for _, c in utf8.codes(text) do t[#t + 1] = utf8.char(c) end
+  return t
+end
+
+---------------------------------------------------------------------------
+-- Amounts: the figure a keyword states
+---------------------------------------------------------------------------
+
+-- Words that make a figure a forecast or an estimate rather than an actual.
+local FORECAST = { "预计", "预测", "有望", "预期", "估计", "料将", "目标", "指引", "或将", "将达",
+                   "expected to", "expects", "forecast", "estimate", "guidance", "projected", "sees" }
+M.FORECAST = FORECAST
+
+-- Words that may stand between a metric's keyword and its amount
+-- ("营收为17.4亿元", "营业收入达到…", "revenue of …", "expenses for the
+-- quarter came to …").  Anything else between them — a comma, another
+-- figure — means the amount belongs to something else.  Longer words first
+-- where one starts another.
+local JOINERS = { "分别为", "依次为", "则为", "则", "为", "达到了", "达到", "高达", "达", "约为", "约", "近",
+                  "实现", "录得", "共计", "合计", "总计", "是", "超过", "超", "逾", "仅为", "仅",
+                  "只有", "人民币", "有望达到", "有望", "预计", "将", "或", "可达", "同比", "了", "的",
+                  "录", "升至", "增至", "增长至", "降至", "下降至", "上升至", "提升至",
+                  "of about", "of", "was", "were", "is", "are", "totalled", "totaled", "totalling",
+                  "totaling", "reached", "stood at", "came in at", "came to", "amounted to", "hit",
+                  "at", "about", "around", "roughly", "to", "rose to", "grew to", "fell to",
+                  "increased to", "decreased to", "jumped to", "climbed to", "dropped to",
+                  "for the quarter", "for the period", "for the year", "for the half", "in the quarter",
+                  "during the quarter", "in the period", "for the first half", "in the first half",
+                  "year on year", "year-on-year", "from a year earlier", "from a year ago", "on year",
+                  "of", "," }
 
 local function only_joiners(between)
   local rest = trim(between)
-  if rest == "" then return true end
-  -- strip joiners repeatedly from the front
   local changed = true
   while changed and rest ~= "" do
     changed = false
     for _, w in ipairs(JOINERS) do
-      if rest:sub(1, #w) == w then
+      if w ~= "," and rest:sub(1, #w):lower() == w then
         rest = trim(rest:sub(#w + 1))
         changed = true
       end
@@ -53,14 +128,14 @@ local function only_joiners(between)
   end
   return rest == ""
 end
+M.only_joiners = only_joiners
 
--- Was the text before this point stating a forecast?
-function M.is_forecast(s, pos)
-  local before = s:before(pos, 12)
-  for _, w in ipairs(FORECAST) do
-    if before:find(w, 1, true) then return true end
-  end
-  return false
+-- Was the text before this point (or between the keyword and its amount)
+-- stating a forecast?
+function M.is_forecast(s, pos, upto)
+  local text = s:before(pos, 12)
+  if upto then text = text .. s:between(pos, upto) end
+  return M.has_any(text:lower(), FORECAST) ~= nil
 end
 
 -- The amount a keyword states: the first money after it, when only joining
@@ -69,9 +144,12 @@ end
 -- change quantity if one was passed over.
 function M.amount_after(s, kw, n)
   n = n or 16
+  -- English words are longer than Chinese characters.
+  if (kw.text or ""):match("^[%w%s&]+$") then n = n * 3 end
   local q = s:quantity_after(kw, n)
   local change = nil
   if q and q.kind == "percent" and q.change then
+    if not only_joiners(s:between(kw, q)) then return nil end
     change = q
     q = s:quantity_after(q, 8)
     if q and not only_joiners((s:between(change, q):gsub("至", ""):gsub("到", ""))) then return nil end
@@ -85,10 +163,15 @@ end
 -- The year-on-year change stated just after an amount ("，同比增长21%",
 -- "up 100.4 percent"): a percent with a direction within a few characters.
 function M.change_after(s, m)
-  local q = s:quantity_after(m, 8, "percent")
+  -- English puts more words between ("…33.6 billion yuan on Wednesday, down 3%").
+  local english = (m.text or ""):match("^[%w%s%.,%$]+$") ~= nil
+  local q = s:quantity_after(m, english and 24 or 10, "percent")
   if q and q.change and q.unit == "%" then
     local between = s:between(m, q)
-    if not between:find("占") and not between:find("share") then return q end
+    if not M.has(between, "占") and not between:find("share") and not M.has(between, "元") and
+       not between:find("[%.;]%s") and #s:quantities("money") > 0 then
+      return q
+    end
   end
   return nil
 end
@@ -99,18 +182,11 @@ function M.change_value(q)
   return q.value
 end
 
--- Years of an interval period "2018/2023" → {2018, ..., 2023}, or nil.
-function M.years(period)
-  local a, b = (period or ""):match("^(%d%d%d%d)/(%d%d%d%d)$")
-  if not a then return nil end
-  local t = {}
-  for y = tonumber(a), tonumber(b) do t[#t + 1] = tostring(y) end
-  return t
-end
-
 -- Money quantities listed one after another from pos on ("8.49亿元、19.16亿元
 -- …和34.66亿元"): stops at the first money that is not separated by a
 -- list mark.
+local LIST_MARKS = { ["、"] = true, [","] = true, ["和"] = true, ["及"] = true, ["以及"] = true,
+                     ["与"] = true, ["and"] = true, [", and"] = true }
 function M.money_list(s, pos)
   local list = {}
   local prev = pos
@@ -118,9 +194,9 @@ function M.money_list(s, pos)
     if q.start >= (prev.stop or prev) then
       local between = trim(s:between(prev, q))
       if #list == 0 then
-        if not (between == "" or between:find("^[为达分别投入了約约共计]*$")) and #between > 18 then break end
-      elseif not (between == "、" or between == "," or between == "，" or between == "和" or
-                  between == "及" or between == "以及" or between == "and" or between == ", and") then
+        local rest = M.after_last(between, { "分别", "依次", "respectively" })
+        if not only_joiners((rest:gsub("投入", ""):gsub("是", ""))) then break end
+      elseif not LIST_MARKS[between] then
         break
       end
       list[#list + 1] = q
@@ -130,23 +206,248 @@ function M.money_list(s, pos)
   return list
 end
 
--- The emit fields every money metric shares.
-function M.money_fields(name, s, kw, m, extra)
-  local f = {
-    kind = "metric", name = name, entity = s:subject(kw), period = s:period(kw),
-    value = m.value, unit = m.unit, qualifier = m.qualifier, evidence = { kw, m },
-  }
-  if M.is_forecast(s, kw) then f.estimate = true end
-  for k, v in pairs(extra or {}) do f[k] = v end
-  return f
+---------------------------------------------------------------------------
+-- Periods
+---------------------------------------------------------------------------
+
+-- Years of an interval period "2018/2023" → {2018, ..., 2023}, or nil.
+function M.years(period)
+  local a, b = (period or ""):match("^(%d%d%d%d)/(%d%d%d%d)$")
+  if not a then return nil end
+  local t = {}
+  for y = tonumber(a), tonumber(b) do t[#t + 1] = tostring(y) end
+  return t
+end
+
+-- The same period one year earlier (2024H1 → 2023H1, 2024Q3 → 2023Q3,
+-- 2023 → 2022), or nil for intervals and days.
+function M.prior_year(period)
+  local y, rest = (period or ""):match("^(%d%d%d%d)(.*)$")
+  if not y or rest:find("/") or rest:match("^%-%d%d%-") then return nil end
+  return tostring(tonumber(y) - 1) .. rest
+end
+
+-- A period that names its year ("2023年", "2018年至2023年") rather than
+-- counting from the document date ("今年", "近6年").
+local function explicit(q) return q.text:find("%d%d%d%d") ~= nil end
+
+-- A fiscal period ("2025财年第二季度", "fiscal 2025", "FY2025"): DESIGN.md
+-- has no form for it, so it blocks a calendar period rather than giving one.
+local function fiscal(q)
+  local t = q.text:lower()
+  return M.has(t, "财年") or M.has(t, "财政年度") or M.has(t, "fiscal") or t:find("fy%d") ~= nil
+end
+
+-- Words that make the period after them a comparison base (较2023年,
+-- 与去年同期相比, 从2023年的5.9%升至9.7%), not the period in force.
+local BASE = { "较", "比", "相比", "相较", "对比", "与", "同比", "than", "from", "versus", "vs" }
+
+-- "全年", "全年度" alone: the year the text is talking about, not the
+-- document's year (2023年尚无营收,全年研发投入6.8亿元 → 2023).
+local WHOLE_YEAR = { ["全年"] = true, ["全年度"] = true, ["年内"] = true, ["本年度"] = true }
+
+-- The periods stated in a sentence that can be "in force", in order, each
+-- {start, stop, period, text} (period false for a fiscal period):
+-- comparison bases are left out, and so is a relative period that restates
+-- the explicit one just before it ("从2018年至2023年,商汤近6年").
+function M.periods(s)
+  local list = {}
+  local last_explicit
+  for _, q in ipairs(s:quantities()) do
+    if (q.kind == "period" or q.kind == "date") and not q.asof and (q.period or fiscal(q)) then
+      local before = s:before(q, 2)
+      local base = M.ends_any(before, BASE) or (s:after(q, 1) == "的" and s:after(q, 2):match("的%d"))
+      local restates = false
+      if last_explicit and not explicit(q) and q.period and last_explicit.period and
+         M.chars(s:between(last_explicit, q)) <= 8 and
+         (q.period:find("/") ~= nil) == (last_explicit.period:find("/") ~= nil) then
+        restates = true
+      end
+      if not base and not restates then
+        local p = q.period
+        if fiscal(q) then p = false end
+        local whole = p and WHOLE_YEAR[q.text]
+        if whole and last_explicit and last_explicit.period then
+          p = last_explicit.period:match("^(%d%d%d%d)") or p
+          whole = false
+        end
+        list[#list + 1] = { start = q.start, stop = q.stop, period = p, text = q.text, whole = whole,
+                            explicit = explicit(q) }
+      end
+      if explicit(q) and q.period then last_explicit = q end
+    end
+  end
+  return list
+end
+
+-- Sentence openings that refer to a time other than the one just stated
+-- (在此之前, 此前, 随后): the previous sentence's date does not carry over.
+local SHIFT = { "在此之前", "此前", "之前", "此后", "随后", "其后", "后来", "早前", "稍早" }
+
+-- Words that point back to the period of an earlier paragraph (同期研发
+-- 费用为…, 报告期内).
+local SAME_PERIOD = { "同期", "当期", "同一时期", "报告期内", "同季度", "同一季度", "same period",
+                      "the quarter", "the period" }
+
+-- The period in force at pos: the nearest stated period before it in the
+-- sentence; else one after it in the same clause ("revenue rose 21% in
+-- the first half"); else the last one of an earlier sentence of the
+-- paragraph; else, when the text says 同期 / 报告期内, the last one of an
+-- earlier paragraph.  A fiscal period gives nil.  Like s:period, but it
+-- skips comparison bases and relative restatements, and reads 全年 as the
+-- year in context.
+-- 全年 with no year in its sentence: the year of the last explicit period
+-- earlier in the paragraph (2023年研发费用…。公司全年营业收入… → 2023).
+local function whole_year(s, entry)
+  local prev, steps = s:prev(), 0
+  while prev and prev.paragraph == s.paragraph and steps < 6 do
+    local plist = M.periods(prev)
+    for i = #plist, 1, -1 do
+      if plist[i].explicit and plist[i].period then
+        return plist[i].period:match("^(%d%d%d%d)") or entry.period
+      end
+    end
+    prev, steps = prev:prev(), steps + 1
+  end
+  return entry.period
+end
+
+function M.period(s, pos)
+  pos = type(pos) == "table" and pos.start or pos or s.stop
+  local list = M.periods(s)
+  local before, after
+  for _, p in ipairs(list) do
+    if p.start < pos then before = p
+    elseif not after then after = p end
+  end
+  if before and before.whole then return whole_year(s, before) end
+  if before then return before.period or nil end
+  if after and not s:between(pos, after):find("[,;:]") and not M.has(s:between(pos, after), "。") then
+    if after.whole then return whole_year(s, after) end
+    return after.period or nil
+  end
+  local opening = s:before(pos, 40)
+  if M.starts_any(trim(s.text), SHIFT) then return nil end
+  local anaphor = M.has_any(opening:lower(), SAME_PERIOD) ~= nil
+  local prev, steps = s:prev(), 0
+  while prev and steps < 12 do
+    if prev.paragraph ~= s.paragraph and not anaphor then break end
+    local plist = M.periods(prev)
+    if #plist > 0 then return plist[#plist].period or nil end
+    prev, steps = prev:prev(), steps + 1
+  end
+  return nil
+end
+
+-- The interval period ("2018/2023") in force at pos, preferring one that
+-- names its years; nil when none.
+function M.interval(s, pos)
+  local p = M.period(s, pos)
+  if M.years(p) then return p end
+  return nil
 end
 
 -- When an event happened: a day ("2024-03-26") goes to `date`, anything
 -- coarser ("2023", "2024-12") to `period`.
 function M.when(s, kw)
-  local p = s:period(kw)
+  local p = M.period(s, kw)
   if p and p:match("^%d%d%d%d%-%d%d%-%d%d$") then return p, nil end
   return nil, p
+end
+
+---------------------------------------------------------------------------
+-- Organisations
+---------------------------------------------------------------------------
+
+-- canonical → parent for every business unit the document names (from the
+-- lexicon's unit lines): 菜鸟 → 阿里巴巴.  Built once per document.
+local parents_cache = { key = nil, map = nil }
+function M.parents(doc)
+  local key = tostring(doc.id) .. "#" .. #doc:text()
+  if parents_cache.key ~= key then
+    local map = {}
+    for s in doc:sentences() do
+      for _, m in ipairs(s:mentions("unit")) do
+        if m.extra and m.extra ~= "" then map[m.canonical] = m.extra end
+      end
+    end
+    parents_cache.key, parents_cache.map = key, map
+  end
+  return parents_cache.map
+end
+
+-- The group a name belongs to: the parent of a business unit, else the
+-- name itself.
+function M.group_of(s, canonical)
+  if not canonical then return nil end
+  return M.parents(s.doc)[canonical] or canonical
+end
+
+-- The organisation or unit mentions of a sentence, in order.
+function M.orgs(s)
+  local list = {}
+  for _, m in ipairs(s:mentions()) do
+    if m.type == "org" or m.type == "unit" then list[#list + 1] = m end
+  end
+  return list
+end
+
+-- What stands before a keyword in its clause once the company and the
+-- period are taken off: "第三季度腾讯增值服务收入" → "增值服务", "美团第三季度
+-- 收入" → "".  Also returns the last organisation mention it took off.
+function M.stem_before(s, kw, n)
+  local clause = M.tail(s:before(kw, n or 20), M.CLAUSE)
+  local clause_start = kw.start - #clause
+  local cut, org = clause_start, nil
+  for _, q in ipairs(s:quantities()) do
+    if (q.kind == "period" or q.kind == "date") and q.start >= clause_start and q.stop <= kw.start then
+      cut = math.max(cut, q.stop)
+    end
+  end
+  for _, m in ipairs(M.orgs(s)) do
+    if m.start >= clause_start and m.stop <= kw.start and m.stop > cut then
+      cut, org = m.stop, m
+    end
+  end
+  return s:between(cut, kw), org
+end
+
+---------------------------------------------------------------------------
+-- Emitting
+---------------------------------------------------------------------------
+
+-- The emit fields every money metric shares.
+function M.money_fields(name, s, kw, m, extra)
+  local f = {
+    kind = "metric", name = name, entity = s:subject(kw), period = M.period(s, kw),
+    value = m.value, unit = m.unit, qualifier = m.qualifier, evidence = { kw, m },
+  }
+  if M.is_forecast(s, kw, m) then f.estimate = true end
+  for k, v in pairs(extra or {}) do f[k] = v end
+  return f
+end
+
+-- Emit a metric and remember, in a hidden field (not output), the text of
+-- the quantity it came from, so that checks can tell the precision the
+-- text stated (163亿 is stated to 1亿).
+function M.emit_metric(s, f, q)
+  local stored = s:emit(f)
+  if stored and q then stored._qtext = q.text end
+  return stored
+end
+
+-- The precision a figure was stated to, in the fact's own units: 163亿元
+-- → 1e8, 27.98亿 → 1e6, 60.4% (as 0.604) → 0.001.  scale converts the
+-- written number to the value (1e8 for 亿, 0.01 for a percent as fraction).
+function M.precision(text, value)
+  local num = (text or ""):match("%d[%d,]*%.?%d*")
+  if not num or not value or value == 0 then return nil end
+  local plain = num:gsub(",", "")
+  local n = tonumber(plain)
+  if not n or n == 0 then return nil end
+  local decimals = plain:match("%.(%d+)$")
+  local step = 10 ^ -(decimals and #decimals or 0)
+  return math.abs(value / n) * step
 end
 
 -- Emit an event once per document and key (the same layoff told in three

@@ -1,0 +1,162 @@
+-- checks.lua: parts against a stated whole, so that an analyst sees at once
+-- whether the figures an article gives add up.  Four checks, each a fact of
+-- kind "check" with value (what the parts give), expected (what the text
+-- states), agree (true/false), diff (value − expected) and from (the facts
+-- used):
+--
+--   sum_vs_total             yearly items against their stated total
+--                            (8.49+19.16+…+34.66 = 163.13 against 累计163亿元)
+--   segment_shares           the segments' stated shares against 100%
+--   segment_share_vs_amount  a segment's amount ÷ total revenue against its
+--                            stated share (10.51 ÷ 17.4 = 60.4%)
+--   growth_vs_values         a stated growth rate against the current and
+--                            prior-year values (80.5 ÷ 69.9 − 1 = 15.2%)
+--
+-- Tolerance follows the precision the text stated: 163亿 is stated to 1亿,
+-- so anything from 162.5亿 to 163.5亿 agrees (and 约 doubles that); each
+-- part brings its own rounding too.  A check is only made when every part
+-- is there: a list with a missing year gives no sum check.
+local lib = require "lib.common"
+
+-- Half a unit of the last digit the figure was stated to (a whole unit for
+-- an approximate figure such as 约19亿元).
+local function rounding(f)
+  local p = lib.precision(f._qtext, f.value)
+  if not p then return math.abs(f.value or 0) * 0.005 end
+  if f.qualifier == "approx" then return p end
+  return p / 2
+end
+
+-- The same for a bare number such as a change of 15.2 (percent).
+local function rounding_of_number(v)
+  local text = string.format("%.10g", v)
+  local decimals = text:match("%.(%d+)$")
+  return 0.5 * 10 ^ -(decimals and #decimals or 0)
+end
+
+-- Do two facts describe the same kind of figure (same measure, scope,
+-- segment, unit)?
+local function same_kind(a, b)
+  return a.unit == b.unit and a.measure == b.measure and a.scope == b.scope and a.segment == b.segment
+end
+
+local function actual(f)
+  return not f.estimate and not f.stated and type(f.value) == "number"
+end
+
+local function sum_vs_total(doc)
+  for total in doc:facts{ kind = "metric", total = true } do
+    local years = lib.years(total.period)
+    if years and actual(total) then
+      local items, sum, tol = {}, 0, rounding(total)
+      for _, y in ipairs(years) do
+        local item
+        for f in doc:facts{ kind = "metric", name = total.name, entity = total.entity, period = y } do
+          if not item and actual(f) and not f.total and same_kind(f, total) then item = f end
+        end
+        if not item then items = nil break end
+        items[#items + 1] = item
+        sum = sum + item.value
+        tol = tol + rounding(item)
+      end
+      if items then
+        items[#items + 1] = total
+        local diff = sum - total.value
+        doc:emit{ kind = "check", name = "sum_vs_total", entity = total.entity, period = total.period,
+                  value = lib.round(sum), expected = total.value, unit = total.unit, measure = total.measure,
+                  agree = math.abs(diff) <= tol, diff = lib.round(diff), from = items }
+      end
+    end
+  end
+end
+
+-- Shares only make sense against 100% when the article lists them all:
+-- a sum well under 100% is an incomplete list, not a disagreement.
+local COMPLETE = 0.95
+
+local function segment_shares(doc)
+  local groups, order = {}, {}
+  for f in doc:facts{ kind = "ratio", name = "segment_share" } do
+    local key = (f.entity or "?") .. "|" .. (f.period or "?")
+    if not groups[key] then groups[key] = { list = {}, seen = {} } order[#order + 1] = key end
+    local g = groups[key]
+    if not g.seen[f.segment or "?"] then
+      g.seen[f.segment or "?"] = true
+      g.list[#g.list + 1] = f
+    end
+  end
+  for _, key in ipairs(order) do
+    local list = groups[key].list
+    if #list >= 2 then
+      local sum, tol = 0, 0
+      for _, f in ipairs(list) do
+        sum = sum + f.value
+        tol = tol + rounding(f)
+      end
+      if sum >= COMPLETE or sum > 1 + tol then
+        doc:emit{ kind = "check", name = "segment_shares", entity = list[1].entity, period = list[1].period,
+                  value = lib.round(sum), expected = 1, agree = math.abs(sum - 1) <= tol,
+                  diff = lib.round(sum - 1), from = list }
+      end
+    end
+  end
+end
+
+-- The company's actual, positive revenue for a period, in a unit.
+local function revenue_for(doc, entity, period, unit)
+  for rev in doc:facts{ kind = "metric", name = "revenue", entity = entity, period = period } do
+    if actual(rev) and rev.value > 0 and rev.unit == unit and rev.scope == nil then return rev end
+  end
+end
+
+local function segment_share_vs_amount(doc)
+  for share in doc:facts{ kind = "ratio", name = "segment_share" } do
+    local seg = doc:fact{ kind = "metric", name = "segment_revenue", entity = share.entity,
+                          period = share.period, segment = share.segment }
+    local rev = seg and actual(seg) and revenue_for(doc, share.entity, share.period, seg.unit)
+    if rev then
+      local value = seg.value / rev.value
+      local tol = rounding(share) + value * (rounding(seg) / seg.value + rounding(rev) / rev.value)
+      doc:emit{ kind = "check", name = "segment_share_vs_amount", entity = share.entity, period = share.period,
+                segment = share.segment, value = lib.round(value), expected = share.value,
+                agree = math.abs(value - share.value) <= tol, diff = lib.round(value - share.value),
+                from = { seg, rev, share } }
+    end
+  end
+end
+
+local GROWTH_METRICS = { "revenue", "net_profit", "rd_expense", "segment_revenue" }
+
+local function growth_vs_values(doc)
+  for _, name in ipairs(GROWTH_METRICS) do
+    for cur in doc:facts{ kind = "metric", name = name } do
+      local prior_period = lib.prior_year(cur.period)
+      if type(cur.change) == "number" and prior_period and actual(cur) and not cur.total and cur.value > 0 then
+        for prior in doc:facts{ kind = "metric", name = name, entity = cur.entity, period = prior_period } do
+          if actual(prior) and not prior.total and prior.value > 0 and same_kind(cur, prior) then
+            local ratio = cur.value / prior.value
+            local value = (ratio - 1) * 100
+            local tol = rounding_of_number(cur.change) +
+                        ratio * (rounding(cur) / cur.value + rounding(prior) / prior.value) * 100
+            doc:emit{ kind = "check", name = "growth_vs_values", entity = cur.entity, period = cur.period,
+                      metric = name, segment = cur.segment, value = lib.round(value), expected = cur.change,
+                      agree = math.abs(value - cur.change) <= tol, diff = lib.round(value - cur.change),
+                      from = { cur, prior } }
+            break
+          end
+        end
+      end
+    end
+  end
+end
+
+return rule {
+  name = "checks",
+  description = "parts against stated wholes: sums, segment shares, growth rates",
+  document = function(doc)
+    sum_vs_total(doc)
+    segment_shares(doc)
+    segment_share_vs_amount(doc)
+    growth_vs_values(doc)
+  end,
+}

@@ -1,0 +1,307 @@
+-- people.lua: people named with their job title — entity facts of name
+-- "person" with `role` as written (董事长兼CEO, 集团CEO, 前任CEO, 合伙人,
+-- Chairman and Chief Executive) and `org`, the canonical company.
+--
+-- Shapes it reads (the titles themselves come from lexicon/titles.tsv):
+--   商汤科技董事长兼CEO徐立…      org, title, name
+--   集团CEO吴泳铭接过帅印         title, name (org from the sentence or
+--                                 the company the text is about)
+--   吴泳铭出任集团CEO             name, 出任/担任, title
+--   Chief Executive Lei Jun said  title, name
+--   said Xu Li, chief executive   name, comma, title
+-- A Chinese name is 2–3 characters starting with a common surname; its
+-- length is decided by what follows (徐立向…, 王晟的…, 张勇任内, 吴泳铭接过…).
+-- Names are not in any lexicon, so every candidate is checked against
+-- words that are not names (高管, 方面…).  One fact per person: the first
+-- statement, which usually carries the full title and company, wins.
+local lib = require "lib.common"
+
+-- Common Chinese surnames.  Left out on purpose: characters that are far
+-- more often ordinary words right after a title (向, 全, 和, 时, 商, 明, 包,
+-- 关, 成, 尚, 常, 万, 管, 项, 解, 应, 单, 连, 边, 党, 师).
+local SURNAME_LIST = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋" ..
+  "蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺" ..
+  "顾毛郝龚邵钱严覃武戴莫孔汤温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳" ..
+  "甘祝宁符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾尤阳穆农" ..
+  "司卓古吉缪简车麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇栾隋刁沙荣巫寇桑郎甄丛" ..
+  "仲虞敖巩佘池查麻苑迟邝"
+local SURNAMES = {}
+for _, c in utf8.codes(SURNAME_LIST) do SURNAMES[utf8.char(c)] = true end
+local COMPOUND = { "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
+                   "宇文", "司徒", "夏侯" }
+
+-- Characters that end a two-character name when they come third
+-- (王晟的…, 徐立向…, 王晟这样…).
+local ENDS = {}
+for _, c in utf8.codes("的了在是和与及向对于为将也都就则曾已又还说称等但却并而被把让给从到以会能要来去" ..
+                       "近今昨当正即随再仍便亦只才刚更最不没未均皆可后前时这那此所因先日月年本") do
+  ENDS[utf8.char(c)] = true
+end
+
+-- Words that start right after a two-character name (徐立发布…, 张勇任内,
+-- 王晟表示…): the third character belongs to them, not to the name.
+local VERBS_AFTER = { "发布", "表示", "强调", "指出", "认为", "透露", "介绍", "坦言", "回应", "提到", "告诉",
+                      "接过", "任内", "时期", "这样", "看来", "曾经", "已经", "正在", "接受", "出任", "担任",
+                      "宣布", "称赞", "发表", "签署", "带领", "领导", "主持", "解释", "说明", "提出", "表态",
+                      "直言", "回忆", "分享", "评价", "谈到", "谈及", "说道", "指示", "上任", "离任", "卸任",
+                      "辞任", "辞去", "兼任", "亲自", "本人", "先生", "女士", "团队", "任期", "主导", "推动",
+                      "访问", "出席", "参加", "会见", "抵达", "来华", "访华", "到访", "致信", "发文" }
+
+-- Two-character words that look like surname + name but are words.
+local NOT_NAMES = { "高管", "高层", "高度", "高达", "高于", "高位", "高速", "高效", "金额", "金融", "安全",
+                    "安防", "方面", "方案", "方式", "方向", "方法", "于是", "华为", "王牌", "石油", "马上",
+                    "黄金", "江湖", "林业", "任何", "任务", "任职", "文件", "文化", "程度", "周年", "周期",
+                    "龙头", "毛利", "苏醒", "陆续", "余额", "易于", "齐全", "申请", "宁愿", "曾经", "史上",
+                    "雷同", "秦朝", "贾跃", "孙公", "许多", "许可", "何时", "何况", "杜绝", "严格", "严重",
+                    "戴着", "温和", "康复", "施工", "牛市", "华人", "童年", "路线", "游戏", "艾滋", "卫生",
+                    "米饭", "费用", "宗旨", "冷静", "景气", "谷歌", "古老", "吉利", "查询", "池子" }
+
+-- Verbs that put a name before the title: 吴泳铭出任集团CEO.
+local TAKES = { "出任", "担任", "升任", "接任", "就任", "兼任", "改任", "调任", "任" }
+
+-- Words that may stand before a title and belong to the role as written.
+local PREFIXES = { "前任", "现任", "时任", "新任", "轮值", "代理", "原", "前", "集团", "公司", "联合", "former ", "Former ",
+                   "then-", "acting ", "Acting ", "interim ", "Interim " }
+
+-- Words that join two titles into one role: 董事长兼CEO, Chairman and CEO.
+local JOINS = { "兼", "、", "及", "和", " and ", ", " }
+
+-- Capitalised words that are not names.
+local NOT_ENGLISH = { The = true, A = true, An = true, Officer = true, Of = true, And = true, Group = true,
+                      Inc = true, Corp = true, Co = true, Ltd = true, Limited = true, Holdings = true,
+                      Said = true, Says = true, Has = true, Had = true, Will = true, Is = true, Was = true,
+                      In = true, On = true, At = true, For = true, Mr = true, Ms = true, Mrs = true, Dr = true,
+                      He = true, She = true, It = true, They = true, This = true, That = true }
+
+local NOT_NAME_SET = {}
+for _, w in ipairs(NOT_NAMES) do NOT_NAME_SET[w] = true end
+
+-- Is the span [a, b) covered by a lexicon or alias mention?
+local function in_mention(mentions, a, b)
+  for _, m in ipairs(mentions) do
+    if m.start < b and m.stop > a then return true end
+  end
+  return false
+end
+
+local function surname_len(chars)
+  if chars[1] and chars[2] then
+    for _, c in ipairs(COMPOUND) do
+      if chars[1] .. chars[2] == c then return 2 end
+    end
+  end
+  if chars[1] and SURNAMES[chars[1]] then return 1 end
+  return 0
+end
+
+local function all_han(chars, n)
+  for i = 1, n do
+    if not chars[i] or not lib.is_han(chars[i]) then return false end
+  end
+  return true
+end
+
+-- A transliterated foreign name: 蒂姆·库克, 埃隆·马斯克.
+local function foreign_name(c)
+  local name, dot, part = "", false, 0
+  for i = 1, math.min(#c, 12) do
+    if c[i] == "·" and not dot and i > 1 then
+      dot, part = true, 0
+    elseif lib.is_han(c[i]) and not ENDS[c[i]] and part < 4 and
+           not (dot and part >= 2 and lib.starts_any(table.concat(c, "", i, math.min(#c, i + 1)), VERBS_AFTER)) then
+      part = part + 1
+    else
+      break
+    end
+    name = name .. c[i]
+  end
+  if dot and part >= 1 then return name end
+  return nil
+end
+
+-- The Chinese name at the start of text, or nil.
+local function name_after(text)
+  local c = lib.chars_of(text)
+  local foreign = foreign_name(c)
+  if foreign then return foreign end
+  local sl = surname_len(c)
+  if sl == 0 or not all_han(c, sl + 1) then return nil end
+  local name
+  if sl == 2 then
+    name = c[1] .. c[2] .. c[3]
+    if c[4] and lib.is_han(c[4]) and not ENDS[c[4]] then name = name .. c[4] end
+  else
+    local two = c[1] .. c[2]
+    local rest = table.concat(c, "", 3, math.min(#c, 4))
+    if not c[3] or not lib.is_han(c[3]) or ENDS[c[3]] or lib.starts_any(rest, VERBS_AFTER) then
+      name = two
+    else
+      name = two .. c[3]
+    end
+  end
+  -- 曾表示, 于近日: the "surname" is an adverb or preposition here.
+  if ENDS[c[2]] or NOT_NAME_SET[name] or NOT_NAME_SET[c[1] .. c[2]] then return nil end
+  if lib.starts_any(c[2] .. (c[3] or ""), VERBS_AFTER) or lib.starts_any(c[1] .. c[2], VERBS_AFTER) then
+    return nil
+  end
+  return name
+end
+
+-- The Chinese name at the end of text (before 出任…), or nil.
+local function name_before(text)
+  local c = lib.chars_of(text)
+  local n = #c
+  if n < 2 then return nil end
+  local two = c[n - 1] .. c[n]
+  local three = n >= 3 and (c[n - 2] .. two) or nil
+  if three and SURNAMES[c[n - 2]] and lib.is_han(c[n - 2]) and not SURNAMES[c[n - 1]] and all_han({ c[n - 1], c[n] }, 2) then
+    return three
+  end
+  if SURNAMES[c[n - 1]] and all_han({ c[n - 1], c[n] }, 2) and not NOT_NAME_SET[two] then return two end
+  if three and SURNAMES[c[n - 2]] and all_han({ c[n - 2], c[n - 1], c[n] }, 3) then return three end
+  return nil
+end
+
+-- English name: one to three capitalised words.
+local function english_after(text)
+  local words = {}
+  local rest = text:match("^,?%s+(.*)$")
+  while rest and #words < 3 do
+    local w, more = rest:match("^(%u[%a%-']*)(.*)$")
+    if not w or NOT_ENGLISH[w] then break end
+    words[#words + 1] = w
+    rest = more:match("^ (.*)$")
+  end
+  if #words >= 2 then return table.concat(words, " ") end
+  return nil
+end
+
+local function english_before(text)
+  -- "Rong Luo, the company's chief financial officer"
+  text = text:gsub("the company's%s*$", ""):gsub("its%s*$", ""):gsub("the%s*$", "")
+  local t = text:gsub(",%s*$", "")
+  if t == text then return nil end -- the name must be followed by a comma
+  local name = t:match("(%u[%a%-']+ %u[%a%-']+ %u[%a%-']+)$") or t:match("(%u[%a%-']+ %u[%a%-']+)$")
+  if not name then return nil end
+  for w in name:gmatch("%S+") do
+    if NOT_ENGLISH[w] then return nil end
+  end
+  return name
+end
+
+-- The org a role belongs to.
+local function org_for(s, role, orgs)
+  -- Right before the title: 商汤科技董事长, 索骥咨询合伙人, SenseTime's CEO.
+  for _, m in ipairs(orgs) do
+    if m.stop <= role.start then
+      local gap = s:between(m, role)
+      if gap == "" or gap == "的" or gap == " " or gap == "'s " or gap == "’s " then return m.canonical end
+    end
+  end
+  -- English: "chief executive of SenseTime".
+  for _, m in ipairs(orgs) do
+    if m.start >= role.stop and s:between(role, m) == " of " then return m.canonical end
+  end
+  -- Elsewhere in the sentence, nearest before the title, else the first after.
+  local before, after
+  for _, m in ipairs(orgs) do
+    if m.stop <= role.start then before = m
+    elseif not after and m.start >= role.stop then after = m end
+  end
+  local m = before or after
+  if m then return lib.group_of(s, m.canonical) end
+  return lib.group_of(s, s:subject(role))
+end
+
+-- The role around a title mention: prefixes before it, titles joined
+-- after it.  Returns the span {start, stop, text} and the next index.
+local function role_at(s, titles, i, mentions)
+  local start, stop = titles[i].start, titles[i].stop
+  local j = i
+  while titles[j + 1] do
+    local gap = s:between(stop, titles[j + 1])
+    local joined = false
+    for _, w in ipairs(JOINS) do if gap == w then joined = true end end
+    if not joined then break end
+    j = j + 1
+    stop = titles[j].stop
+  end
+  for _ = 1, 2 do
+    local before = s:before(start, 8)
+    local p = lib.ends_any(before, PREFIXES)
+    if not p or in_mention(mentions, start - #p, start) then break end
+    start = start - #p
+  end
+  return { start = start, stop = stop, text = s:between(start, stop) }, j + 1
+end
+
+-- An English name next to an English title: "Chief Executive Lei Jun",
+-- "Xu Li, chief executive", "Tim Cook, Apple's chief executive".
+-- Returns the name and its span.
+local function english_name(s, role, orgs)
+  local after = s:after(role.stop, 40)
+  local name = english_after(after)
+  if name then
+    local a = role.stop + after:find(name, 1, true) - 1
+    return name, { start = a, stop = a + #name }
+  end
+  local before_end = role.start
+  for _, m in ipairs(orgs) do
+    local gap = s:between(m, role)
+    if m.stop <= role.start and (gap == "'s " or gap == "’s " or gap == " ") then before_end = m.start end
+  end
+  local before = s:before(before_end, 40)
+  name = english_before(before)
+  if name then
+    local start = before_end - #before + before:find(name .. ",", 1, true) - 1
+    return name, { start = start, stop = start + #name }
+  end
+end
+
+-- A Chinese name next to a Chinese title: "董事长兼CEO徐立", "吴泳铭出任集团CEO".
+local function chinese_name(s, role)
+  local name = name_after(s:after(role.stop, 8))
+  if name then return name, { start = role.stop, stop = role.stop + #name } end
+  local before = s:before(role.start, 8)
+  local take = lib.ends_any(before, TAKES)
+  if not take then return nil end
+  name = name_before(before:sub(1, #before - #take))
+  if name then
+    local stop = role.start - #take
+    return name, { start = stop - #name, stop = stop }
+  end
+end
+
+return rule {
+  name = "people",
+  description = "people with their job title and company",
+  document = function(doc)
+    for s in doc:sentences() do
+      local titles, orgs, others = {}, {}, {}
+      for _, m in ipairs(s:mentions()) do
+        if m.type == "title" then titles[#titles + 1] = m
+        else
+          others[#others + 1] = m
+          if m.type == "org" or m.type == "unit" then orgs[#orgs + 1] = m end
+        end
+      end
+      local i = 1
+      while titles[i] do
+        local role, next_i = role_at(s, titles, i, others)
+        i = next_i
+        -- An English title followed by Chinese text (CEO徐立) takes a Chinese name.
+        local next_char = lib.chars_of(s:after(role.stop, 1))[1]
+        local english = role.text:match("^[%w%s%-&,]+$") ~= nil and not (next_char and lib.is_han(next_char))
+        local name, span
+        if english then name, span = english_name(s, role, orgs)
+        else name, span = chinese_name(s, role) end
+        if name and not in_mention(others, span.start, span.stop) then
+          local first, last = role, span
+          if span.start < role.start then first, last = span, role end
+          doc:emit{ kind = "entity", name = "person", entity = name, role = role.text,
+                    org = org_for(s, role, orgs), evidence = { first, last }, key = "person|" .. name }
+        end
+      end
+    end
+  end,
+}
