@@ -35,15 +35,16 @@
 
 /* ASCII bytes that can open a period: digits, and the first letters of
  * Q/H/FY labels, month names and the English words period_en.c reads
- * (as, at, between, first, full, fiscal, from, last, next, second, since,
- * six, this, three, year…). */
+ * (as, at, between, during, first, full, fiscal, from, in, last, next,
+ * second, since, six, this, three, year…). */
 static bool ascii_may_start(unsigned char b)
 {
     if (b >= '0' && b <= '9') return true;
     switch (b) {
-    case 'A': case 'B': case 'D': case 'F': case 'H': case 'J': case 'L':
+    case 'A': case 'B': case 'D': case 'F': case 'H': case 'I': case 'J': case 'L':
     case 'M': case 'N': case 'O': case 'Q': case 'S': case 'T': case 'Y':
-    case 'a': case 'b': case 'f': case 'l': case 'n': case 's': case 't': case 'y':
+    case 'a': case 'b': case 'd': case 'f': case 'i': case 'l': case 'n': case 's':
+    case 't': case 'y':
         return true;
     default:
         return false;

@@ -17,7 +17,8 @@
  * and "six months ended" are inside because they change what it means.
  *
  * Month names must be capitalised ("may" and "march" are also verbs), and
- * a month name alone is read only after "end of".
+ * a month name alone is read only after "end of", "from", and "in" or
+ * "during" (with early/mid/late: "In early December").
  */
 #include "period_impl.h"
 
@@ -540,8 +541,28 @@ static bool en_ended(pcur *c, presult *r)
     return false;
 }
 
+/* in October, In early December, during mid-March: a month name alone,
+ * its year from the document date.  "in March 26, 2024" and "in March
+ * 2024" are left to the month's own position, which reads them whole. */
+static bool en_in_month(pcur *c, presult *r)
+{
+    pmark m = pc_mark(c);
+    pspan *s = &r->sp;
+    if (period_phrase(c, "in ") || period_phrase(c, "during ")) {
+        if (!period_phrase(c, "early ") && !period_phrase(c, "late ") &&
+            !period_phrase(c, "mid-"))
+            (void)period_phrase(c, "mid ");
+        if (en_month_alone(c, s) && !pc_is_alpha(pc_byte(c, 0)) &&
+            !(pc_byte(c, 0) == ' ' && pc_is_digit(pc_byte(c, 1))) &&
+            !(pc_byte(c, 0) == '.' && pc_byte(c, 1) == ' ' && pc_is_digit(pc_byte(c, 2))))
+            return true;
+    }
+    pc_reset(c, m);
+    return false;
+}
+
 bool period_en_expr(pcur *c, presult *r)
 {
     return en_asof(c, r) || en_from(c, r) || en_between(c, r) || en_since(c, r) ||
-           en_ended(c, r);
+           en_ended(c, r) || en_in_month(c, r);
 }
