@@ -30,7 +30,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/engine
 
-.PHONY: all deps test unit e2e asan fuzz demo install uninstall clean help
+.PHONY: all deps test unit e2e packs asan fuzz demo install uninstall clean help
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -66,13 +66,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/lib.a $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) -Iengine -o $@ $< \
 	    $(BUILD)/lib.a $(LDFLAGS) $(PKG_LIBS) $(TEST_LIBS)
 
-test: unit e2e
+test: unit e2e packs
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit-tests $(UNIT_BIN)
 
 e2e: $(BIN)
 	@ENGINE=$(BIN) SANITIZED=$(if $(SANITIZE),1,) tests/e2e/run
+
+# Each rule pack's own tests (rules/*/tests), through the real binary.
+packs: $(BIN)
+	@$(BIN) test rules/
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \

@@ -71,7 +71,7 @@ void fact_write_json(json_writer *w, const fact *f)
     json_end_line(w);
 }
 
-enum { W_KIND = 7, W_NAME = 18, W_ENTITY = 12, W_VALUE = 16, W_UNIT = 4, W_PERIOD = 10, W_TEXT = 34 };
+enum { W_KIND = 7, W_NAME = 26, W_ENTITY = 12, W_VALUE = 16, W_UNIT = 4, W_PERIOD = 10, W_TEXT = 34 };
 
 static void cell(json_writer *w, const char *s, size_t width, bool last)
 {
@@ -79,15 +79,22 @@ static void cell(json_writer *w, const char *s, size_t width, bool last)
     json_raw(w, last ? "\n" : "  ", last ? 1 : 2);
 }
 
-/* Role and segment say the most about a fact after its value, so the
- * table shows whichever is there in the entity column's neighbour. */
-static const char *detail(const fact *f)
+static const char *extra_str(const fact *f, const char *key)
 {
     for (size_t i = 0; i < f->nextra; i++)
-        if (f->extra[i].type == FACT_STR &&
-            (!strcmp(f->extra[i].key, "role") || !strcmp(f->extra[i].key, "segment") ||
-             !strcmp(f->extra[i].key, "structure") || !strcmp(f->extra[i].key, "target")))
+        if (f->extra[i].type == FACT_STR && !strcmp(f->extra[i].key, key))
             return f->extra[i].str;
+    return NULL;
+}
+
+/* Role, segment, structure or target say the most about a fact after its
+ * value, so the table shows whichever is there beside its name. */
+static const char *detail(const fact *f)
+{
+    static const char *const keys[] = {"role", "segment", "structure", "target"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (extra_str(f, keys[i]))
+            return extra_str(f, keys[i]);
     return NULL;
 }
 
@@ -100,7 +107,7 @@ void fact_write_row(json_writer *w, const fact *f, size_t row)
         cell(w, "entity", W_ENTITY, false);
         cell(w, "value", W_VALUE, false);
         cell(w, "unit", W_UNIT, false);
-        cell(w, "period", W_PERIOD, false);
+        cell(w, "when", W_PERIOD, false);
         cell(w, "evidence", W_TEXT, true);
     }
     if (f->has_value)
@@ -112,7 +119,8 @@ void fact_write_row(json_writer *w, const fact *f, size_t row)
     cell(w, f->entity, W_ENTITY, false);
     cell(w, value, W_VALUE, false);
     cell(w, f->unit, W_UNIT, false);
-    cell(w, f->period, W_PERIOD, false);
+    /* events carry a day as `date` rather than a period */
+    cell(w, f->period ? f->period : extra_str(f, "date"), W_PERIOD, false);
     out_cell(w, f->text, f->text_len, W_TEXT);
     json_raw(w, "\n", 1);
 }

@@ -37,9 +37,9 @@
 enum {
     LEX_LANES = 8,        /* 4 left latency exposed; more lanes than
                            * registers spill (scripts/bench-lex) */
-    LEX_SEGMENT = 2048,   /* bytes per lane; a constant, so that each
-                           * lane's byte is one addressing mode away */
-    LEX_MAX_WARM = LEX_SEGMENT / 4, /* longer patterns: serial scan only */
+    LEX_SEG_MAX = 4096,   /* bytes per lane at most */
+    LEX_SEG_MIN = 128,    /* and at least this and 4 * maxlen, so that
+                           * warm-up costs at most a quarter */
     LEX_LANE_HITS = 256   /* recorded per lane before it re-scans */
 };
 
@@ -228,14 +228,14 @@ static uint32_t lex_unpark(const lex_automaton *a, const lex_lane *ln,
 /* Lanes 1.. run the maxlen bytes before their segments from the root,
  * recording nothing. */
 static void lex_warm_up(const lex_run *run, lex_lane *ln, uint32_t *st,
-                        size_t base)
+                        size_t base, size_t seg)
 {
     const lex_automaton *a = run->a;
     const uint8_t *t = (const uint8_t *)run->text;
     size_t w = a->maxlen;
     for (size_t j = 0; j < w; j++) {
         for (size_t l = 1; l < LEX_LANES; l++) {
-            uint8_t c = a->cls[t[base + l * LEX_SEGMENT - w + j]];
+            uint8_t c = a->cls[t[base + l * seg - w + j]];
             uint32_t nx = a->dense[st[l] + c];
             st[l] = nx >= LEXI_SPARSE ? lex_special(a, &ln[l], nx, c, 0) : nx;
         }
@@ -247,23 +247,26 @@ static void lex_warm_up(const lex_run *run, lex_lane *ln, uint32_t *st,
  * stack, and each step would wait on a store and a reload); one test of
  * the OR of all lanes' codes sends the rare step to lex_special. */
 static void lex_lockstep(const lex_run *run, lex_lane *ln, uint32_t *st,
-                         size_t base)
+                         size_t base, size_t seg)
 {
     const lex_automaton *a = run->a;
     const uint8_t *t = (const uint8_t *)run->text + base, *cls = a->cls;
     const uint32_t *dense = a->dense;
+    const uint8_t *p[LEX_LANES];
     uint32_t s[LEX_LANES], n[LEX_LANES];
+    for (size_t l = 0; l < LEX_LANES; l++)
+        p[l] = t + l * seg;
     memcpy(s, st, sizeof s);
-    for (size_t j = 0; j < LEX_SEGMENT; j++) {
+    for (size_t j = 0; j < seg; j++) {
         uint32_t any = 0;
 #pragma GCC unroll 16
         for (size_t l = 0; l < LEX_LANES; l++) {
-            n[l] = dense[s[l] + cls[t[l * LEX_SEGMENT + j]]];
+            n[l] = dense[s[l] + cls[p[l][j]]];
             any |= n[l];
         }
         if (any >= LEXI_SPARSE) {
             for (size_t l = 0; l < LEX_LANES; l++) {
-                size_t at = l * LEX_SEGMENT + j;
+                size_t at = l * seg + j;
                 if (n[l] >= LEXI_SPARSE)
                     n[l] = lex_special(a, &ln[l], n[l], cls[t[at]],
                                        (uint32_t)at + 1);
@@ -276,7 +279,8 @@ static void lex_lockstep(const lex_run *run, lex_lane *ln, uint32_t *st,
 
 /* Reports the lanes' hits in order, re-scanning where a lane's record
  * overflowed. */
-static int lex_emit(const lex_run *run, const lex_lane *ln, size_t base)
+static int lex_emit(const lex_run *run, const lex_lane *ln, size_t base,
+                    size_t seg)
 {
     for (size_t l = 0; l < LEX_LANES; l++) {
         for (uint32_t k = 0; k < ln[l].nhit; k++) {
@@ -288,7 +292,7 @@ static int lex_emit(const lex_run *run, const lex_lane *ln, size_t base)
         if (ln[l].full) {
             uint32_t code = ln[l].resume_code;
             int rc = lex_serial(run, base + ln[l].resume_at,
-                                base + (l + 1) * LEX_SEGMENT, &code);
+                                base + (l + 1) * seg, &code);
             if (rc != 0)
                 return rc;
         }
@@ -298,7 +302,8 @@ static int lex_emit(const lex_run *run, const lex_lane *ln, size_t base)
 
 /* One block of LEX_LANES segments from base; *code is the state at base
  * on entry and at the block's end on return. */
-static int lex_block(const lex_run *run, size_t base, uint32_t *code)
+static int lex_block(const lex_run *run, size_t base, size_t seg,
+                     uint32_t *code)
 {
     const lex_automaton *a = run->a;
     lex_lane ln[LEX_LANES];
@@ -310,12 +315,28 @@ static int lex_block(const lex_run *run, size_t base, uint32_t *code)
         st[l] = 0;
     }
     st[0] = lex_park(a, &ln[0], *code);
-    lex_warm_up(run, ln, st, base);
+    lex_warm_up(run, ln, st, base, seg);
     for (size_t l = 0; l < LEX_LANES; l++)
         ln[l].record = true;
-    lex_lockstep(run, ln, st, base);
+    lex_lockstep(run, ln, st, base, seg);
     *code = lex_unpark(a, &ln[LEX_LANES - 1], st[LEX_LANES - 1]);
-    return lex_emit(run, ln, base);
+    return lex_emit(run, ln, base, seg);
+}
+
+/* The lane length for a text of len bytes: equal blocks of at most
+ * LEX_SEG_MAX per lane that leave less than one byte per lane to the
+ * serial tail; 0 (all serial) when the text is too short for warm-up to
+ * pay, or a pattern too long. */
+static size_t lex_segment(const lex_automaton *a, size_t len)
+{
+    size_t least = (size_t)a->maxlen * 4;
+    if (least < LEX_SEG_MIN)
+        least = LEX_SEG_MIN;
+    if (least > LEX_SEG_MAX / 2 || len < least * LEX_LANES)
+        return 0;
+    size_t per = (size_t)LEX_SEG_MAX * LEX_LANES;
+    size_t blocks = len / per + (len % per != 0);
+    return len / (blocks * LEX_LANES);
 }
 
 int lex_scan(const lex_automaton *a, const char *text, size_t len,
@@ -326,15 +347,12 @@ int lex_scan(const lex_automaton *a, const char *text, size_t len,
     if (!a->compiled)
         return LEX_ESTATE;
     const lex_run run = {a, text, len, sink, ud};
-    const size_t block = (size_t)LEX_SEGMENT * LEX_LANES;
+    size_t seg = lex_segment(a, len), i = 0;
     uint32_t code = 0;
-    size_t i = 0;
-    if (a->maxlen <= LEX_MAX_WARM) {
-        for (; len - i >= block; i += block) {
-            int rc = lex_block(&run, i, &code);
-            if (rc != 0)
-                return rc;
-        }
+    for (; seg && len - i >= seg * LEX_LANES; i += seg * LEX_LANES) {
+        int rc = lex_block(&run, i, seg, &code);
+        if (rc != 0)
+            return rc;
     }
     return i < len ? lex_serial(&run, i, len, &code) : 0;
 }

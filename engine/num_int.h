@@ -214,10 +214,12 @@ size_t num_basis_suffix_at(const num_src *src, size_t pos, num_basis *b);
  * after one space): spares most figures the three lookups. */
 bool num_suffix_possible(const num_src *src, size_t pos);
 
-/* Range separator (至, 到, -, ~, to) at pos: the position after it and any
- * space, or 0.  *to_word is set for 至 / 到 / to, which also mean "to a
- * level" after a change verb. */
-size_t num_range_sep_at(const num_src *src, size_t pos, bool *to_word);
+/* Range separator (至, 到, -, ~, to, and) at pos: the position after it
+ * and any space, or 0.  *sep is 1 for 至 / 到 / to, which also mean "to a
+ * level" after a change verb, 2 for "and" (only after "between"), else 0. */
+size_t num_range_sep_at(const num_src *src, size_t pos, int *sep);
+/* Start of "between " ending at pos, or pos. */
+size_t num_between_before(const num_src *src, size_t pos);
 
 /* Whether any word that may precede a figure (sign, currency, qualifier,
  * verb) ends at pos or one space before it: the cheap test that spares

@@ -213,10 +213,33 @@ static size_t money_cents(const num_src *src, size_t p, num_dec *add)
     return p;
 }
 
-static bool same_unit(const num_unit_hit *a, const num_unit_hit *b)
+/* What one end of a range says it is: a unit, a currency, or nothing. */
+typedef struct {
+    int kind;           /* num_unit_kind, or -1 for nothing */
+    const char *unit;
+    int pow10;
+} end_sig;
+
+/* A bare 元 is money in whatever currency the other end names (港币3亿至
+ * 5亿元): its unit is left NULL. */
+static end_sig sig_of(const num_unit_hit *u, const char *cur)
 {
-    return a->kind == b->kind && strcmp(a->unit, b->unit) == 0 &&
-           a->pow10 == b->pow10;
+    if (u && u->kind == NUM_U_MONEY)
+        return (end_sig){NUM_U_MONEY, !u->generic_yuan ? u->unit : cur, 0};
+    if (u) return (end_sig){(int)u->kind, u->unit, u->pow10};
+    if (cur) return (end_sig){NUM_U_MONEY, cur, 0};
+    return (end_sig){-1, "", 0};
+}
+
+/* Both ends state the same thing, or one end states nothing and shares
+ * the other's (3至5亿元): rose 2.5% to HK$380 is no range. */
+static bool same_kind(const num_unit_hit *lu, const char *lcur,
+                      const num_unit_hit *ru, const char *rcur)
+{
+    end_sig l = sig_of(lu, lcur), r = sig_of(ru, rcur);
+    if (l.kind < 0 || r.kind < 0) return true;
+    if (l.kind != r.kind || l.pow10 != r.pow10) return false;
+    return !l.unit || !r.unit || strcmp(l.unit, r.unit) == 0;
 }
 
 /* The low end borrows the high end's scale: 3至5亿 is 3亿 to 5亿, 三十至
@@ -262,15 +285,21 @@ static bool read_high_end(const num_src *src, size_t p, const char **rcur,
 static void try_range(build *b)
 {
     const num_src *src = b->src;
-    bool to_word, rneg;
+    bool rneg;
+    int sep;
     const char *rcur = NULL;
     side R;
-    size_t p = num_range_sep_at(src, b->end, &to_word);
-    if (!p || b->L.core.range || !read_high_end(src, p, &rcur, &rneg, &R))
+    size_t p = num_range_sep_at(src, b->end, &sep), between = b->pf.start;
+    if (!p || b->L.core.range) return;
+    if (sep == 2 && (between = num_between_before(src, b->pf.start)) == b->pf.start)
+        return; /* "and" joins a range only after "between" */
+    if (!read_high_end(src, p, &rcur, &rneg, &R)) return;
+    bool to_word = sep == 1;
+    if (!same_kind(b->L.has_unit ? &b->L.u : NULL, b->pf.cur,
+                   R.has_unit ? &R.u : NULL, rcur))
         return;
-    if (rcur && b->pf.cur && strcmp(rcur, b->pf.cur) != 0) return;
-    if (b->L.has_unit && R.has_unit && !same_unit(&b->L.u, &R.u)) return;
     const num_unit_hit *u = R.has_unit ? &R.u : b->L.has_unit ? &b->L.u : NULL;
+    if (u == &R.u && R.u.generic_yuan && b->L.has_unit) u = &b->L.u; /* 3亿美元至5亿元 */
     bool growth = u && u->kind == NUM_U_PERCENT && strcmp(u->unit, "%") == 0;
     if (to_word && b->pf.change != NUM_CHANGE_NONE && !growth) return;
     int pow = u ? u->pow10 : 0;
@@ -288,6 +317,7 @@ static void try_range(build *b)
     b->hi = rlo;
     b->range = true;
     b->end = R.end;
+    b->pf.start = b->pf.after_qual = between;
     b->strong |= strong(&R.core);
     if (u) { b->has_unit = true; b->u = *u; }
     if (rcur && !b->pf.cur) b->pf.cur = rcur;
@@ -421,7 +451,10 @@ static int figure_at(const num_src *src, size_t pos, num_quantity *q,
     if (b.L.alnum) { *resume = b.L.end; return 0; }
     /* most Chinese numerals in text are words (一定, 进一步): settle them
      * before looking at anything around them */
-    if ((b.L.core.bare || b.L.core.pair_end) && !b.L.has_unit) return 0;
+    int sep;
+    if (b.L.core.pair_end && !b.L.has_unit) return 0;
+    if (b.L.core.bare && !b.L.has_unit && !num_range_sep_at(src, b.L.end, &sep))
+        return 0; /* but 三至五成 */
     if (num_ident_after_core(src, &b.L.core, q)) return 1;
     if (b.L.ordinal) {
         *q = (num_quantity){.start = pos, .end = b.L.end, .kind = NUM_ORDINAL,

@@ -207,7 +207,7 @@ num_group num_verbs_to(uint32_t last)
     case u'高': G(UP("提高"))
     case u'大': G(UP("扩大"))
     case u'扬': G(UP("上扬"))
-    case u'增': G(UP("大增"), UP("激增"), UP("猛增"), UP("劲增"), UP("增"))
+    case u'增': G(UP("大增"), UP("激增"), UP("猛增"), UP("劲增"), UP("新增"), UP("增"))
     case u'速': G(UP("增速"))
     case u'率': G(UP("增长率"))
     case u'为': G(UP("增幅为"), UP("涨幅为"), UP("增速为"), UP("增长率为"),
@@ -241,7 +241,8 @@ num_group num_verbs_to(uint32_t last)
                 UP_EN("advanced"), DOWN_EN("dropped"), DOWN_EN("declined"),
                 DOWN_EN("decreased"), DOWN_EN("slipped"), DOWN_EN("slid"),
                 DOWN_EN("slumped"), DOWN_EN("plunged"), DOWN_EN("tumbled"),
-                DOWN_EN("contracted"))
+                DOWN_EN("contracted"), UP_EN("improved"), UP_EN("widened"),
+                UP_EN("expanded"), DOWN_EN("narrowed"))
     case 'w': G(UP_EN("grew"), UP_EN("grow"))
     case 'f': G(UP_EN("growth of"))
     case 'p': G(UP_EN("up"), DOWN_EN("drop"))
@@ -314,7 +315,8 @@ num_group num_scales_from(uint32_t first)
     }
 }
 
-/* a = 1: the separator also means "to a level" (至, 到, to) */
+/* a = 1: the separator also means "to a level" (至, 到, to);
+ * a = 2: only after "between" (between 3 and 5) */
 #define SEP(s, to) ZH(s, to, 0, 0, NULL, NULL)
 
 num_group num_seps_from(uint32_t first)
@@ -328,6 +330,7 @@ num_group num_seps_from(uint32_t first)
     case u'—': G(SEP("—", 0))
     case u'〜': G(SEP("〜", 0))
     case 't': G(EN("to", 1, 0, 0, NULL, NULL))
+    case 'a': G(EN("and", 2, 0, 0, NULL, NULL))
     default: return (num_group){NULL, 0};
     }
 }

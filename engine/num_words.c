@@ -238,7 +238,7 @@ size_t num_basis_suffix_at(const num_src *src, size_t pos, num_basis *b)
     return end;
 }
 
-size_t num_range_sep_at(const num_src *src, size_t pos, bool *to_word)
+size_t num_range_sep_at(const num_src *src, size_t pos, int *sep)
 {
     size_t end;
     const word *w = forward(src, pos, NULL, 0, num_seps_from, &end);
@@ -247,8 +247,18 @@ size_t num_range_sep_at(const num_src *src, size_t pos, bool *to_word)
     if (w->en && (end == pos + w->len || num_byte(src->s, src->len, end) != ' '))
         return 0;
     if (num_byte(src->s, src->len, end) == ' ') end++;
-    *to_word = w->a == 1;
+    *sep = w->a;
     return end;
+}
+
+size_t num_between_before(const num_src *src, size_t pos)
+{
+    static const word between = EN("between", 0, 0, 0, NULL, NULL);
+    size_t start;
+    return best_before(src, pos > 0 && src->s[pos - 1] == ' ' ? pos - 1 : pos,
+                       &between, 1, &start)
+               ? start
+               : pos;
 }
 
 bool num_prefix_possible(const num_src *src, size_t pos)
@@ -308,11 +318,18 @@ size_t num_verb_before(const num_src *src, size_t pos, num_change *ch)
 size_t num_basis_before(const num_src *src, size_t pos, num_basis *b)
 {
     size_t start, f = pos;
+    num_src wide = *src;
+    const num_quantity *p = src->prev;
+    /* 较上年同期增长15%: the period reader has already taken 上年同期, yet
+     * the words still say yoy.  The basis may reach back over that period
+     * (and the 较 before it); the span stays after it. */
+    if (p && p->kind == NUM_PERIOD && p->end == src->floor)
+        wide.floor = p->start >= 6 ? p->start - 6 : 0;
     if (backward(src, pos, basis_fillers, N(basis_fillers), NULL, &start)) f = start;
-    const word *w = backward(src, f, NULL, 0, num_bases_to, &start);
+    const word *w = backward(&wide, f, NULL, 0, num_bases_to, &start);
     if (!w) return pos;
     *b = (num_basis)w->a;
-    return start;
+    return start < src->floor ? src->floor : start;
 }
 
 const char *num_yen_code(const num_src *src, size_t pos)
