@@ -40,7 +40,7 @@ int cmd_check(const cli_opts *o)
         return EXIT_USAGE;
     }
     size_t problems = 0;
-    rt_options ro = {NULL, 0, 0, 0};
+    rt_options ro = {NULL, 0, 0, 0, false};
     rt_runtime *rt = rt_load(o->args[0], &ro, report, NULL, &problems);
     if (!rt)
         return EXIT_USAGE;

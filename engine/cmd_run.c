@@ -77,7 +77,7 @@ int cmd_run(const cli_opts *o)
     }
     run_state st = {.opts = o};
     size_t problems = 0;
-    rt_options ro = {o->pack, 0, 0, 0};
+    rt_options ro = {o->pack, 0, 0, 0, getenv("ENGINE_PROFILE") != NULL};
     st.rt = rt_load(o->args[0], &ro, report, NULL, &problems);
     if (!st.rt)
         return EXIT_USAGE;

@@ -407,7 +407,7 @@ int cmd_test(const cli_opts *o)
     }
     test_run t = {.opts = o};
     size_t problems = 0, pass = 0, fail = 0;
-    rt_options ro = {o->pack, 0, 0, 0};
+    rt_options ro = {o->pack, 0, 0, 0, false};
     t.rt = rt_load(o->args[0], &ro, report, NULL, &problems);
     if (!t.rt)
         return EXIT_USAGE;

@@ -376,10 +376,35 @@ rt_runtime *rt_load(const char *rules_dir, const rt_options *opt,
     return rt;
 }
 
+/* ENGINE_PROFILE=1: where the rules spend their time, slowest first. */
+static void print_profile(const rt_runtime *rt)
+{
+    size_t *order = malloc(rt->nrules * sizeof *order + 1);
+    if (!order)
+        return;
+    for (size_t i = 0; i < rt->nrules; i++)
+        order[i] = i;
+    for (size_t i = 1; i < rt->nrules; i++) /* few rules: insertion sort */
+        for (size_t k = i; k > 0 && rt->rules[order[k]].seconds > rt->rules[order[k - 1]].seconds; k--) {
+            size_t t = order[k];
+            order[k] = order[k - 1];
+            order[k - 1] = t;
+        }
+    fprintf(stderr, "%-28s %10s %10s %10s\n", "rule", "calls", "seconds", "us/call");
+    for (size_t i = 0; i < rt->nrules; i++) {
+        const rt_rule *r = &rt->rules[order[i]];
+        fprintf(stderr, "%-28s %10zu %10.3f %10.1f\n", r->file, r->calls, r->seconds,
+                r->calls ? r->seconds * 1e6 / (double)r->calls : 0.0);
+    }
+    free(order);
+}
+
 void rt_free(rt_runtime *rt)
 {
     if (!rt)
         return;
+    if (rt->opt.profile)
+        print_profile(rt);
     for (size_t k = 0; k < rt->npacks; k++) {
         rt_pack *p = &rt->packs[k];
         for (size_t i = 0; i < p->files.nrules; i++) free(p->files.rules[i]);

@@ -35,6 +35,7 @@ typedef struct {
     size_t mem_limit;       /* bytes for the whole Lua state */
     size_t mem_per_call;    /* bytes a single rule call may add */
     unsigned long instr_per_call;
+    bool profile;           /* time each rule; rt_free prints the table */
 } rt_options;
 
 /* Reports a problem: where is a path, a document id, or NULL when msg

@@ -22,6 +22,8 @@ typedef struct {
     int ref;          /* registry reference to the rule table */
     int sentence_ref, document_ref, mentions_ref; /* LUA_NOREF if absent */
     bool active;      /* for the current document */
+    size_t calls;     /* with ENGINE_PROFILE: calls and time spent */
+    double seconds;
 } rt_rule;
 
 typedef struct {

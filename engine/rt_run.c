@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rt_internal.h"
 
@@ -143,9 +144,17 @@ const char *rt_period_at(rt_runtime *rt, size_t si, size_t pos)
 
 /* ---- calling rules ---------------------------------------------------- */
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void call_rule(rt_runtime *rt, size_t r, int fn_ref, bool doc_arg, size_t sentence)
 {
     sb_error e;
+    double t0 = rt->opt.profile ? now() : 0;
     rt->current_rule = r;
     lua_rawgeti(rt->L, LUA_REGISTRYINDEX, fn_ref);
     if (doc_arg)
@@ -155,6 +164,10 @@ static void call_rule(rt_runtime *rt, size_t r, int fn_ref, bool doc_arg, size_t
     if (sb_call(rt->sb, 1, 0, &e)) {
         rt_report(rt, rt->doc->id, "rule '%s': %s", rt->rules[r].name, e.msg);
         rt->errors++;
+    }
+    if (rt->opt.profile) {
+        rt->rules[r].calls++;
+        rt->rules[r].seconds += now() - t0;
     }
 }
 

@@ -250,7 +250,12 @@ local WHOLE_YEAR = { ["全年"] = true, ["全年度"] = true, ["年内"] = true,
 -- {start, stop, period, text} (period false for a fiscal period):
 -- comparison bases are left out, and so is a relative period that restates
 -- the explicit one just before it ("从2018年至2023年,商汤近6年").
+-- Memoised per sentence: period() asks for the same sentences again and
+-- again as it looks back through a paragraph.
+local periods_of = setmetatable({}, { __mode = "k" })
+
 function M.periods(s)
+  if periods_of[s] then return periods_of[s] end
   local list = {}
   local last_explicit
   for _, q in ipairs(s:quantities()) do
@@ -277,6 +282,7 @@ function M.periods(s)
       if explicit(q) and q.period then last_explicit = q end
     end
   end
+  periods_of[s] = list
   return list
 end
 
@@ -361,19 +367,18 @@ end
 
 -- canonical → parent for every business unit the document names (from the
 -- lexicon's unit lines): 菜鸟 → 阿里巴巴.  Built once per document.
-local parents_cache = { key = nil, map = nil }
+local parents_of = setmetatable({}, { __mode = "k" }) -- by document object
 function M.parents(doc)
-  local key = tostring(doc.id) .. "#" .. #doc:text()
-  if parents_cache.key ~= key then
+  if not parents_of[doc] then
     local map = {}
     for s in doc:sentences() do
       for _, m in ipairs(s:mentions("unit")) do
         if m.extra and m.extra ~= "" then map[m.canonical] = m.extra end
       end
     end
-    parents_cache.key, parents_cache.map = key, map
+    parents_of[doc] = map
   end
-  return parents_cache.map
+  return parents_of[doc]
 end
 
 -- The group a name belongs to: the parent of a business unit, else the
