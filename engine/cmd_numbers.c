@@ -25,12 +25,13 @@ typedef struct {
     const doc_block *block;
     num_ctx ctx;
     size_t rows;
+    char *doc_json; /* the document's name, quoted and escaped once */
 } numbers_run;
 
 static int on_quantity(void *ud, const num_quantity *q)
 {
     numbers_run *run = ud;
-    out_span s = {run->doc->name, run->block->orig[q->start],
+    out_span s = {run->doc->name, run->doc_json ? run->doc_json : "\"\"", run->block->orig[q->start],
                   run->block->orig[q->end], "", 0};
     if (doc_original(run->reader, s.start, s.end, &s.text, &s.text_len)) {
         s.text = "";
@@ -56,6 +57,8 @@ static int on_begin(void *ud, const in_doc *d)
     numbers_run *run = ud;
     char shown[CLI_DATE_LEN];
     run->doc = d;
+    free(run->doc_json);
+    run->doc_json = json_quote(d->name);
     cli_doc_date(run->opts, d, &run->ctx.doc_date, shown);
     return 0;
 }
@@ -86,6 +89,7 @@ int cmd_numbers(const cli_opts *o)
         rc = 1;
     }
     json_writer_free(&run.w);
+    free(run.doc_json);
     doc_reader_free(run.reader);
     return rc ? EXIT_SOME_FAILED : EXIT_OK;
 }

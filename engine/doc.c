@@ -127,7 +127,10 @@ static long decodable(doc_reader *r, const char *p, size_t n, bool final,
         return (long)n;
     if (n - i < DETECT_SAMPLE && !final)
         return (long)i;
-    int enc = text_detect(p + i, n - i, err);
+    /* A sample is enough to tell the two apart; text_append checks every
+     * byte anyway, so checking all of them here would only do it twice. */
+    size_t sample = n - i < DETECT_SAMPLE ? n - i : DETECT_SAMPLE;
+    int enc = text_detect(p + i, sample, err);
     if (enc < 0) {
         err->offset += r->tb.raw_pos + i;
         return -1;

@@ -37,6 +37,9 @@ void json_str_field(json_writer *w, const char *key, const char *s, size_t n);
 void json_cstr_field(json_writer *w, const char *key, const char *s);
 void json_uint_field(json_writer *w, const char *key, uint64_t v);
 void json_bool_field(json_writer *w, const char *key, bool v);
+/* s as a quoted, escaped JSON string in a new buffer (NULL if out of
+ * memory): for a value written many times, such as a document's name. */
+char *json_quote(const char *s);
 
 /* A parsed JSON value.  Numbers keep the text they were written as (str),
  * so a test can compare to the precision its author wrote. */

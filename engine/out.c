@@ -63,7 +63,8 @@ static void extra_fields(json_writer *w, const num_quantity *q)
 void out_quantity_json(json_writer *w, const out_span *s, const num_quantity *q)
 {
     json_begin(w);
-    json_cstr_field(w, "doc", s->doc);
+    json_key(w, "doc");
+    json_raw(w, s->doc_json, strlen(s->doc_json));
     json_uint_field(w, "start", s->start);
     json_uint_field(w, "end", s->end);
     json_str_field(w, "text", s->text, s->text_len);

@@ -15,6 +15,7 @@ typedef enum { OUT_JSONL, OUT_TABLE } out_format;
 /* Where a quantity was found and how it was written. */
 typedef struct {
     const char *doc;
+    const char *doc_json; /* doc as a quoted JSON string, made once per document */
     size_t start, end; /* byte span in the original input */
     const char *text;  /* the original text of the span, UTF-8 */
     size_t text_len;
