@@ -95,8 +95,13 @@ static int read_manifest(rt_runtime *rt, rt_pack *p, const char *shown)
     if (asprintf(&p->version, "%s+%s", version ? version : "0", p->files.hash) < 0)
         p->version = NULL;
     free(version);
-    if (lua_getfield(L, -1, "detect") == LUA_TFUNCTION)
+    int dt = lua_getfield(L, -1, "detect");
+    if (dt == LUA_TFUNCTION || dt == LUA_TTABLE)
         p->detect_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    else
+        lua_pop(L, 1);
+    if (lua_getfield(L, -1, "clean") == LUA_TFUNCTION)
+        p->clean_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     else
         lua_pop(L, 1);
     return bad;
@@ -212,7 +217,7 @@ static int load_lexicons(rt_runtime *rt, rt_pack *p)
 static int load_pack(rt_runtime *rt, size_t k)
 {
     rt_pack *p = &rt->packs[k];
-    p->detect_ref = LUA_NOREF;
+    p->detect_ref = p->clean_ref = LUA_NOREF;
     if (sb_new_env(rt->sb, p->files.folder, p->files.dir)) {
         rt_report(rt, p->files.dir, "cannot create the pack's sandbox");
         return 1;
@@ -287,7 +292,7 @@ static int add_keywords(rt_runtime *rt, size_t r)
                 bad++;
             }
             free(instead);
-            rt_pattern pat = {(int32_t)r, kw, NULL};
+            rt_pattern pat = {(int32_t)r, kw, NULL, rt->rules[r].pack};
             /* The string stays alive: the rule table holds it. */
             int rc = add_pattern(rt, kw, flags, pat);
             if (rc != LEX_OK) {
@@ -311,7 +316,7 @@ static int build_automaton(rt_runtime *rt)
     for (size_t k = 0; k < rt->npacks; k++)
         for (size_t i = 0; i < rt->packs[k].lex.n; i++) {
             const lexicon_entry *e = &rt->packs[k].lex.v[i];
-            rt_pattern pat = {-1, NULL, e};
+            rt_pattern pat = {-1, NULL, e, k};
             if (add_pattern(rt, e->surface, is_ascii(e->surface) ? LEX_WORD : 0, pat) != LEX_OK)
                 bad++;
         }

@@ -29,16 +29,21 @@ typedef struct {
 typedef struct {
     pack_files files;
     char *name, *version, *description, *extends;
-    int env_ref, detect_ref;
+    int env_ref, detect_ref, clean_ref; /* detect: a function or a table of matchers */
     lexicon lex;
     bool active;      /* for the current document */
 } rt_pack;
+
+/* rt_clean.c: the text with what active packs' clean() returned blanked,
+ * or NULL when nothing was (or on error, reported). */
+char *rt_clean_text(rt_runtime *rt);
 
 /* What a pattern id of the automaton stands for. */
 typedef struct {
     int32_t rule;                /* rule index, or -1 for a lexicon entry */
     const char *keyword;         /* as the rule wrote it */
     const lexicon_entry *entry;  /* for a lexicon entry */
+    size_t pack;                 /* whose lexicon: it counts only when active */
 } rt_pattern;
 
 typedef enum { RT_PHASE_MENTIONS, RT_PHASE_SENTENCE, RT_PHASE_DOCUMENT } rt_phase;

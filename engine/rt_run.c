@@ -20,12 +20,68 @@ void rt_set_force_pack(rt_runtime *rt, const char *name)
     rt->opt.force_pack = name;
 }
 
+/* Does any (want_all: every) string of the list at the top of the stack
+ * occur in the document's text?  A single string counts as a list of one. */
+static bool text_has(rt_runtime *rt, bool want_all)
+{
+    lua_State *L = rt->L;
+    if (lua_type(L, -1) == LUA_TSTRING)
+        return memmem(rt->an.text, rt->an.len, lua_tostring(L, -1), lua_rawlen(L, -1)) != NULL;
+    if (!lua_istable(L, -1))
+        return want_all;
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        size_t len = 0;
+        lua_geti(L, -1, i);
+        const char *w = lua_tolstring(L, -1, &len);
+        bool hit = w && len && memmem(rt->an.text, rt->an.len, w, len) != NULL;
+        lua_pop(L, 1);
+        if (hit != want_all)
+            return hit;
+    }
+    return want_all;
+}
+
+/* The declarative form of detect: { publication = "name" or {…},
+ * contains = {…} (any), contains_all = {…} }; every matcher given must
+ * accept the document. */
+static bool detect_table(rt_runtime *rt, int ref)
+{
+    lua_State *L = rt->L;
+    bool ok = true;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    if (lua_getfield(L, -1, "publication") != LUA_TNIL) {
+        const char *pub = rt->doc->publication;
+        bool hit = false;
+        if (lua_type(L, -1) == LUA_TSTRING)
+            hit = pub && !strcmp(pub, lua_tostring(L, -1));
+        for (lua_Integer i = 1; lua_istable(L, -1) && !hit && i <= luaL_len(L, -1); i++) {
+            lua_geti(L, -1, i);
+            hit = pub && lua_type(L, -1) == LUA_TSTRING && !strcmp(pub, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+        ok = hit;
+    }
+    lua_pop(L, 1);
+    if (ok && lua_getfield(L, -1, "contains") != LUA_TNIL)
+        ok = text_has(rt, false);
+    lua_pop(L, 1);
+    if (ok && lua_getfield(L, -1, "contains_all") != LUA_TNIL)
+        ok = text_has(rt, true);
+    lua_pop(L, 2);
+    return ok;
+}
+
 static bool detect(rt_runtime *rt, rt_pack *p)
 {
     if (p->detect_ref == LUA_NOREF)
         return false;
     sb_error e;
     lua_rawgeti(rt->L, LUA_REGISTRYINDEX, p->detect_ref);
+    if (lua_istable(rt->L, -1)) {
+        lua_pop(rt->L, 1);
+        return detect_table(rt, p->detect_ref);
+    }
     rt_api_push_doc(rt);
     if (sb_call(rt->sb, 1, 1, &e)) {
         rt_report(rt, rt->doc->id, "detect() of pack '%s': %s", p->name, e.msg);
@@ -66,6 +122,13 @@ static bool is_entity(const an_mention *m)
     return !strcmp(m->type, "org") || !strcmp(m->type, "unit");
 }
 
+/* A news outlet named as a source (据虎嗅报道, "(Reuters) -") is not what
+ * the next sentences are about. */
+static bool is_source(const an_mention *m)
+{
+    return !strcmp(m->extra, "media");
+}
+
 /* The first org of a sentence becomes the subject of what follows it. */
 static int carry_subjects(rt_runtime *rt)
 {
@@ -82,7 +145,7 @@ static int carry_subjects(rt_runtime *rt)
         rt->subject_in[i] = carry;
         for (size_t m = an_first_mention(d, d->sent[i].start);
              m < d->nment && d->ment[m].start < d->sent[i].end; m++)
-            if (is_entity(&d->ment[m])) {
+            if (is_entity(&d->ment[m]) && !is_source(&d->ment[m])) {
                 carry = d->ment[m].canonical;
                 break;
             }
@@ -209,7 +272,7 @@ static int lexicon_mentions(rt_runtime *rt)
     an_doc *d = &rt->an;
     for (size_t h = 0; h < d->nhits; h++) {
         const rt_pattern *p = &rt->patterns[d->hits[h].id];
-        if (p->rule < 0 &&
+        if (p->rule < 0 && rt->packs[p->pack].active &&
             an_add_mention(d, d->hits[h].start, d->hits[h].end, p->entry->canonical,
                            p->entry->type, p->entry->extra, false))
             return -1;
@@ -257,33 +320,61 @@ static void end_document_state(rt_runtime *rt)
      * collection per document would cost more than most documents. */
 }
 
+static int annotate(rt_runtime *rt, const char *text, const num_ctx *ctx)
+{
+    return an_build(&rt->an, text, rt->doc->len, rt->doc->orig, ctx,
+                    rt->npatterns ? rt->ac : NULL);
+}
+
+/* A publication pack's clean() blanked furniture out of the text: read the
+ * document again as cleaned, with fresh per-document caches (the sentences
+ * are not the same any more). */
+static int reannotate(rt_runtime *rt, const char *cleaned, const num_ctx *ctx)
+{
+    int refs[] = {rt->sentences_ref, rt->qcache_ref};
+    for (size_t i = 0; i < 2; i++)
+        luaL_unref(rt->L, LUA_REGISTRYINDEX, refs[i]);
+    lua_newtable(rt->L);
+    rt->sentences_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    lua_newtable(rt->L);
+    rt->qcache_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    return annotate(rt, cleaned, ctx);
+}
+
 size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)
 {
     num_ctx ctx = {doc->date_value};
     rt->doc = doc;
     rt->errors = 0;
     bool *woken = calloc(rt->nrules ? rt->nrules : 1, sizeof *woken);
-    if (!woken || an_build(&rt->an, doc->text, doc->len, doc->orig, &ctx,
-                           rt->npatterns ? rt->ac : NULL) ||
-        lexicon_mentions(rt)) {
+    if (!woken || annotate(rt, doc->text, &ctx)) {
         rt_report(rt, doc->id, "out of memory");
         free(woken);
         return 1;
     }
     new_document_state(rt);
     choose_packs(rt);
-    an_settle_mentions(&rt->an);
-    sentence_phase(rt, RT_PHASE_MENTIONS, woken);
-    an_settle_mentions(&rt->an);
-    if (carry_subjects(rt) == 0) {
-        sentence_phase(rt, RT_PHASE_SENTENCE, woken);
-        document_phase(rt);
-        output(rt, fn, ud);
-    } else {
+    char *cleaned = rt_clean_text(rt);
+    /* Mentions come after the packs are chosen: only the lexicons of the
+     * packs that apply to this document name its entities. */
+    if ((cleaned && reannotate(rt, cleaned, &ctx)) || lexicon_mentions(rt)) {
         rt_report(rt, doc->id, "out of memory");
         rt->errors++;
+    } else {
+        an_settle_mentions(&rt->an);
+        sentence_phase(rt, RT_PHASE_MENTIONS, woken);
+        an_settle_mentions(&rt->an);
+        if (carry_subjects(rt) == 0) {
+            sentence_phase(rt, RT_PHASE_SENTENCE, woken);
+            document_phase(rt);
+            output(rt, fn, ud);
+        } else {
+            rt_report(rt, doc->id, "out of memory");
+            rt->errors++;
+        }
     }
     end_document_state(rt);
+    free(cleaned);
     free(woken);
     return rt->errors;
 }

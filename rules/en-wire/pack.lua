@@ -1,0 +1,16 @@
+-- English-language wire copy: a dateline ("HONG KONG, Dec 12 (Reuters) -")
+-- opens the story; figures come as "revenue rose 21% to 1.74 billion yuan
+-- ($241 million)"; agencies are named in the dateline and the sign-off.
+return {
+  name = "en-wire",
+  version = "0.1.0",
+  description = "English wire stories: dateline, agency, converted amounts",
+  extends = "common",
+
+  -- A dateline near the top: "CITY, Mon D (Agency) -" or "CITY (Agency) -".
+  detect = function(doc)
+    local head = doc:text():sub(1, 600)
+    return head:find("%u[%u ]+, %a+%.? %d+ %([%a ]+%) %-") ~= nil
+        or head:find("%u[%u ]+ %([%a ]+%) %-") ~= nil
+  end,
+}
