@@ -158,7 +158,8 @@ static void drop(doc_reader *r, size_t cut)
     text_buf_drop(&r->tb, cut);
     size_t keep_from = r->tb.len ? r->tb.orig[0] : r->tb.raw_pos;
     size_t gone = keep_from - r->raw_base;
-    memmove(r->raw, r->raw + gone, r->raw_len - gone);
+    if (r->raw_len > gone)
+        memmove(r->raw, r->raw + gone, r->raw_len - gone);
     r->raw_len -= gone;
     r->raw_base = keep_from;
 }
@@ -176,7 +177,10 @@ static size_t block_cut(const doc_reader *r)
 
 static int emit(doc_reader *r, size_t cut, bool last, doc_block_fn fn, void *ud)
 {
-    doc_block b = {r->tb.buf, cut, r->tb.orig, last};
+    /* An empty document has no buffers yet: hand over an empty text whose
+     * one offset is where the document ends. */
+    size_t end = r->tb.raw_pos;
+    doc_block b = {r->tb.buf ? r->tb.buf : "", cut, r->tb.orig ? r->tb.orig : &end, last};
     int rc = fn(ud, &b);
     drop(r, cut);
     return rc;
