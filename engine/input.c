@@ -92,7 +92,8 @@ static int expand_folder(const char *dir, path_list *out)
         fprintf(stderr, "engine: %s: folder has no .txt or .md files\n", dir);
         rc = 1;
     }
-    qsort(found.v, found.n, sizeof *found.v, cmp_str);
+    if (found.n > 1) /* qsort wants a real array, even for nothing */
+        qsort(found.v, found.n, sizeof *found.v, cmp_str);
     for (size_t i = 0; i < found.n && rc >= 0; i++)
         if (list_add(out, found.v[i]))
             rc = -1;
