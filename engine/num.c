@@ -2,10 +2,10 @@
  * num.c — the quantity scanner's single pass (num_scan) and the names
  * used in output.
  *
- * The pass walks the text once, left to right.  At each character it asks
- * the period module first (period_match), so that 2024年上半年 is a period
- * and not the number 2024, then, where a figure can start, the quantity
- * reader (num_quant.c).  Whatever matched is handed to the sink and the
+ * The pass walks the text once, left to right.  At each character that
+ * can open a period it asks the period module first (period_match), so
+ * that 2024年上半年 is a period and not the number 2024; then, where a
+ * figure can start, the quantity reader (num_quant.c).  Whatever matched is handed to the sink and the
  * walk resumes after it; the next quantity may look back for its prefix
  * words (约, 同比增长) but never past what was already emitted, so results
  * come out in order and never overlap.
@@ -33,19 +33,19 @@ enum {
 #define CJK(c) [(c) - CJK_FIRST]
 
 /* Ideographs that open a figure (numerals, 第, 翻), and those that open a
- * period: the openers period.c's may_start accepts (一…十 今 去 前 上 下 本
- * 明 全 近 报 截 过 最 首 第 从 自), plus a few it may grow into (昨 同 当 次
- * 该 年 季 半).  A character missing here is never offered to period_match,
- * so this list must keep covering period.c's.  Each character appears
- * once: a designated initializer may not repeat. */
+ * period: the openers period.c's may_start accepts (its CJK_STARTS: 一…十
+ * 今 去 前 上 下 本 明 全 近 报 截 过 最 首 第 从 自).  A character missing
+ * here is never offered to period_match, so this table must keep covering
+ * that list.  Each character appears once: a designated initializer may
+ * not repeat. */
 static const unsigned char cjk_open[CJK_LAST - CJK_FIRST + 1] = {
-    /* numerals: figures and (Chinese-numeral) periods */
+    /* numerals: figures, and periods written in Chinese (三季度) */
     CJK(u'零') = 3, CJK(u'一') = 3, CJK(u'二') = 3, CJK(u'三') = 3,
     CJK(u'四') = 3, CJK(u'五') = 3, CJK(u'六') = 3, CJK(u'七') = 3,
     CJK(u'八') = 3, CJK(u'九') = 3, CJK(u'十') = 3, CJK(u'两') = 3,
     CJK(u'百') = 3, CJK(u'千') = 3, CJK(u'万') = 3, CJK(u'亿') = 3,
     CJK(u'第') = 3,
-    /* financial capitals and traditional forms: figures only */
+    /* financial capitals and traditional forms, 翻 (翻倍): figures only */
     CJK(u'壹') = 1, CJK(u'贰') = 1, CJK(u'貳') = 1, CJK(u'叁') = 1,
     CJK(u'參') = 1, CJK(u'肆') = 1, CJK(u'伍') = 1, CJK(u'陆') = 1,
     CJK(u'陸') = 1, CJK(u'柒') = 1, CJK(u'捌') = 1, CJK(u'玖') = 1,
@@ -56,8 +56,6 @@ static const unsigned char cjk_open[CJK_LAST - CJK_FIRST + 1] = {
     CJK(u'下') = 2, CJK(u'本') = 2, CJK(u'明') = 2, CJK(u'全') = 2,
     CJK(u'近') = 2, CJK(u'报') = 2, CJK(u'截') = 2, CJK(u'过') = 2,
     CJK(u'最') = 2, CJK(u'首') = 2, CJK(u'从') = 2, CJK(u'自') = 2,
-    CJK(u'昨') = 2, CJK(u'同') = 2, CJK(u'当') = 2, CJK(u'次') = 2,
-    CJK(u'该') = 2, CJK(u'年') = 2, CJK(u'季') = 2, CJK(u'半') = 2,
 };
 
 /* What the character at i opens (0: nothing), and its length in *n. */
@@ -76,7 +74,7 @@ static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
     uint32_t cp = ((uint32_t)(b & 0x0F) << 12) |
                   ((uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6) |
                   ((unsigned char)s[i + 2] & 0x3F);
-    if (cp >= CJK_FIRST) return cjk_open[cp - CJK_FIRST];
+    if (cp >= CJK_FIRST && cp <= CJK_LAST) return cjk_open[cp - CJK_FIRST];
     return cp == u'〇' ? OPEN_NUM | OPEN_PERIOD : 0;
 }
 

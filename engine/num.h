@@ -53,6 +53,20 @@ enum {
     NUM_F_RELATIVE = 1u << 3    /* period was relative (今年) and resolved */
 };
 
+/* Spans.  A quantity's span covers the figure and every word that says
+ * something about its value, and nothing else:
+ *   before the figure: a sign, a currency (人民币, HK$), a qualifier (约,
+ *     超过, about), a change verb touching the figure (增长, 下降了, rose
+ *     by) and the basis before that verb (同比, 环比, 较上年同期);
+ *   after it: the scale, the unit (亿元, %, 个百分点, 股), the second end
+ *     of a range (3至5亿元), a qualifier (左右, 以上, or more) and, after a
+ *     change, an English basis (year on year).
+ * So 同比下降约50.6%左右 is one span; 增长256%至近10.51亿元 is two (增长
+ * 256%, then 近10.51亿元): 至 after a change verb means "to a level".
+ * A basis over a period the period reader already took (较[上年同期]增长)
+ * still sets the basis; the span then starts after that period.
+ * Values are in base units (17.4亿元 → 1740000000), and a change down is
+ * negative whatever the kind (下降50.6% → -50.6, 减少5亿元 → -500000000). */
 typedef struct {
     size_t start, end; /* byte span in the scanned (normalised) text */
     num_kind kind;
@@ -60,7 +74,9 @@ typedef struct {
     num_dec value;      /* NUM_PERCENT: the percent figure (60.4%% → 60.4);
                            a change down is negative (下降50.6%% → -50.6) */
     num_dec low, high;  /* with NUM_F_RANGE */
-    char unit[16];      /* "CNY", "HKD", "%", "pp", "‰", "股", "人" … or "" */
+    char unit[16];      /* "CNY", "HKD", "%", "pp" (also basis points: 25个
+                           基点 → 0.25), "‰", "股", "人", "个月" …, "倍" for a
+                           multiple (kind NUM_NUMBER), or "" */
     num_qual qual;
     num_change change;  /* 增长/下降: the quantity states a change */
     num_basis basis;    /* 同比 / 环比 */
@@ -83,14 +99,18 @@ typedef struct {
 typedef int (*num_sink)(void *ud, const num_quantity *q);
 
 /* Scan normalised UTF-8 text (see text.h) once and report every quantity,
- * period and date in it.  text need not be NUL-terminated.  Returns 0, or
- * the sink's non-zero value if it stopped the scan. */
+ * period and date in it.  text need not be NUL-terminated; bytes that are
+ * not valid UTF-8 are stepped over, never read past len.  Quantities never
+ * overlap.  ctx may be NULL (no document date).  Returns 0, or the sink's
+ * non-zero value if it stopped the scan. */
 int num_scan(const char *text, size_t len, const num_ctx *ctx, num_sink sink,
              void *ud);
 
 /* Format a decimal as the shortest JSON number that states it exactly
- * (1740000000, 60.4, -50.6, 0.05, 1.5e+30).  Returns the length written
- * (always < cap when cap >= 32). */
+ * (1740000000, 60.4, -50.6, 0.05, 1.5e+30): plain notation while the
+ * leading digit's exponent is within -6..20, e-notation beyond, as
+ * JavaScript prints numbers.  Returns the length written (always < cap
+ * when cap >= 32; a shorter cap truncates, NUL-terminated). */
 size_t num_dec_format(num_dec d, char *buf, size_t cap);
 
 /* Names used in output. */

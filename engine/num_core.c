@@ -187,7 +187,6 @@ static size_t step_arabic(cn_state *st, size_t p)
         st->c->arabic = true;
         st->c->int_digits = a.int_digits;
         st->c->frac_digits = a.frac_digits;
-        st->c->grouped = a.grouped;
         st->just_arabic = true;
     }
     set_pend(st, a.v, a.v, a.int_digits == 1 && a.frac_digits == 0);
@@ -205,7 +204,7 @@ static size_t step_digit(cn_state *st, size_t p, size_t n, int d)
             st->digit = d;
             return p + n;
         }
-        st->c->blocked = true; /* 十四五, 统一零售: not a number */
+        st->c->blocked = true; /* 三一, 统一零售: not a number */
         return 0;
     }
     if (d == 0 && st->started) { /* 一千零五: 零 only keeps places */
@@ -431,7 +430,6 @@ static bool plain_arabic(const num_src *src, size_t pos, num_core *c)
         .integer = a.frac_digits == 0, .has_units = scale > 0,
         .has_big = scale > 0, .scale = scale, .scale_big = scale,
         .int_digits = a.int_digits, .frac_digits = a.frac_digits,
-        .grouped = a.grouped,
     };
     c->lo = c->hi = num_dec_shift(a.v, scale);
     return true;

@@ -21,12 +21,6 @@ static size_t run(const num_src *src, size_t p, bool (*is)(int))
 
 static bool is_upper(int c) { return c >= 'A' && c <= 'Z'; }
 
-static bool text_at(const num_src *src, size_t p, const char *w)
-{
-    size_t n = strlen(w);
-    return p + n <= src->len && memcmp(src->s + p, w, n) == 0;
-}
-
 static int ident(num_quantity *q, size_t start, size_t end, const char *name)
 {
     *q = (num_quantity){.start = start, .end = end, .kind = NUM_IDENT,
@@ -47,7 +41,7 @@ static size_t exchange_suffix(const num_src *src, size_t p)
     static const char *const ex[] = {"HK", "SH", "SZ", "SS", "BJ", "US",
                                      "TW", "KS", "SI", "N", "O", "T"};
     for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++)
-        if (text_at(src, p, ex[i]) && ends_token(src, p + strlen(ex[i])))
+        if (num_text_at(src, p, ex[i]) && ends_token(src, p + strlen(ex[i])))
             return p + strlen(ex[i]);
     return 0;
 }
@@ -173,7 +167,7 @@ static int version(const num_src *src, size_t pos, size_t lend, size_t aend,
 static bool class_word(const num_src *src, size_t p)
 {
     return is_upper(num_byte(src->s, src->len, p)) &&
-           text_at(src, p + 1, "类");
+           num_text_at(src, p + 1, "类");
 }
 
 static int share_class(const num_src *src, size_t pos, num_quantity *q)
@@ -185,16 +179,16 @@ static int share_class(const num_src *src, size_t pos, num_quantity *q)
         bool joined = false;
         for (size_t i = 0; i < sizeof joins / sizeof joins[0] && !joined; i++) {
             size_t n = strlen(joins[i]);
-            if (text_at(src, p, joins[i]) && class_word(src, p + n)) {
+            if (num_text_at(src, p, joins[i]) && class_word(src, p + n)) {
                 p += n + 4;
                 joined = true;
             }
         }
         if (!joined) break;
     }
-    if (text_at(src, p, "普通")) p += 6;
-    else if (text_at(src, p, "优先")) p += 6;
-    if (!text_at(src, p, "股")) return 0;
+    if (num_text_at(src, p, "普通")) p += 6;
+    else if (num_text_at(src, p, "优先")) p += 6;
+    if (!num_text_at(src, p, "股")) return 0;
     return ident(q, pos, pos + 4, "share_class");
 }
 
@@ -232,8 +226,8 @@ static int letter_token(const num_src *src, size_t pos, num_quantity *q,
         version(src, pos, lend, aend, q))
         return 1;
     if (lend - pos == 2 && aend - lend == 6 && ends_token(src, aend) &&
-        (text_at(src, pos, "SH") || text_at(src, pos, "SZ") ||
-         text_at(src, pos, "BJ")))
+        (num_text_at(src, pos, "SH") || num_text_at(src, pos, "SZ") ||
+         num_text_at(src, pos, "BJ")))
         return ident(q, pos, aend, "stock_code");
     if (aend > lend && currency_code(src, pos, lend)) {
         *skip = lend; /* RMB5bn: the figure reads the code back */
@@ -259,7 +253,7 @@ static int digit_token(const num_src *src, size_t pos, num_quantity *q,
     case '.':
         if ((e = listed_code(src, pos, dend)) != 0) return ident(q, pos, e, "stock_code");
         if ((e = version_number(src, pos)) != 0 &&
-            (text_at(src, e, "版") || text_at(src, e, "时代")))
+            (num_text_at(src, e, "版") || num_text_at(src, e, "时代")))
             return ident(q, pos, e, "version");
         if (dotted_tail(src, dend) > run(src, dend + 1, num_is_digit)) {
             *skip = run(src, dend, token_char); /* 1.2.3: one token */
@@ -275,7 +269,7 @@ static int digit_token(const num_src *src, size_t pos, num_quantity *q,
     case ')':
         return bracketed_code(src, pos, dend) ? ident(q, pos, dend, "stock_code") : 0;
     default:
-        if (dend - pos == 2 && text_at(src, dend, "后"))
+        if (dend - pos == 2 && num_text_at(src, dend, "后"))
             return ident(q, pos, dend + 3, "cohort");
         return 0;
     }
@@ -292,6 +286,6 @@ int num_ident_at(const num_src *src, size_t pos, num_quantity *q, size_t *skip)
 bool num_ident_after_core(const num_src *src, const num_core *c,
                           num_quantity *q)
 {
-    if (c->range || !c->integer || !text_at(src, c->end, "周年")) return false;
+    if (c->range || !c->integer || !num_text_at(src, c->end, "周年")) return false;
     return ident(q, c->start, c->end + 6, "anniversary");
 }

@@ -4,10 +4,12 @@
  *
  * The scanner is split by job:
  *   num.c        the single pass: cheap character test, period first, emit
- *   num_quant.c  one quantity around a figure: scale, unit, range, prefixes
+ *   num_quant.c  one quantity around a figure: unit, kind, what to emit
+ *   num_prefix.c the words before a figure: sign, currency, 约, 同比增长
+ *   num_range.c  the second end of a range: 3至5亿元, 3 to 5 billion
  *   num_core.c   the figure itself: 1,234.5, 一百二十三, 3万4000, 两三, 三十几
- *   num_words.c  the word lists (units, currencies, qualifiers, verbs) and
- *                the forward/backward matchers over them
+ *   num_words.c  finding words before and after a figure
+ *   num_vocab.c  the word lists: units, currencies, qualifiers, verbs …
  *   num_ident.c  numeric-looking identifiers, and tokens to step over
  *   num_dec.c    exact decimal arithmetic and JSON formatting
  */
@@ -16,6 +18,8 @@
 
 #include "num.h"
 #include "utf8.h"
+
+#include <string.h>
 
 /* ---- num_dec.c: results keep |m| < 10^18 ------------------------------ */
 
@@ -96,6 +100,13 @@ typedef struct {
     const num_ctx *ctx;
 } num_src;
 
+/* Whether the bytes of w stand at p. */
+static inline bool num_text_at(const num_src *src, size_t p, const char *w)
+{
+    size_t n = strlen(w);
+    return p + n <= src->len && memcmp(src->s + p, w, n) == 0;
+}
+
 /* ---- num_core.c: the figure -------------------------------------------- */
 
 typedef struct {
@@ -117,7 +128,6 @@ typedef struct {
     int scale_big;      /* the 万/亿 part of scale */
     int int_digits;     /* Arabic: digits before the point */
     int frac_digits;    /* Arabic: digits after the point */
-    bool grouped;       /* Arabic: had , or space thousands groups */
     bool blocked;       /* stopped by a digit that cannot continue it:
                            三一, 统一零售 — a name, not a number */
     bool pair_end;      /* ends in a pair of digits (十四五): a count only
@@ -133,7 +143,15 @@ int num_cn_digit(uint32_t cp);
 /* Power of ten of a Chinese unit (十 1, 百 2, 千 3, 万 4, 亿 8), or 0. */
 int num_cn_unit(uint32_t cp);
 
-/* ---- num_vocab.c: the large word lists -------------------------------- */
+/* ---- num_vocab.c: the word lists ------------------------------------- */
+
+typedef enum {
+    NUM_U_MONEY,     /* unit is an ISO code */
+    NUM_U_PERCENT,   /* %, ‰, pp */
+    NUM_U_COUNT,     /* a counter or measure: 股, 人, 吨 */
+    NUM_U_TIMES,     /* 倍: a multiple, stays a number */
+    NUM_U_CHENG      /* 成: tenths, a percent ×10 */
+} num_unit_kind;
 
 typedef struct {
     const char *w;
@@ -175,14 +193,6 @@ const char *num_counter_char(uint32_t cp);
 
 /* ---- num_words.c: matching words around a figure ---------------------- */
 
-typedef enum {
-    NUM_U_MONEY,     /* unit is an ISO code */
-    NUM_U_PERCENT,   /* %, ‰, pp */
-    NUM_U_COUNT,     /* a counter or measure: 股, 人, 吨 */
-    NUM_U_TIMES,     /* 倍: a multiple, stays a number */
-    NUM_U_CHENG      /* 成: tenths, a percent ×10 */
-} num_unit_kind;
-
 typedef struct {
     num_unit_kind kind;
     const char *unit;   /* "CNY", "%", "股" … */
@@ -195,10 +205,10 @@ typedef struct {
 /* A unit word starting at pos (after at most one space). */
 bool num_unit_at(const num_src *src, size_t pos, num_unit_hit *u);
 
-/* English scale words after a figure: million, bn, 12m, 5k.  with_currency
- * lets a bare capital M or K count (as in $12M).  Returns the power of ten
+/* English scale words after a figure: million, bn, 12m, 5k (any case, but
+ * a lone capital M or K only with capital_ok).  Returns the power of ten
  * and sets *end, or returns 0. */
-int num_scale_en_at(const num_src *src, size_t pos, bool with_currency,
+int num_scale_en_at(const num_src *src, size_t pos, bool capital_ok,
                     size_t *end);
 
 /* English ordinal suffix (st, nd, rd, th) at pos: end or 0. */
@@ -235,10 +245,6 @@ size_t num_qual_before(const num_src *src, size_t pos, num_qual *q,
 size_t num_verb_before(const num_src *src, size_t pos, num_change *ch);
 size_t num_basis_before(const num_src *src, size_t pos, num_basis *b);
 
-/* A currency code from a prefix word: ¥ says CNY in Chinese text, JPY in
- * other text. */
-const char *num_yen_code(const num_src *src, size_t pos);
-
 /* A time word right after pos (年, 月, 日, 天 …): 近 before a figure then
  * means "the last", not "nearly". */
 bool num_time_word_at(const num_src *src, size_t pos);
@@ -255,12 +261,80 @@ int num_ident_at(const num_src *src, size_t pos, num_quantity *q, size_t *skip);
 bool num_ident_after_core(const num_src *src, const num_core *c,
                           num_quantity *q);
 
-/* ---- num_quant.c --------------------------------------------------------- */
+/* ---- num_prefix.c: words before a figure ------------------------------ */
+
+typedef struct {
+    size_t start;       /* leftmost word taken */
+    bool neg, plus;     /* explicit sign */
+    const char *cur;    /* currency prefix: ISO code */
+    num_qual qual;
+    bool near;          /* the qualifier was 近 */
+    size_t after_qual;  /* the start if verb and basis are dropped */
+    num_change change;
+    bool en_verb;       /* rose/fell: English verbs only move % and money */
+    num_basis basis;
+} num_prefix;
+
+/* Read the words before the figure at pos.  allow_qual false skips the
+ * qualifier (近3年 is "the last 3 years"); own_change: the figure states a
+ * change itself (翻倍), so a basis may stand right before it. */
+void num_read_prefix(const num_src *src, size_t pos, bool allow_qual,
+                     bool own_change, num_prefix *pf);
+/* Forget the verb and basis (they stated no change after all). */
+void num_drop_verb(num_prefix *pf);
+/* A sign ending at p: its start (setting pf->neg or pf->plus), or p. */
+size_t num_sign_before(const num_src *src, size_t p, num_prefix *pf);
+/* Whether a currency (after an optional sign) ends right before pos. */
+bool num_currency_precedes(const num_src *src, size_t pos);
+
+/* ---- num_quant.c: one quantity ----------------------------------------- */
+
+/* One end of a quantity: the figure with its scale and unit. */
+typedef struct {
+    num_core core;
+    int en_scale;       /* million, bn, 12m */
+    bool has_unit;
+    num_unit_hit u;
+    bool half;          /* 两成半 */
+    bool ordinal;       /* 3rd */
+    bool alnum;         /* runs into letters: 5G, 2B2G */
+    size_t end;
+} num_side;
+
+/* The quantity being built around its first end. */
+typedef struct {
+    const num_src *src;
+    num_prefix pf;
+    num_side L;
+    bool strong;        /* see num_strong(); for a range, either end */
+    size_t end;
+    num_dec lo, hi;
+    bool range;
+    bool has_unit;
+    num_unit_hit u;
+} num_build;
+
+/* Whether a figure (ASCII digit or Chinese numeral) starts at p. */
+bool num_figure_start(const num_src *src, size_t p);
+/* Read a figure and what directly follows it (scale, unit, 3rd). */
+bool num_read_side(const num_src *src, size_t pos, num_side *sd);
+/* The side's value with a unit's power of ten and an inherited scale. */
+void num_side_value(const num_side *sd, int pow10, int extra, num_dec *lo,
+                    num_dec *hi);
+/* A figure that stands alone: Arabic, or a Chinese numeral with both a
+ * digit and a unit character (十二, 三万). */
+bool num_strong(const num_core *c);
 
 /* The quantity whose figure starts at pos.  Returns 1 with *q filled, or 0
  * with *resume set to where the scan goes on (past a token that holds no
  * quantity, or just past pos). */
 int num_quantity_at(const num_src *src, size_t pos, num_quantity *q,
                     size_t *resume);
+
+/* ---- num_range.c --------------------------------------------------------- */
+
+/* Extend b into a range if a separator and a second end of the same kind
+ * follow it. */
+void num_try_range(num_build *b);
 
 #endif

@@ -84,9 +84,10 @@ num_group num_units_from(uint32_t first)
                 PCT_EN("percentage point", "pp", 0), COUNT_EN("people", "人"))
     case 'b': G(PCT_EN("basis points", "pp", -2), PCT_EN("basis point", "pp", -2),
                 PCT_EN("bps", "pp", -2), PCT_EN("bp", "pp", -2))
-    /* 成 is tenths; the words it starts are not (3成交, 50成分股) */
+    /* 成 is tenths; the words it starts are not (3成交, 50成分股), but
+     * 两成为 is "two tenths are", so 为 stays out of the list */
     case u'成': G(ZH("成", NUM_U_CHENG, 1, 0, "%",
-                     "交本为立功长果员都熟品绩型就分效色材像年人份败"))
+                     "交本立功长果员都熟品绩型就分效色材像年人份败"))
     case u'倍': G(ZH("倍", NUM_U_TIMES, 0, 0, "倍", NULL))
     /* counters with longer words or vetoes; plain ones are in counters[] */
     case u'个': G(PCT("个百分点", "pp", 0), PCT("个基点", "pp", -2), COUNT("个"),
@@ -153,6 +154,7 @@ num_group num_quals_to(uint32_t last)
                   QZ("几近", NUM_Q_APPROX))
     case u'合': G(QZ("约合", NUM_Q_APPROX))
     case u'为': G(QZ("约为", NUM_Q_APPROX))
+    case u'占': G(QZ("约占", NUM_Q_APPROX))
     case u'概': G(QZ("大概", NUM_Q_APPROX))
     case u'多': G(QZ("差不多", NUM_Q_APPROX), QZ("至多", NUM_Q_LE), QZ("最多", NUM_Q_LE))
     case u'超': G(ZH("超", NUM_Q_GT, 0, 0, NULL, "高赶"))

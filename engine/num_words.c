@@ -56,26 +56,29 @@ static bool same(const char *t, const word *w)
     return i == w->len;
 }
 
-/* Whether the character at t (n bytes) is in the veto list.  UTF-8 never
- * starts a character inside another, so a byte match is a match. */
-static bool vetoed(const char *t, size_t n, const char *veto)
+static size_t lead_len(unsigned char c)
 {
-    if (!veto || n == 0) return false;
-    for (const char *v = veto; *v;) {
-        unsigned char c = (unsigned char)*v;
-        size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, i = 0;
-        while (i < k && i < n && v[i] == t[i]) i++;
-        if (i == k && k == n) return true;
-        v += k;
-    }
-    return false;
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-static size_t char_len(const num_src *src, size_t p)
+/* Bytes of the character at p, no more than the text holds. */
+static size_t char_at(const num_src *src, size_t p)
 {
-    size_t n;
-    num_cp(src->s, src->len, p, &n);
-    return n;
+    size_t n = lead_len((unsigned char)src->s[p]);
+    return n <= src->len - p ? n : src->len - p;
+}
+
+/* Whether the character at t (n bytes) is in the veto list.  UTF-8 never
+ * starts a character inside another, so equal bytes are the same
+ * character. */
+static bool vetoed(const char *t, size_t n, const char *veto)
+{
+    for (const char *v = veto; *v; v += lead_len((unsigned char)*v)) {
+        if (lead_len((unsigned char)*v) != n || v[0] != t[0]) continue;
+        if (n == 1 || (v[1] == t[1] && (n == 2 || (v[2] == t[2] && (n == 3 || v[3] == t[3])))))
+            return true;
+    }
+    return false;
 }
 
 /* One byte that differs between most words of a group, tested before the
@@ -101,7 +104,8 @@ static const word *best_at(const num_src *src, size_t at, const word *tab,
         if (w->en && num_is_alpha((unsigned char)w->w[w->len - 1]) &&
             num_is_alpha(num_byte(src->s, src->len, e)))
             continue;
-        if (w->veto && vetoed(src->s + e, char_len(src, e), w->veto)) continue;
+        if (w->veto && e < src->len && vetoed(src->s + e, char_at(src, e), w->veto))
+            continue;
         best = w;
         *end = e;
     }
@@ -196,17 +200,17 @@ bool num_unit_at(const num_src *src, size_t pos, num_unit_hit *u)
     return true;
 }
 
-int num_scale_en_at(const num_src *src, size_t pos, bool with_currency,
+int num_scale_en_at(const num_src *src, size_t pos, bool capital_ok,
                     size_t *end)
 {
     const word *w = forward(src, pos, NULL, 0, num_scales_from, end);
     if (w) return w->a;
-    /* 12m, 5k: one letter, touching the figure.  Capitals only after a
-     * currency ($12M), since 3M and 4K are names. */
+    /* 12m, 5k: one letter, touching the figure; a capital only when the
+     * caller allows it (3M, 4K are names) */
     int c = num_byte(src->s, src->len, pos);
     if (num_is_alpha(num_byte(src->s, src->len, pos + 1))) return 0;
-    if (c == 'm' || (c == 'M' && with_currency)) { *end = pos + 1; return 6; }
-    if (c == 'k' || (c == 'K' && with_currency)) { *end = pos + 1; return 3; }
+    if (c == 'm' || (c == 'M' && capital_ok)) { *end = pos + 1; return 6; }
+    if (c == 'k' || (c == 'K' && capital_ok)) { *end = pos + 1; return 3; }
     return 0;
 }
 
@@ -261,13 +265,28 @@ size_t num_between_before(const num_src *src, size_t pos)
                : pos;
 }
 
+/* ¥ is the yuan in Chinese text and the yen elsewhere: look for CJK
+ * ideographs (UTF-8 lead bytes E4..E9) close by. */
+static const char *yen_code(const num_src *src, size_t pos)
+{
+    size_t lo = pos > 48 ? pos - 48 : 0;
+    size_t hi = pos + 48 < src->len ? pos + 48 : src->len;
+    for (size_t i = lo; i < hi; i++) {
+        unsigned char c = (unsigned char)src->s[i];
+        if (c >= 0xE4 && c <= 0xE9) return "CNY";
+    }
+    return "JPY";
+}
+
+/* Signs, fillers (了 达 有) and the keys of the groups before a figure. */
 bool num_prefix_possible(const num_src *src, size_t pos)
 {
     for (size_t at = pos; at + 1 >= pos && at > src->floor; at--) {
         if (at < pos && src->s[at] != ' ') break;
         uint32_t k = key(num_cp_before(src->s, at));
         if (k == '-' || k == '+' || k == u'−' || k == u'了' || k == u'达' ||
-            num_currencies_to(k).n || num_quals_to(k).n || num_verbs_to(k).n)
+            k == u'有' || num_currencies_to(k).n || num_quals_to(k).n ||
+            num_verbs_to(k).n)
             return true;
     }
     return false;
@@ -290,7 +309,7 @@ size_t num_currency_before(const num_src *src, size_t pos, const char **code)
     size_t start;
     const word *w = backward(src, pos, NULL, 0, num_currencies_to, &start);
     if (!w) return pos;
-    *code = (w->flags & NUM_W_YEN) ? num_yen_code(src, start) : w->code;
+    *code = (w->flags & NUM_W_YEN) ? yen_code(src, start) : w->code;
     return start;
 }
 
@@ -307,7 +326,10 @@ size_t num_qual_before(const num_src *src, size_t pos, num_qual *q, bool *near)
 size_t num_verb_before(const num_src *src, size_t pos, num_change *ch)
 {
     size_t start, f = pos;
-    if (backward(src, pos, verb_fillers, N(verb_fillers), NULL, &start)) f = start;
+    uint32_t k = pos > src->floor ? key(num_cp_before(src->s, pos)) : 0;
+    bool filler = k == u'了' || k == u'达' || k == 'y' || k == ' ';
+    if (filler && backward(src, pos, verb_fillers, N(verb_fillers), NULL, &start))
+        f = start;
     const word *w = backward(src, f, NULL, 0, num_verbs_to, &start);
     if (!w && f != pos) w = backward(src, pos, NULL, 0, num_verbs_to, &start);
     if (!w) return pos;
@@ -330,19 +352,6 @@ size_t num_basis_before(const num_src *src, size_t pos, num_basis *b)
     if (!w) return pos;
     *b = (num_basis)w->a;
     return start < src->floor ? src->floor : start;
-}
-
-const char *num_yen_code(const num_src *src, size_t pos)
-{
-    /* ¥ is the yuan in Chinese text and the yen elsewhere: look for CJK
-     * ideographs (UTF-8 lead bytes E4..E9) close by. */
-    size_t lo = pos > 48 ? pos - 48 : 0;
-    size_t hi = pos + 48 < src->len ? pos + 48 : src->len;
-    for (size_t i = lo; i < hi; i++) {
-        unsigned char c = (unsigned char)src->s[i];
-        if (c >= 0xE4 && c <= 0xE9) return "CNY";
-    }
-    return "JPY";
 }
 
 bool num_time_word_at(const num_src *src, size_t pos)

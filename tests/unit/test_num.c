@@ -1,0 +1,445 @@
+/*
+ * test_num.c — unit tests of the quantity scanner (num.h): one cmocka test
+ * per row of tests/unit/cases/numbers.tsv, plus tests of the decimal
+ * formatter and of num_scan's contract (early stop, empty input, byte
+ * spans across multi-byte characters, long texts).
+ *
+ *   test_num [CASES.tsv]     run everything (default: NUM_CASES, relative
+ *                            to the repository root, where make runs it)
+ *   test_num --show          read lines on stdin, print what the scanner
+ *                            finds in the table's notation: for writing
+ *                            and checking new rows
+ *
+ * The table's notation is documented at the top of numbers.tsv; render()
+ * below is its one implementation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+
+#ifndef NUM_CASES
+#define NUM_CASES "tests/unit/cases/numbers.tsv"
+#endif
+
+/* ---- rendering a scan as text ------------------------------------------ */
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    const char *text;
+    size_t count;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1) cap *= 2;
+        char *nb = realloc(b->buf, cap);
+        assert_non_null(nb);
+        b->buf = nb;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+static void sb_word(sbuf *b, const char *s)
+{
+    if (!s || !*s) return;
+    sb_str(b, " ");
+    sb_str(b, s);
+}
+
+static void sb_dec(sbuf *b, num_dec d)
+{
+    char tmp[40];
+    sb_put(b, tmp, num_dec_format(d, tmp, sizeof tmp));
+}
+
+/* The value part: a decimal, low..high, an identifier's name, or a
+ * period string ("-" when unresolved). */
+static void render_value(sbuf *b, const num_quantity *q)
+{
+    sb_str(b, " ");
+    if (q->kind == NUM_IDENT) {
+        sb_str(b, q->ident ? q->ident : "?");
+    } else if (q->kind == NUM_PERIOD || q->kind == NUM_DATE) {
+        sb_str(b, q->period[0] ? q->period : "-");
+    } else if (q->flags & NUM_F_RANGE) {
+        sb_dec(b, q->low);
+        sb_str(b, "..");
+        sb_dec(b, q->high);
+    } else {
+        sb_dec(b, q->value);
+    }
+}
+
+static void render_one(sbuf *b, const num_quantity *q)
+{
+    static const char *const change[] = {NULL, "up", "down"};
+    static const char *const basis[] = {NULL, "yoy", "qoq"};
+    if (b->count++) sb_str(b, " ; ");
+    sb_str(b, "[");
+    sb_put(b, b->text + q->start, q->end - q->start);
+    sb_str(b, "] ");
+    sb_str(b, num_kind_name(q->kind));
+    render_value(b, q);
+    sb_word(b, q->unit);
+    sb_word(b, num_qual_name(q->qual));
+    sb_word(b, change[q->change]);
+    sb_word(b, basis[q->basis]);
+    if (q->flags & NUM_F_ASOF) sb_word(b, "asof");
+    if (q->flags & NUM_F_RELATIVE) sb_word(b, "relative");
+    if (q->flags & NUM_F_UNRESOLVED) sb_word(b, "unresolved");
+}
+
+static int render_sink(void *ud, const num_quantity *q)
+{
+    render_one(ud, q);
+    return 0;
+}
+
+/* Everything num_scan finds in text, in the table's notation (malloc'd). */
+static char *render(const char *text)
+{
+    sbuf b = {.text = text};
+    num_ctx ctx = {{0, 0, 0}};
+    num_scan(text, strlen(text), &ctx, render_sink, &b);
+    if (!b.count) sb_str(&b, "(none)");
+    return b.buf;
+}
+
+/* ---- the table --------------------------------------------------------- */
+
+typedef struct {
+    int line;
+    char *input, *expected;
+} table_case;
+
+static void run_table_case(void **state)
+{
+    const table_case *c = *state;
+    char *got = render(c->input);
+    if (strcmp(got, c->expected) != 0) {
+        print_error("numbers.tsv:%d\n  input:    %s\n  expected: %s\n  actual:   %s\n",
+                    c->line, c->input, c->expected, got);
+        free(got);
+        fail();
+    }
+    free(got);
+}
+
+static char *trim_eol(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = '\0';
+    return s;
+}
+
+/* Length of the longest prefix of s within max bytes that ends on a
+ * character boundary: test names stay short and valid UTF-8. */
+static size_t utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max) return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    return max;
+}
+
+/* Rows of the table as cmocka tests appended to *tests. */
+static size_t load_table(const char *path, struct CMUnitTest **tests, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "test_num: cannot open %s (run from the repository root)\n", path);
+        exit(1);
+    }
+    char line[4096];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        trim_eol(line);
+        if (!line[0] || line[0] == '#') continue;
+        char *tab = strchr(line, '\t');
+        if (!tab) {
+            fprintf(stderr, "%s:%d: no tab between input and expected\n", path, lineno);
+            exit(1);
+        }
+        *tab = '\0';
+        table_case *c = malloc(sizeof *c);
+        struct CMUnitTest *nt = realloc(*tests, (n + 1) * sizeof **tests);
+        char name[160];
+        if (!c || !nt) exit(1);
+        *tests = nt;
+        c->line = lineno;
+        c->input = strdup(line);
+        c->expected = strdup(tab + 1);
+        snprintf(name, sizeof name, "numbers.tsv:%d %.*s", lineno,
+                 (int)utf8_prefix(line, 96), line);
+        (*tests)[n++] = (struct CMUnitTest){strdup(name), run_table_case, NULL,
+                                            NULL, c};
+    }
+    fclose(f);
+    return n;
+}
+
+/* ---- num_dec_format ------------------------------------------------------ */
+
+static void check_format(int64_t m, int32_t e, const char *want)
+{
+    char buf[32];
+    size_t n = num_dec_format((num_dec){m, e}, buf, sizeof buf);
+    assert_string_equal(buf, want);
+    assert_int_equal(n, strlen(want));
+}
+
+static void test_format_plain(void **state)
+{
+    (void)state;
+    check_format(174, 7, "1740000000");
+    check_format(604, -1, "60.4");
+    check_format(-506, -1, "-50.6");
+    check_format(5, -2, "0.05");
+    check_format(157, -2, "1.57");
+    check_format(12340000, -4, "1234"); /* not normalised on the way in */
+    check_format(1, 20, "100000000000000000000");
+    check_format(1, -6, "0.000001");
+    check_format(INT64_MIN, 0, "-9223372036854775808");
+    check_format(123456789012345678, 0, "123456789012345678");
+}
+
+/* No trailing zeros after the point, no point without digits after it:
+ * the shortest text that reads back as the same decimal. */
+static void test_format_shortest(void **state)
+{
+    (void)state;
+    check_format(17400, -4, "1.74");
+    check_format(100, -2, "1");
+    check_format(-100, -3, "-0.1");
+    check_format(50, -1, "5");
+    check_format(5, -1, "0.5");
+    check_format(1051, 6, "1051000000");
+    check_format(-1, 0, "-1");
+}
+
+static void test_format_zero(void **state)
+{
+    (void)state;
+    check_format(0, 0, "0");
+    check_format(0, 9, "0");
+    check_format(0, -9, "0");
+}
+
+static void test_format_exponent(void **state)
+{
+    (void)state;
+    check_format(15, 29, "1.5e+30");
+    check_format(1, 21, "1e+21");
+    check_format(1, -7, "1e-7");
+    check_format(-25, -12, "-2.5e-11");
+    check_format(123456789012345678, 5, "1.23456789012345678e+22");
+}
+
+/* Whatever the input, the result fits 32 bytes and cap is respected. */
+static void test_format_limits(void **state)
+{
+    (void)state;
+    char buf[32], small[4];
+    size_t n = num_dec_format((num_dec){INT64_MAX, 2000000000}, buf, sizeof buf);
+    assert_true(n < sizeof buf);
+    assert_memory_equal(buf, "9.2233", 6);
+    n = num_dec_format((num_dec){INT64_MIN, INT32_MIN}, buf, sizeof buf);
+    assert_true(n < sizeof buf && buf[0] == '-');
+    n = num_dec_format((num_dec){174, 7}, small, sizeof small);
+    assert_int_equal(n, 3);
+    assert_string_equal(small, "174");
+    assert_int_equal(num_dec_format((num_dec){1, 0}, small, 0), 0);
+}
+
+/* ---- num_scan's contract ---------------------------------------------- */
+
+typedef struct {
+    int calls, stop_at;
+    num_quantity last[64];
+} collector;
+
+static int collect(void *ud, const num_quantity *q)
+{
+    collector *c = ud;
+    if (c->calls < 64) c->last[c->calls] = *q;
+    c->calls++;
+    return c->calls == c->stop_at ? 7 : 0;
+}
+
+static void test_stop_early(void **state)
+{
+    (void)state;
+    const char *t = "营收17.4亿元，增长21%，员工3000人，门店120家";
+    collector c = {.stop_at = 2};
+    assert_int_equal(num_scan(t, strlen(t), NULL, collect, &c), 7);
+    assert_int_equal(c.calls, 2);
+    collector all = {0};
+    assert_int_equal(num_scan(t, strlen(t), NULL, collect, &all), 0);
+    assert_int_equal(all.calls, 4);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    collector c = {0};
+    assert_int_equal(num_scan("", 0, NULL, collect, &c), 0);
+    assert_int_equal(num_scan(NULL, 0, NULL, collect, &c), 0);
+    assert_int_equal(num_scan("营收", 0, NULL, collect, &c), 0);
+    assert_int_equal(c.calls, 0);
+}
+
+static void assert_span(const char *t, const num_quantity *q, const char *want)
+{
+    const char *at = strstr(t, want);
+    assert_non_null(at);
+    assert_int_equal(q->start, (size_t)(at - t));
+    assert_int_equal(q->end, (size_t)(at - t) + strlen(want));
+}
+
+static void test_spans_multibyte(void **state)
+{
+    (void)state;
+    const char *t = "——商汤营收约17.4亿元，净利润同比下降3%；¥50。";
+    collector c = {0};
+    num_scan(t, strlen(t), NULL, collect, &c);
+    assert_int_equal(c.calls, 3);
+    assert_span(t, &c.last[0], "约17.4亿元");
+    assert_span(t, &c.last[1], "同比下降3%");
+    assert_span(t, &c.last[2], "¥50");
+    assert_string_equal(c.last[2].unit, "CNY");
+}
+
+/* Scan exactly n bytes of src from a buffer of exactly that size, so
+ * that ASan reports any read past the end. */
+static collector scan_exact(const char *src, size_t n)
+{
+    collector c = {0};
+    char *t = malloc(n);
+    assert_non_null(t);
+    memcpy(t, src, n);
+    num_scan(t, n, NULL, collect, &c);
+    free(t);
+    return c;
+}
+
+/* The text need not end in NUL, and may end inside a character: nothing
+ * past len is read. */
+static void test_no_terminator(void **state)
+{
+    (void)state;
+    collector c = scan_exact("12345亿元", 3);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].kind, NUM_NUMBER);
+    assert_int_equal(c.last[0].end, 3);
+    /* 元 checks the character after it (元素 is no yuan): here only the
+     * first byte of 素 is there */
+    c = scan_exact("5元素", 5);
+    assert_int_equal(c.calls, 1);
+    assert_string_equal(c.last[0].unit, "CNY");
+    c = scan_exact("约5", 4);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].start, 0);
+}
+
+typedef struct {
+    size_t count, prev_end;
+    bool ordered;
+    char first[512];
+} long_check;
+
+static int check_long(void *ud, const num_quantity *q)
+{
+    long_check *lc = ud;
+    if (q->start < lc->prev_end || q->end <= q->start) lc->ordered = false;
+    lc->prev_end = q->end;
+    lc->count++;
+    return 0;
+}
+
+/* A long text: every repetition of a sentence yields the same quantities,
+ * in order, without overlap. */
+static void test_long_text(void **state)
+{
+    (void)state;
+    const char *s = "公司营收同比增长21%至17.4亿元，近3000名员工中约两成为研发人员，"
+                    "新开门店120家；revenue rose 5.2% to $241 million. ";
+    char *one = render(s);
+    size_t per = 1;
+    for (const char *p = strstr(one, " ; "); p; p = strstr(p + 3, " ; ")) per++;
+    free(one);
+    size_t reps = 2000, n = strlen(s);
+    char *t = malloc(n * reps + 1);
+    assert_non_null(t);
+    for (size_t i = 0; i < reps; i++) memcpy(t + i * n, s, n);
+    t[n * reps] = '\0';
+    long_check lc = {.ordered = true};
+    num_scan(t, n * reps, NULL, check_long, &lc);
+    assert_true(lc.ordered);
+    assert_int_equal(lc.count, per * reps);
+    assert_int_equal(per, 7);
+    free(t);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static int show(void)
+{
+    char line[4096];
+    while (fgets(line, sizeof line, stdin)) {
+        trim_eol(line);
+        if (!line[0] || line[0] == '#') continue;
+        char *got = render(line);
+        printf("%s\t%s\n", line, got);
+        free(got);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--show") == 0) return show();
+    static const struct CMUnitTest fixed[] = {
+        cmocka_unit_test(test_format_plain),
+        cmocka_unit_test(test_format_shortest),
+        cmocka_unit_test(test_format_zero),
+        cmocka_unit_test(test_format_exponent),
+        cmocka_unit_test(test_format_limits),
+        cmocka_unit_test(test_stop_early),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_spans_multibyte),
+        cmocka_unit_test(test_no_terminator),
+        cmocka_unit_test(test_long_text),
+    };
+    size_t n = sizeof fixed / sizeof fixed[0];
+    struct CMUnitTest *tests = malloc(sizeof fixed);
+    if (!tests) return 1;
+    memcpy(tests, fixed, sizeof fixed);
+    n = load_table(argc > 1 ? argv[1] : NUM_CASES, &tests, n);
+    int failed = _cmocka_run_group_tests("num", tests, n, NULL, NULL);
+    for (size_t i = sizeof fixed / sizeof fixed[0]; i < n; i++) {
+        table_case *c = tests[i].initial_state;
+        free(c->input);
+        free(c->expected);
+        free(c);
+        free((char *)tests[i].name);
+    }
+    free(tests);
+    return failed != 0;
+}
