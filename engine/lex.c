@@ -57,7 +57,7 @@ const char *lex_strerror(int code)
     case LEX_ENOMEM: return "out of memory";
     case LEX_EINVAL: return "invalid argument (NULL, empty pattern or unknown flag)";
     case LEX_EUTF8: return "pattern is not valid UTF-8";
-    case LEX_ESTATE: return "automaton is compiled (or not yet)";
+    case LEX_ESTATE: return "wrong state (add or compile after compile, scan before)";
     case LEX_EEMPTY: return "no pattern to compile";
     case LEX_ELIMIT: return "pattern set too large";
     default: return "unknown lex error";
@@ -88,13 +88,12 @@ void lexi_drop_tables(lex_automaton *a)
 {
     lexi_release(a, a->dense, ((size_t)a->ndense + 1) * a->ncls,
                  sizeof *a->dense);
-    lexi_release(a, a->fail, a->nstates, sizeof *a->fail);
-    lexi_release(a, a->kid0, (size_t)a->nstates + 1, sizeof *a->kid0);
+    lexi_release(a, a->node, (size_t)a->nstates + 1, sizeof *a->node);
     lexi_release(a, a->lbl, a->nstates, sizeof *a->lbl);
-    lexi_release(a, a->olink, a->nstates, sizeof *a->olink);
     lexi_release(a, a->out_off, (size_t)a->nstates + 1, sizeof *a->out_off);
     lexi_release(a, a->outs, a->npats, sizeof *a->outs);
-    a->dense = a->fail = a->kid0 = a->olink = a->out_off = NULL;
+    a->dense = a->out_off = NULL;
+    a->node = NULL;
     a->lbl = NULL;
     a->outs = NULL;
     a->nstates = a->ndense = a->ncls = a->trap = a->maxlen = 0;

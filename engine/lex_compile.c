@@ -22,7 +22,7 @@
  *     to lex_set_dense_limit bytes; BFS puts the shallow states there, and
  *     a scan spends most of its bytes within a character or two of the
  *     root.  Deeper states keep their sorted trie edges (already in the
- *     BFS numbering, so they cost no extra array) and failure link, 9
+ *     BFS numbering, so they cost no extra array) and failure link, 13
  *     bytes a state.  This is faster as well as smaller: with 8,000 names
  *     a full DFA (39 MB) scanned at half the speed of an 8 MiB one, as
  *     rows of deep states only spread the scan over more cache lines.
@@ -127,16 +127,16 @@ static void lex_trie_fill(lex_automaton *a, lex_trie *t)
     }
 }
 
-/* Numbers the states breadth-first into kid0/lbl (see lex_impl.h) and
- * renumbers t->term to match. */
+/* Numbers the states breadth-first into node[].kid0 and lbl (see
+ * lex_impl.h) and renumbers t->term to match. */
 static int lex_number_bfs(lex_automaton *a, lex_trie *t)
 {
     uint32_t n = t->n;
     uint32_t *order = lexi_array(a, n, sizeof *order);
     a->nstates = n;
-    a->kid0 = lexi_array(a, (size_t)n + 1, sizeof *a->kid0);
+    a->node = lexi_array(a, (size_t)n + 1, sizeof *a->node);
     a->lbl = lexi_array(a, n, sizeof *a->lbl);
-    if (!order || !a->kid0 || !a->lbl) {
+    if (!order || !a->node || !a->lbl) {
         lexi_release(a, order, n, sizeof *order);
         return LEX_ENOMEM;
     }
@@ -144,13 +144,13 @@ static int lex_number_bfs(lex_automaton *a, lex_trie *t)
     order[0] = 0;
     a->lbl[0] = 0;
     for (uint32_t head = 0; head < n; head++) {
-        a->kid0[head] = tail;
+        a->node[head].kid0 = tail;
         for (uint32_t v = t->child[order[head]]; v; v = t->sibling[v]) {
             a->lbl[tail] = t->label[v];
             order[tail++] = v;
         }
     }
-    a->kid0[n] = n;
+    a->node[n] = (lexi_node){.kid0 = n, .fail = 0, .olink = LEXI_NONE};
     /* child[] is no longer needed: reuse it as node -> BFS number. */
     for (uint32_t i = 0; i < n; i++)
         t->child[order[i]] = i;
@@ -220,9 +220,9 @@ static void lex_fill_row(lex_automaton *a, uint32_t s)
     if (s == 0)
         memset(row, 0, a->ncls * sizeof *row); /* code 0: root, no hit */
     else
-        memcpy(row, a->dense + (size_t)a->fail[s] * a->ncls,
+        memcpy(row, a->dense + (size_t)a->node[s].fail * a->ncls,
                a->ncls * sizeof *row);
-    for (uint32_t r = a->kid0[s]; r < a->kid0[s + 1]; r++)
+    for (uint32_t r = a->node[s].kid0; r < a->node[s + 1].kid0; r++)
         row[a->lbl[r]] = lexi_code(a, r);
 }
 
@@ -230,23 +230,20 @@ static void lex_fill_row(lex_automaton *a, uint32_t s)
  * state's transitions (all of which are final by then, BFS order). */
 static void lex_link_children(lex_automaton *a, uint32_t s)
 {
-    for (uint32_t r = a->kid0[s]; r < a->kid0[s + 1]; r++) {
+    for (uint32_t r = a->node[s].kid0; r < a->node[s + 1].kid0; r++) {
         uint32_t f = 0;
         if (s != 0)
-            f = lexi_state(a, lexi_delta(a, a->fail[s], a->lbl[r]) &
+            f = lexi_state(a, lexi_delta(a, a->node[s].fail, a->lbl[r]) &
                                   ~LEXI_HIT);
-        a->fail[r] = f;
-        a->olink[r] = a->out_off[r + 1] > a->out_off[r] ? r : a->olink[f];
+        a->node[r].fail = f;
+        a->node[r].olink =
+            a->out_off[r + 1] > a->out_off[r] ? r : a->node[f].olink;
     }
 }
 
 static int lex_links(lex_automaton *a)
 {
     uint32_t n = a->nstates;
-    a->fail = lexi_array(a, n, sizeof *a->fail);
-    a->olink = lexi_array(a, n, sizeof *a->olink);
-    if (!a->fail || !a->olink)
-        return LEX_ENOMEM;
     a->ndense = lex_dense_count(a);
     a->dense = lexi_array(a, ((size_t)a->ndense + 1) * a->ncls,
                           sizeof *a->dense);
@@ -255,8 +252,8 @@ static int lex_links(lex_automaton *a)
     a->trap = a->ndense * a->ncls;
     for (uint32_t c = 0; c < a->ncls; c++)
         a->dense[a->trap + c] = LEXI_TRAP;
-    a->fail[0] = 0;
-    a->olink[0] = LEXI_NONE;
+    a->node[0].fail = 0;
+    a->node[0].olink = LEXI_NONE;
     for (uint32_t s = 0; s < n; s++) {
         lex_link_children(a, s);
         if (s < a->ndense)

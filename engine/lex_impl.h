@@ -7,8 +7,8 @@
  * carries three invariants the tables rely on:
  *   - a state's failure target is shallower, hence has a smaller number;
  *   - the children of state s are the consecutive states
- *     kid0[s] .. kid0[s+1]-1, sorted by edge class, so the trie needs no
- *     edge arrays of its own;
+ *     node[s].kid0 .. node[s+1].kid0 - 1, sorted by edge class, so the
+ *     trie needs no edge arrays of its own;
  *   - the dense states 0 .. ndense-1 are the shallowest, which are the
  *     ones a scan visits nearly all the time.
  *
@@ -53,6 +53,15 @@ typedef struct {
     uint8_t check;     /* LEXI_* */
 } lexi_pattern;
 
+/* What a sparse step reads of a state, side by side: walking deep states
+ * costs a cache miss per array touched, and these three go together. */
+typedef struct {
+    uint32_t kid0;  /* first child (see the top comment) */
+    uint32_t fail;  /* longest proper suffix that is a state */
+    uint32_t olink; /* nearest state on the suffix chain, this one
+                     * included, where patterns end; or LEXI_NONE */
+} lexi_node;
+
 /* One output of a state: the pattern, with its id at hand for sorting and
  * for the sink. */
 typedef struct {
@@ -80,11 +89,8 @@ struct lex_automaton {
     uint32_t maxlen;   /* longest pattern, bytes */
     uint32_t *dense;   /* (ndense + 1) * ncls codes: complete DFA rows,
                         * then the trap row */
-    uint32_t *fail;    /* nstates: longest proper suffix that is a state */
-    uint32_t *kid0;    /* nstates + 1: first child (BFS number) */
+    lexi_node *node;   /* nstates + 1 (the last one only ends kid0) */
     uint8_t *lbl;      /* nstates: class of the edge into the state */
-    uint32_t *olink;   /* nstates: nearest state on the suffix chain, this
-                        * one included, where patterns end; or LEXI_NONE */
     uint32_t *out_off; /* nstates + 1: the state's range in outs */
     lexi_out *outs;    /* npats, grouped by state, by id within one */
 };
@@ -110,7 +116,7 @@ static inline bool lexi_word_cp(uint32_t cp)
 static inline uint32_t lexi_code(const lex_automaton *a, uint32_t s)
 {
     uint32_t code = s < a->ndense ? s * a->ncls : (LEXI_SPARSE | s);
-    return a->olink[s] != LEXI_NONE ? code | LEXI_HIT : code;
+    return a->node[s].olink != LEXI_NONE ? code | LEXI_HIT : code;
 }
 
 static inline uint32_t lexi_state(const lex_automaton *a, uint32_t code)
@@ -119,12 +125,13 @@ static inline uint32_t lexi_state(const lex_automaton *a, uint32_t code)
                               : (code & LEXI_INDEX) / a->ncls;
 }
 
-/* The child of s along class c, or LEXI_NONE.  Edges are sorted and deep
- * states have one or two, so a linear walk beats a binary search. */
+/* The child of s along class c, or LEXI_NONE.  Edges are sorted and the
+ * sparse (deep) states that ask have one or two, so a walk will do. */
 static inline uint32_t lexi_child(const lex_automaton *a, uint32_t s,
                                   uint8_t c)
 {
-    for (uint32_t r = a->kid0[s], end = a->kid0[s + 1]; r < end; r++) {
+    for (uint32_t r = a->node[s].kid0, end = a->node[s + 1].kid0; r < end;
+         r++) {
         if (a->lbl[r] >= c)
             return a->lbl[r] == c ? r : LEXI_NONE;
     }
@@ -142,7 +149,7 @@ static inline uint32_t lexi_delta(const lex_automaton *a, uint32_t s,
         uint32_t r = lexi_child(a, s, c);
         if (r != LEXI_NONE)
             return lexi_code(a, r);
-        s = a->fail[s];
+        s = a->node[s].fail;
     }
     return a->dense[(size_t)s * a->ncls + c];
 }

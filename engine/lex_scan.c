@@ -4,10 +4,12 @@
  * Why it is shaped so.  A DFA step is one load whose address depends on
  * the previous load, so a scan runs at the memory latency of the table,
  * not at the speed of the CPU.  With thousands of Chinese names the hot
- * rows no longer fit the L1 cache, and every byte waits ~15 cycles for L2.
- * So a long text is cut into blocks of LEX_LANES segments scanned in
- * lock-step: the lanes' loads are independent and overlap, and the cost
- * per byte drops by about the number of lanes (see scripts/bench-lex).
+ * rows no longer fit the L1 cache and every byte waits for L2: one lane
+ * scanned 2,000 names at ~150 MB/s.  So a text of 1 KiB or more is cut
+ * into blocks of LEX_LANES equal segments (at most LEX_SEG_MAX bytes each)
+ * scanned in lock-step: the lanes' loads are independent and overlap, and
+ * the same scan runs at ~500 MB/s (scripts/bench-lex).  Segments adapt to
+ * the text, so a news article of a few KiB gains as much as a long one.
  *
  * A lane that starts inside the text cannot know the automaton's state
  * there, but no match or state depends on more than the last maxlen bytes
@@ -23,10 +25,11 @@
  * serially when its turn comes.  Short texts and the tail are scanned
  * serially, reporting at once.
  *
- * Per byte and lane the hot loop costs one class lookup, one load and one
- * compare against LEXI_SPARSE, which both rare events (a sparse target, a
- * hit) exceed; everything else — sparse states, confirming case-sensitive
- * and whole-word matches, calling the sink — happens off that loop.  The
+ * Per byte and lane the hot loop costs one class lookup and one load; per
+ * step of all lanes, one compare of the OR of their codes against
+ * LEXI_SPARSE, which both rare events (a sparse target, a hit) exceed.
+ * Everything else — sparse states, confirming case-sensitive and
+ * whole-word matches, calling the sink — happens off that loop.  The
  * automaton is only read, so scans may run concurrently.
  */
 #include "lex_impl.h"
@@ -37,10 +40,11 @@
 enum {
     LEX_LANES = 8,        /* 4 left latency exposed; more lanes than
                            * registers spill (scripts/bench-lex) */
-    LEX_SEG_MAX = 4096,   /* bytes per lane at most */
+    LEX_SEG_MAX = 2048,   /* bytes per lane at most */
     LEX_SEG_MIN = 128,    /* and at least this and 4 * maxlen, so that
                            * warm-up costs at most a quarter */
-    LEX_LANE_HITS = 256   /* recorded per lane before it re-scans */
+    LEX_LANE_HITS = 256   /* recorded per lane (one per 8 bytes) before
+                           * it re-scans; 16 KiB of stack in all */
 };
 
 typedef struct {
@@ -129,7 +133,8 @@ static int lex_report_state(const lex_run *run, uint32_t q, size_t end)
 static int lex_report(const lex_run *run, uint32_t s, size_t end)
 {
     const lex_automaton *a = run->a;
-    for (uint32_t q = a->olink[s]; q != LEXI_NONE; q = a->olink[a->fail[q]]) {
+    for (uint32_t q = a->node[s].olink; q != LEXI_NONE;
+         q = a->node[a->node[q].fail].olink) {
         int rc = lex_report_state(run, q, end);
         if (rc != 0)
             return rc;

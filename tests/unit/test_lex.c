@@ -8,6 +8,9 @@
  * Most cases run twice, with the default dense table and with only the
  * root dense, because the two code paths (full DFA rows, sparse edges with
  * failure links) must agree; lex_set_dense_limit exists partly for this.
+ * Texts from 1 KiB on take lex_scan's interleaved lanes, so the long-text
+ * cases check warm-up, matches across lane and block boundaries, and the
+ * re-scan when a lane records too many hits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -744,9 +747,9 @@ static void test_property_random_vs_naive(void **state)
     }
 }
 
-/* Texts long enough for the lock-step lanes of lex_scan.c (blocks of
- * 8 x 2048 bytes), with lengths that do not divide evenly, and matches
- * that straddle lane and block boundaries. */
+/* Texts long enough for the lock-step lanes of lex_scan.c (from 1 KiB on,
+ * several blocks from 32 KiB on), with lengths that do not divide evenly,
+ * and matches that straddle lane and block boundaries. */
 static void test_property_long_texts(void **state)
 {
     (void)state;
@@ -756,26 +759,28 @@ static void test_property_long_texts(void **state)
     }
 }
 
-/* A name planted just before, on and after every 1024-byte mark, so some
- * straddle each lane and block boundary; the filler is a character no
- * pattern contains. */
+/* Names packed so closely (1 to 3 filler bytes apart) that every lane and
+ * block boundary, wherever the scan puts it, falls inside or right next
+ * to one. */
 static void test_matches_across_lane_boundaries(void **state)
 {
     (void)state;
     const pat p[] = {{"阿里巴巴集团", 1, 0}, {"巴巴", 2, 0},
                      {"ipo", 3, LEX_WORD | LEX_ASCII_CASELESS}};
-    size_t len = 70000;
-    char *text = malloc(len + 1);
-    assert_non_null(text);
-    memset(text, '.', len);
-    for (size_t mark = 1024; mark + 64 < len; mark += 1024) {
-        size_t d = (mark / 1024) % 19; /* every offset from mark - 18 on */
-        memcpy(text + mark - d, "阿里巴巴集团", 18);
-        memcpy(text + mark + 30 - d % 4, "IPO", 3);
+    uint64_t rng = 7;
+    for (size_t len = 1000; len < 120000; len = len * 3 + 17) {
+        char *text = malloc(len + 1);
+        assert_non_null(text);
+        memset(text, '.', len);
+        for (size_t at = 0; at + 21 < len;) {
+            bool ipo = rng_below(&rng, 8) == 0;
+            memcpy(text + at, ipo ? "IPO" : "阿里巴巴集团", ipo ? 3 : 18);
+            at += (ipo ? 3 : 18) + 1 + rng_below(&rng, 3);
+        }
+        text[len] = '\0';
+        check_vs_ref(p, N(p), text);
+        free(text);
     }
-    text[len] = '\0';
-    check_vs_ref(p, N(p), text);
-    free(text);
 }
 
 /* A hit at every byte overflows the lanes' hit records, so parts of
@@ -805,27 +810,33 @@ static void test_dense_hits_and_stops(void **state)
     free(text);
 }
 
-/* A pattern too long for the lanes' warm-up: the scan goes serial and
- * must find it all the same. */
-static void test_long_pattern(void **state)
+/* Long patterns: 60 characters make the lanes' warm-up long, 300 make
+ * it too long (the scan goes serial); both must find every occurrence. */
+static void long_pattern_case(size_t chars)
 {
-    (void)state;
-    char *longp = malloc(3 * 300 + 1);
+    char *longp = malloc(3 * chars + 1);
     assert_non_null(longp);
-    for (size_t i = 0; i < 300; i++)
+    for (size_t i = 0; i < chars; i++)
         memcpy(longp + 3 * i, i % 7 ? "里" : "阿", 3);
-    longp[900] = '\0';
+    longp[3 * chars] = '\0';
     const pat p[] = {{longp, 1, 0}, {"阿里", 2, 0}};
     size_t len = 60000;
     char *text = malloc(len + 1);
     assert_non_null(text);
     memset(text, '-', len);
-    for (size_t at = 100; at + 1000 < len; at += 7001)
-        memcpy(text + at, longp, 900);
+    for (size_t at = 100; at + 3 * chars < len; at += 3 * chars + 1001)
+        memcpy(text + at, longp, 3 * chars);
     text[len] = '\0';
     check_vs_ref(p, N(p), text);
     free(text);
     free(longp);
+}
+
+static void test_long_patterns(void **state)
+{
+    (void)state;
+    long_pattern_case(60);
+    long_pattern_case(300);
 }
 
 /* Random bytes as text (not valid UTF-8): no crash, no read outside the
@@ -948,7 +959,7 @@ int main(void)
         cmocka_unit_test(test_property_long_texts),
         cmocka_unit_test(test_matches_across_lane_boundaries),
         cmocka_unit_test(test_dense_hits_and_stops),
-        cmocka_unit_test(test_long_pattern),
+        cmocka_unit_test(test_long_patterns),
         cmocka_unit_test(test_invalid_text_is_safe),
         cmocka_unit_test(test_large_pattern_set),
     };
