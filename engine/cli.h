@@ -25,6 +25,13 @@ typedef struct {
     num_date date;        /* --date; year 0 when not given */
     text_encoding encoding;
     const char *pack;     /* --pack NAME */
+    const char *db;       /* --db FILE: run also stores the facts there */
+    const char *output;   /* -o/--output FILE: where `engine pack` writes */
+    struct {              /* `engine facts` only */
+        const char *entity, *name, *kind, *period; /* --entity … --period */
+        bool all_runs;    /* --all-runs */
+        bool csv;         /* --format csv */
+    } facts;
 } cli_opts;
 
 /* Parse YYYY-MM-DD, checking the day exists.  Returns 0 or -1. */
@@ -41,5 +48,7 @@ int cmd_numbers(const cli_opts *o);
 int cmd_run(const cli_opts *o);
 int cmd_test(const cli_opts *o);
 int cmd_check(const cli_opts *o);
+int cmd_pack(const cli_opts *o);
+int cmd_facts(const cli_opts *o);
 
 #endif

@@ -4,6 +4,8 @@
  * Each document is read whole (document rules need all of it), annotated,
  * run through the active packs, and its facts printed before the next
  * document is read: memory follows the largest document, not the corpus.
+ * With --db each document's facts are also stored, one transaction per
+ * document (store.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "input.h"
 #include "json.h"
 #include "rt.h"
+#include "store.h"
 
 typedef struct {
     const cli_opts *opts;
@@ -21,6 +24,9 @@ typedef struct {
     doc_reader *reader;
     const in_doc *doc;
     size_t rows, rule_errors;
+    store *db;          /* --db, or NULL */
+    bool storing;       /* the current document's transaction is open */
+    size_t store_errors;
 } run_state;
 
 static void report(void *ud, const char *where, const char *msg)
@@ -32,9 +38,17 @@ static void report(void *ud, const char *where, const char *msg)
         fprintf(stderr, "engine: %s\n", msg);
 }
 
+static void store_problem(run_state *st)
+{
+    fprintf(stderr, "engine: %s\n", store_error(st->db));
+    st->store_errors++;
+}
+
 static void on_fact(void *ud, const fact *f)
 {
     run_state *st = ud;
+    if (st->storing)
+        store_doc_fact(st->db, f); /* a failure is reported at commit */
     if (st->opts->format == OUT_TABLE)
         fact_write_row(&st->w, f, st->rows);
     else
@@ -48,6 +62,21 @@ static int on_begin(void *ud, const in_doc *d)
     return 0;
 }
 
+/* The whole document is one block: its original text (the bytes of a
+ * UTF-8 input, the UTF-8 transcoding of a GB18030 one) gives the hash. */
+static void begin_storing(run_state *st, const doc_block *b, const char *date)
+{
+    store_doc sd = {st->doc->name, "", 0, b->orig[b->len], st->doc->publication, date};
+    if (doc_original(st->reader, 0, b->orig[b->len], &sd.bytes, &sd.len)) {
+        fprintf(stderr, "engine: %s: cannot read back its text to store it\n", st->doc->name);
+        st->store_errors++;
+        return;
+    }
+    st->storing = store_doc_begin(st->db, &sd) == 0;
+    if (!st->storing)
+        store_problem(st);
+}
+
 /* With block size 0 the reader hands over the whole document at once. */
 static int on_block(void *ud, const doc_block *b)
 {
@@ -57,15 +86,55 @@ static int on_block(void *ud, const doc_block *b)
                   b->text, b->len, b->orig, st->reader};
     cli_doc_date(st->opts, st->doc, &doc.date_value, date);
     doc.date = date[0] ? date : NULL;
+    if (st->db)
+        begin_storing(st, b, doc.date);
     st->rule_errors += rt_run(st->rt, &doc, on_fact, st);
     return 0;
 }
 
 static void on_end(void *ud, const in_doc *d, bool failed)
 {
+    run_state *st = ud;
     (void)d;
-    (void)failed;
-    json_flush(&((run_state *)ud)->w);
+    if (st->storing) {
+        st->storing = false;
+        if (failed)
+            store_doc_abort(st->db);
+        else if (store_doc_commit(st->db))
+            store_problem(st);
+    }
+    json_flush(&st->w);
+}
+
+/* Open --db and record this run with every pack loaded and its version.
+ * A database that cannot be used stops the run before any work. */
+static int open_store(run_state *st, const char *path, const char *rules)
+{
+    char err[STORE_ERR_LEN];
+    if (!(st->db = store_open(path, STORE_WRITE, err, sizeof err))) {
+        fprintf(stderr, "engine: %s\n", err);
+        return -1;
+    }
+    size_t n = rt_pack_count(st->rt);
+    store_pack *packs = calloc(n ? n : 1, sizeof *packs);
+    if (!packs) {
+        fprintf(stderr, "engine: out of memory\n");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        packs[i] = (store_pack){rt_pack_name(st->rt, i), rt_pack_version(st->rt, i)};
+    int rc = store_run_begin(st->db, rules, packs, n);
+    free(packs);
+    if (rc)
+        fprintf(stderr, "engine: %s\n", store_error(st->db));
+    return rc;
+}
+
+static void close_store(run_state *st)
+{
+    if (st->db && store_run_end(st->db))
+        store_problem(st);
+    store_close(st->db);
 }
 
 int cmd_run(const cli_opts *o)
@@ -87,6 +156,12 @@ int cmd_run(const cli_opts *o)
         fprintf(stderr, "engine: out of memory\n");
         return EXIT_SOME_FAILED;
     }
+    if (o->db && open_store(&st, o->db, o->args[0])) {
+        store_close(st.db);
+        doc_reader_free(st.reader);
+        rt_free(st.rt);
+        return EXIT_USAGE;
+    }
     json_writer_init(&st.w, stdout);
     in_options io = {o->jsonl, 1 << 20};
     in_handler h = {on_begin, on_block, on_end};
@@ -96,8 +171,9 @@ int cmd_run(const cli_opts *o)
         fprintf(stderr, "engine: writing the output failed\n");
         rc = 1;
     }
+    close_store(&st);
     json_writer_free(&st.w);
     doc_reader_free(st.reader);
     rt_free(st.rt);
-    return rc || problems || st.rule_errors ? EXIT_SOME_FAILED : EXIT_OK;
+    return rc || problems || st.rule_errors || st.store_errors ? EXIT_SOME_FAILED : EXIT_OK;
 }

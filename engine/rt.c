@@ -412,12 +412,7 @@ void rt_free(rt_runtime *rt)
         print_profile(rt);
     for (size_t k = 0; k < rt->npacks; k++) {
         rt_pack *p = &rt->packs[k];
-        for (size_t i = 0; i < p->files.nrules; i++) free(p->files.rules[i]);
-        for (size_t i = 0; i < p->files.nlexicons; i++) free(p->files.lexicons[i]);
-        free(p->files.rules);
-        free(p->files.lexicons);
-        free(p->files.folder);
-        free(p->files.dir);
+        pack_files_clear(&p->files); /* also removes an extracted .pack's folder */
         free(p->name);
         free(p->version);
         free(p->description);

@@ -9,6 +9,8 @@
  * read them back; they are turned into C structs only for output.
  */
 #include <lauxlib.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,11 +97,25 @@ static size_t self_sentence(lua_State *L)
 
 /* ---- quantities -------------------------------------------------------- */
 
-static void set_dec(lua_State *L, const char *k, num_dec d)
+/* The double nearest to d, as strtod of its decimal text gives it.  When
+ * the mantissa and the power of ten are both exact doubles, one multiply
+ * or divide is correctly rounded too (Clinger's fast path); else the text
+ * is made and read back. */
+static double dec_value(num_dec d)
 {
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const int64_t exact = (int64_t)1 << 53;
+    if (d.m > -exact && d.m < exact && d.e >= -22 && d.e <= 22)
+        return d.e >= 0 ? (double)d.m * pow10[d.e] : (double)d.m / pow10[-d.e];
     char buf[48];
     num_dec_format(d, buf, sizeof buf);
-    lua_pushnumber(L, strtod(buf, NULL));
+    return strtod(buf, NULL);
+}
+
+static void set_dec(lua_State *L, const char *k, num_dec d)
+{
+    lua_pushnumber(L, dec_value(d));
     lua_setfield(L, -2, k);
 }
 
@@ -127,16 +143,22 @@ static void push_quantity(lua_State *L, const rt_runtime *rt, const num_quantity
 }
 
 /* Quantity i of the document, as a table made once per document: rules ask
- * for the same quantities again and again (quantities(), money_after()). */
-static void push_qty(lua_State *L, const rt_runtime *rt, size_t i)
+ * for the same quantities again and again (quantities(), money_after()).
+ * cache is the stack index of the document's quantity cache. */
+static void push_qty_in(lua_State *L, const rt_runtime *rt, int cache, size_t i)
 {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
-    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE) {
+    if (lua_rawgeti(L, cache, (lua_Integer)i + 1) != LUA_TTABLE) {
         lua_pop(L, 1);
         push_quantity(L, rt, &rt->an.qty[i]);
         lua_pushvalue(L, -1);
-        lua_rawseti(L, -3, (lua_Integer)i + 1);
+        lua_rawseti(L, cache, (lua_Integer)i + 1);
     }
+}
+
+static void push_qty(lua_State *L, const rt_runtime *rt, size_t i)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
+    push_qty_in(L, rt, lua_gettop(L), i);
     lua_remove(L, -2);
 }
 
@@ -151,13 +173,20 @@ static int s_quantities(lua_State *L)
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L)];
     const char *kind = luaL_optstring(L, 2, NULL);
-    lua_newtable(L);
-    lua_Integer n = 0;
-    for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
+    size_t first = an_first_qty(&rt->an, s->start), q;
+    int n = 0;
+    for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
+        n += kind_is(&rt->an.qty[q], kind);
+    lua_createtable(L, n, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
+    int list = lua_gettop(L) - 1, cache = lua_gettop(L);
+    lua_Integer k = 0;
+    for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
         if (kind_is(&rt->an.qty[q], kind)) {
-            push_qty(L, rt, q);
-            lua_rawseti(L, -2, ++n);
+            push_qty_in(L, rt, cache, q);
+            lua_rawseti(L, list, ++k);
         }
+    lua_pop(L, 1);
     return 1;
 }
 
@@ -221,30 +250,136 @@ static int iterate_array(lua_State *L)
     return 1;
 }
 
+/* Hit h of the document, as a table made once per document (a pattern
+ * belongs to one rule, so the table is that rule's alone). */
+static void push_hit(lua_State *L, const rt_runtime *rt, size_t h)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->hcache_ref);
+    if (lua_rawgeti(L, -1, (lua_Integer)h + 1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        const an_hit *hit = &rt->an.hits[h];
+        lua_createtable(L, 0, 4);
+        set_span(L, rt, hit->start, hit->end);
+        set_str(L, "keyword", rt->patterns[hit->id].keyword);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, (lua_Integer)h + 1);
+    }
+    lua_remove(L, -2);
+}
+
+/* The iterator of s:hits().  Upvalues: the runtime, the next hit index,
+ * the sentence's end, the rule, the keyword (or nil) and the end of the
+ * last hit returned.  It walks the document's hit array as it goes: no
+ * list is built. */
+enum { HI_RT = 1, HI_NEXT, HI_END, HI_RULE, HI_ONLY, HI_REACH };
+
+static int hits_next(lua_State *L)
+{
+    const rt_runtime *rt = lua_touserdata(L, lua_upvalueindex(HI_RT));
+    const an_doc *d = &rt->an;
+    size_t h = (size_t)lua_tointeger(L, lua_upvalueindex(HI_NEXT));
+    size_t end = (size_t)lua_tointeger(L, lua_upvalueindex(HI_END));
+    int32_t rule = (int32_t)lua_tointeger(L, lua_upvalueindex(HI_RULE));
+    const char *only = lua_tostring(L, lua_upvalueindex(HI_ONLY));
+    size_t reach = (size_t)lua_tointeger(L, lua_upvalueindex(HI_REACH));
+    for (; h < d->nhits && d->hits[h].start < end; h++) {
+        const an_hit *hit = &d->hits[h];
+        const rt_pattern *p = &rt->patterns[hit->id];
+        /* reach: a hit inside the last one returned is part of it */
+        if (p->rule != rule || hit->end <= reach || (only && strcmp(only, p->keyword)))
+            continue;
+        lua_pushinteger(L, (lua_Integer)h + 1);
+        lua_replace(L, lua_upvalueindex(HI_NEXT));
+        lua_pushinteger(L, (lua_Integer)hit->end);
+        lua_replace(L, lua_upvalueindex(HI_REACH));
+        push_hit(L, rt, h);
+        return 1;
+    }
+    lua_pushinteger(L, (lua_Integer)h);
+    lua_replace(L, lua_upvalueindex(HI_NEXT));
+    lua_pushnil(L);
+    return 1;
+}
+
 /* s:hits([keyword]): this rule's hits; a hit inside a longer hit of the
  * same rule (营收 inside 营收入?) is left out so each is handled once. */
 static int s_hits(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
+    lua_settop(L, 2);
     const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    const char *only = luaL_optstring(L, 2, NULL);
-    lua_newtable(L);
-    lua_Integer n = 0;
-    size_t reach = 0;
-    for (size_t h = an_first_hit(&rt->an, s->start); h < rt->an.nhits && rt->an.hits[h].start < s->end; h++) {
-        const an_hit *hit = &rt->an.hits[h];
-        const rt_pattern *p = &rt->patterns[hit->id];
-        if (p->rule != (int32_t)rt->current_rule || (only && strcmp(only, p->keyword)))
-            continue;
-        if (n > 0 && hit->end <= reach)
-            continue;
-        reach = hit->end;
-        lua_createtable(L, 0, 4);
-        set_span(L, rt, hit->start, hit->end);
-        set_str(L, "keyword", p->keyword);
-        lua_rawseti(L, -2, ++n);
+    if (!lua_isnil(L, 2))
+        luaL_checkstring(L, 2);
+    lua_pushlightuserdata(L, rt);
+    lua_pushinteger(L, (lua_Integer)an_first_hit(&rt->an, s->start));
+    lua_pushinteger(L, (lua_Integer)s->end);
+    lua_pushinteger(L, (lua_Integer)rt->current_rule);
+    lua_pushvalue(L, 2);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, hits_next, HI_REACH);
+    return 1;
+}
+
+/* Mention m as a table: made once per document once the mentions are
+ * final; while mention rules still add some, made afresh each time. */
+static void push_mention(lua_State *L, const rt_runtime *rt, int cache, size_t m)
+{
+    if (cache && lua_rawgeti(L, cache, (lua_Integer)m + 1) == LUA_TTABLE)
+        return;
+    if (cache)
+        lua_pop(L, 1);
+    const an_mention *x = &rt->an.ment[m];
+    lua_createtable(L, 0, 6);
+    set_span(L, rt, x->start, x->end);
+    set_str(L, "canonical", x->canonical);
+    set_str(L, "type", x->type);
+    set_str(L, "extra", x->extra);
+    if (cache) {
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, cache, (lua_Integer)m + 1);
     }
-    return iterate_array(L);
+}
+
+/* Does a sentence hold pos?  (Mentions are read sentence by sentence;
+ * a document's mentions are those of its sentences.) */
+static bool in_sentence(const an_doc *d, size_t pos)
+{
+    size_t lo = 0, hi = d->nsent;
+    while (lo < hi) { /* the first sentence starting after pos */
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->sent[mid].start <= pos) lo = mid + 1; else hi = mid;
+    }
+    return lo > 0 && pos < d->sent[lo - 1].end;
+}
+
+/* Is mention m one to list: of the type (NULL: any), and, for the whole
+ * document (all set), in a sentence? */
+static bool wanted(const an_doc *d, size_t m, const char *type, bool all)
+{
+    return (!type || !strcmp(type, d->ment[m].type)) && (!all || in_sentence(d, d->ment[m].start));
+}
+
+/* The list of mentions [from, to) of the type (NULL: any). */
+static int push_mentions(lua_State *L, const rt_runtime *rt, size_t from, size_t to, const char *type,
+                         bool all)
+{
+    int n = 0;
+    for (size_t m = from; m < to; m++)
+        n += wanted(&rt->an, m, type, all);
+    lua_createtable(L, n, 0);
+    int list = lua_gettop(L), cache = 0;
+    if (rt->mcache_ref != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->mcache_ref);
+        cache = lua_gettop(L);
+    }
+    lua_Integer k = 0;
+    for (size_t m = from; m < to; m++)
+        if (wanted(&rt->an, m, type, all)) {
+            push_mention(L, rt, cache, m);
+            lua_rawseti(L, list, ++k);
+        }
+    lua_settop(L, list);
+    return 1;
 }
 
 /* s:mentions([type]) */
@@ -253,20 +388,10 @@ static int s_mentions(lua_State *L)
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L)];
     const char *type = luaL_optstring(L, 2, NULL);
-    lua_newtable(L);
-    lua_Integer n = 0;
-    for (size_t m = an_first_mention(&rt->an, s->start); m < rt->an.nment && rt->an.ment[m].start < s->end; m++) {
-        const an_mention *x = &rt->an.ment[m];
-        if (type && strcmp(type, x->type))
-            continue;
-        lua_createtable(L, 0, 6);
-        set_span(L, rt, x->start, x->end);
-        set_str(L, "canonical", x->canonical);
-        set_str(L, "type", x->type);
-        set_str(L, "extra", x->extra);
-        lua_rawseti(L, -2, ++n);
-    }
-    return 1;
+    size_t from = an_first_mention(&rt->an, s->start), to = from;
+    while (to < rt->an.nment && rt->an.ment[to].start < s->end)
+        to++;
+    return push_mentions(L, rt, from, to, type, false);
 }
 
 static int s_subject(lua_State *L)
@@ -339,6 +464,35 @@ static int s_after(lua_State *L)
     if (pos > s->end) pos = s->end;
     size_t to = step_chars(rt->an.text, pos, luaL_optinteger(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + pos, to - pos);
+    return 1;
+}
+
+/* The characters that end a clause in normalised text (full-width ，；：（）
+ * ！？ arrive folded to ASCII). */
+static const char clause_marks[] = ",;:、。()!?“”「」— \n|‘’\"《》";
+
+/* s:clause_before(pos [, n [, stops]]): what s:before(pos, n) gives, from
+ * just after the last of the stops in it (default: the clause marks). */
+static int s_clause_before(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    size_t pos = pos_arg(L, 2, false, s->end);
+    if (pos < s->start) pos = s->start;
+    lua_Integer n = luaL_optinteger(L, 3, 10);
+    size_t nstops;
+    const char *stops = luaL_optlstring(L, 4, clause_marks, &nstops);
+    const char *text = rt->an.text;
+    size_t from = step_chars(text, pos, -n, s->start, s->end), cut = pos;
+    /* back from pos, a character at a time: a whole character found in
+     * stops (valid UTF-8 both) is one of them */
+    while (cut > from) {
+        size_t c = utf8_char_start(text, cut - 1);
+        if (memmem(stops, nstops, text + c, cut - c))
+            break;
+        cut = c;
+    }
+    lua_pushlstring(L, text + cut, pos - cut);
     return 1;
 }
 
@@ -439,72 +593,173 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
         luaL_error(L, "emit: evidence lies outside the document");
 }
 
-/* Copy the rule's fields into the fact table f, checking their types. */
-static void copy_fields(lua_State *L, int t, int f)
+/* Is k a field the rule's emit table may hold without it being a field of
+ * the fact (evidence, from, key, _hidden)? */
+static bool is_control(const char *k)
 {
+    switch (k[0]) {
+    case '_': return true;
+    case 'e': return !strcmp(k, "evidence");
+    case 'f': return !strcmp(k, "from");
+    case 'k': return !strcmp(k, "key");
+    default: return false;
+    }
+}
+
+/* Is k one of the fields the engine sets (reserved)? */
+static bool is_reserved(const char *k)
+{
+    switch (k[0]) {
+    case 'd': case 'p': case 'r': case 't': case 's': case 'e': return in_list(reserved, k);
+    default: return false;
+    }
+}
+
+/* A field of the rule's emit table that becomes a field of the fact, as
+ * read while checking them: the key of a repeat is made from these
+ * without a second lookup. */
+typedef struct {
+    const char *k;      /* the table holds the strings */
+    size_t klen;
+    int type;
+    const char *s;
+    size_t len;
+    lua_Number num;
+    lua_Integer i;
+    bool isint, b;
+} emit_field;
+
+/* As many fields as the repeat key counts (a fact has a dozen at most). */
+#define EMIT_FIELDS_MAX 64
+
+/* Check the rule's fields (names are strings, none is set by the engine,
+ * values are strings, numbers or booleans) and note them in x.  Returns
+ * how many were noted. */
+static size_t check_fields(lua_State *L, int t, emit_field *x)
+{
+    size_t n = 0;
     lua_pushnil(L);
     while (lua_next(L, t)) {
         if (lua_type(L, -2) != LUA_TSTRING)
             luaL_error(L, "emit: field names must be strings");
-        const char *k = lua_tostring(L, -2);
+        size_t klen;
+        const char *k = lua_tolstring(L, -2, &klen);
         int type = lua_type(L, -1);
-        if (!strcmp(k, "evidence") || !strcmp(k, "from") || !strcmp(k, "key") || k[0] == '_') {
-            if (!strcmp(k, "from")) { lua_pushvalue(L, -1); lua_setfield(L, f, "from"); }
-        } else if (in_list(reserved, k)) {
+        if (is_control(k)) {
+            /* not a field of the fact */
+        } else if (is_reserved(k)) {
             luaL_error(L, "emit: '%s' is set by the engine", k);
         } else if (type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN) {
             luaL_error(L, "emit: field '%s' must be a string, number or boolean, not %s", k, luaL_typename(L, -1));
-        } else {
+        } else if (n < EMIT_FIELDS_MAX) {
+            emit_field *f = &x[n++];
+            f->k = k;
+            f->klen = klen;
+            f->type = type;
+            if (type == LUA_TSTRING) {
+                f->s = lua_tolstring(L, -1, &f->len);
+            } else if (type == LUA_TNUMBER) {
+                f->isint = lua_isinteger(L, -1);
+                f->i = lua_tointeger(L, -1);
+                f->num = lua_tonumber(L, -1);
+            } else {
+                f->b = lua_toboolean(L, -1);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    return n;
+}
+
+/* Copy the rule's fields into the fact table f (checked already). */
+static void copy_fields(lua_State *L, int t, int f)
+{
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        const char *k = lua_tostring(L, -2);
+        if (!is_control(k) || !strcmp(k, "from")) {
             lua_pushvalue(L, -2);
             lua_pushvalue(L, -2);
-            lua_settable(L, f);
+            lua_rawset(L, f);
         }
         lua_pop(L, 1);
     }
 }
 
-static void check_fact(lua_State *L, int f)
+/* kind, name, value and qualifier of the rule's table (read raw: they are
+ * what the fact will hold). */
+static void check_fact(lua_State *L, int t)
 {
-    if (lua_getfield(L, f, "kind") != LUA_TSTRING || !in_list(fact_kinds, lua_tostring(L, -1)))
+    lua_pushliteral(L, "kind");
+    if (lua_rawget(L, t) != LUA_TSTRING || !in_list(fact_kinds, lua_tostring(L, -1)))
         luaL_error(L, "emit: 'kind' must be one of entity, metric, ratio, event, check");
-    if (lua_getfield(L, f, "name") != LUA_TSTRING || !lua_tostring(L, -1)[0])
+    lua_pushliteral(L, "name");
+    if (lua_rawget(L, t) != LUA_TSTRING || !lua_tostring(L, -1)[0])
         luaL_error(L, "emit: a fact needs a 'name'");
-    int vt = lua_getfield(L, f, "value");
+    lua_pushliteral(L, "value");
+    int vt = lua_rawget(L, t);
     if (vt != LUA_TNIL && vt != LUA_TNUMBER)
         luaL_error(L, "emit: 'value' must be a number");
-    if (lua_getfield(L, f, "qualifier") != LUA_TNIL && !in_list(qualifiers, lua_tostring(L, -1) ? lua_tostring(L, -1) : ""))
+    lua_pushliteral(L, "qualifier");
+    if (lua_rawget(L, t) != LUA_TNIL && !in_list(qualifiers, lua_tostring(L, -1) ? lua_tostring(L, -1) : ""))
         luaL_error(L, "emit: 'qualifier' must be approx, gt, ge, lt or le");
     lua_pop(L, 4);
 }
 
-static int cmp_cstr(const void *a, const void *b)
+/* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
+ * they always have in the key), without making a Lua string. */
+static void add_value(luaL_Buffer *b, const emit_field *x)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    char buf[64];
+    int n;
+    if (x->type == LUA_TSTRING) {
+        luaL_addlstring(b, x->s, x->len);
+        return;
+    }
+    if (x->type == LUA_TBOOLEAN) {
+        luaL_addstring(b, x->b ? "true" : "false");
+        return;
+    }
+    bool whole = !x->isint && x->num != 0 && x->num > -1e14 && x->num < 1e14 &&
+                 x->num == (lua_Number)(long long)x->num;
+    if (x->isint || whole) {
+        /* an integer, or a whole float: what "%.14g" writes, then
+         * tostring's ".0" */
+        long long v = x->isint ? (long long)x->i : (long long)x->num;
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        char *p = buf + sizeof buf;
+        if (whole) { *--p = '0'; *--p = '.'; }
+        do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+        if (v < 0) *--p = '-';
+        luaL_addlstring(b, p, (size_t)(buf + sizeof buf - p));
+        return;
+    } else {
+        n = snprintf(buf, sizeof buf, LUA_NUMBER_FMT, (LUAI_UACNUMBER)x->num);
+        if (buf[strspn(buf, "-0123456789")] == '\0') {
+            buf[n++] = '.'; /* looks like an int: tostring adds ".0" */
+            buf[n++] = '0';
+        }
+    }
+    luaL_addlstring(b, buf, (size_t)n);
 }
 
 /* A key that is equal for two statements of the same fact: every field but
- * the evidence and who emitted it. */
-static void repeat_key(lua_State *L, int f)
+ * the evidence and who emitted it, sorted by name, as name=value. */
+static void repeat_key(lua_State *L, emit_field *x, size_t n)
 {
-    const char *keys[64];
-    size_t n = 0;
-    lua_pushnil(L);
-    while (n < 64 && lua_next(L, f)) {
-        const char *k = lua_tostring(L, -2);
-        if (k[0] != '_' && !in_list(reserved, k) && strcmp(k, "from"))
-            keys[n++] = k;
-        lua_pop(L, 1);
+    const emit_field *order[EMIT_FIELDS_MAX];
+    for (size_t i = 0; i < n; i++) { /* few fields: insertion sort */
+        size_t k = i;
+        for (; k > 0 && strcmp(order[k - 1]->k, x[i].k) > 0; k--)
+            order[k] = order[k - 1];
+        order[k] = &x[i];
     }
-    qsort(keys, n, sizeof *keys, cmp_cstr);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     for (size_t i = 0; i < n; i++) {
-        lua_getfield(L, f, keys[i]);
-        luaL_addstring(&b, keys[i]);
+        luaL_addlstring(&b, order[i]->k, order[i]->klen);
         luaL_addchar(&b, '=');
-        luaL_tolstring(L, -1, NULL);
-        lua_remove(L, -2);
-        luaL_addvalue(&b);
+        add_value(&b, order[i]);
         luaL_addchar(&b, '\x1f');
     }
     luaL_pushresult(&b);
@@ -512,16 +767,18 @@ static void repeat_key(lua_State *L, int f)
 
 /* The rule's own key when it gives one (the same event told in several
  * sentences with different details), else every field. */
-static void push_key(lua_State *L, int t, int f)
+static void push_key(lua_State *L, int t, emit_field *x, size_t n)
 {
     if (lua_getfield(L, t, "key") == LUA_TNIL) {
         lua_pop(L, 1);
-        repeat_key(L, f);
+        repeat_key(L, x, n);
         return;
     }
     const char *key = luaL_tolstring(L, -1, NULL);
-    lua_getfield(L, f, "kind");
-    lua_getfield(L, f, "name");
+    lua_pushliteral(L, "kind");
+    lua_rawget(L, t);
+    lua_pushliteral(L, "name");
+    lua_rawget(L, t);
     lua_pushfstring(L, "%s\x1f%s\x1f%s", lua_tostring(L, -2), lua_tostring(L, -1), key);
     lua_replace(L, -5);
     lua_pop(L, 3);
@@ -542,6 +799,8 @@ static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
     set_int(L, "_nstop", (lua_Integer)b);
 }
 
+/* s:emit(fact), doc:emit(fact).  A repeat is found from the rule's table
+ * alone: only a new fact is built. */
 static int emit_fact(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
@@ -551,28 +810,47 @@ static int emit_fact(lua_State *L)
         return luaL_error(L, "emit: a mentions function may not emit facts");
     size_t a, b;
     evidence_span(L, rt, t, &a, &b);
-    lua_newtable(L);
+    emit_field fields[EMIT_FIELDS_MAX];
+    size_t nfields = check_fields(L, t, fields);
+    check_fact(L, t);
+    /* seen[key] is the stored fact: a repeat returns it, so a rule can
+     * still add to the fact it already emitted. */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->seen_ref);
+    int seen = lua_gettop(L);
+    push_key(L, t, fields, nfields);
+    int key = lua_gettop(L);
+    lua_pushvalue(L, key);
+    if (lua_rawget(L, seen) == LUA_TTABLE)
+        return 1;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, (int)nfields + 10);
     int f = lua_gettop(L);
     copy_fields(L, t, f);
-    check_fact(L, f);
     const rt_rule *r = &rt->rules[rt->current_rule];
     set_str(L, "rule", r->name);
     set_str(L, "pack", rt->packs[r->pack].name);
     set_str(L, "pack_version", rt->packs[r->pack].version);
     set_original(L, rt, a, b);
-    /* seen[key] is the stored fact: a repeat returns it, so a rule can
-     * still add to the fact it already emitted. */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->seen_ref);
-    push_key(L, t, f);
-    if (lua_rawget(L, -2) == LUA_TTABLE)
-        return 1;
-    lua_pop(L, 1);
-    push_key(L, t, f);
+    lua_pushvalue(L, key);
     lua_pushvalue(L, f);
-    lua_rawset(L, -3);
+    lua_rawset(L, seen);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
     lua_pushvalue(L, f);
-    lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+    lua_rawseti(L, -2, ++rt->nfacts);
+    /* byname[name]: doc:facts{name = ...} reads only these */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
+    lua_pushliteral(L, "name");
+    lua_rawget(L, f);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, -3) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 4, 0);
+        lua_pushvalue(L, -2);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -5);
+    }
+    lua_pushvalue(L, f);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     lua_pushvalue(L, f);
     return 1;
 }
@@ -595,18 +873,43 @@ static bool matches(lua_State *L, int idx, int fidx)
     return ok;
 }
 
+/* The facts matching the filter at fidx (0: every fact), as a list, or
+ * with first set the first of them or nil.  A filter with a name reads
+ * only the facts of that name. */
 static void push_matching(lua_State *L, rt_runtime *rt, int fidx, bool first)
 {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
-    int all = lua_gettop(L);
-    lua_newtable(L);
-    lua_Integer n = luaL_len(L, all), k = 0;
+    int all;
+    lua_Integer n;
+    if (fidx) {
+        lua_pushliteral(L, "name");
+        bool named = lua_rawget(L, fidx) == LUA_TSTRING;
+        if (named) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
+            lua_insert(L, -2);
+            if (lua_rawget(L, -2) != LUA_TTABLE) {
+                lua_pop(L, 2);
+                if (first) lua_pushnil(L); else lua_newtable(L);
+                return;
+            }
+            lua_remove(L, -2);
+        } else {
+            lua_pop(L, 1);
+        }
+        if (!named)
+            lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    } else {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    }
+    all = lua_gettop(L);
+    n = (lua_Integer)lua_rawlen(L, all);
+    if (!first)
+        lua_newtable(L);
+    lua_Integer k = 0;
     for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, all, i);
+        lua_rawgeti(L, all, i);
         if (fidx == 0 || matches(L, lua_gettop(L), fidx)) {
             if (first) {
                 lua_replace(L, all);
-                lua_pop(L, 1);
                 return;
             }
             lua_rawseti(L, -2, ++k);
@@ -614,11 +917,9 @@ static void push_matching(lua_State *L, rt_runtime *rt, int fidx, bool first)
             lua_pop(L, 1);
         }
     }
-    lua_remove(L, all);
-    if (first) {
-        lua_pop(L, 1);
+    if (first)
         lua_pushnil(L);
-    }
+    lua_remove(L, all);
 }
 
 static int d_facts(lua_State *L)
@@ -646,6 +947,14 @@ static int d_sentences(lua_State *L)
     return iterate_array(L);
 }
 
+/* doc:mentions([type]): every mention of the document's sentences, in
+ * order: what a loop over doc:sentences() and s:mentions() would give. */
+static int d_mentions(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    return push_mentions(L, rt, 0, rt->an.nment, luaL_optstring(L, 2, NULL), true);
+}
+
 /* doc:occurrences(text): every place the text occurs, as spans. */
 static int d_occurrences(lua_State *L)
 {
@@ -666,10 +975,17 @@ static int d_occurrences(lua_State *L)
     return 1;
 }
 
+/* doc:text(): one Lua string per document, however often it is asked for. */
 static int d_text(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
+    if (rt->text_ref != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->text_ref);
+        return 1;
+    }
     lua_pushlstring(L, rt->an.text, rt->an.len);
+    lua_pushvalue(L, -1);
+    rt->text_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 1;
 }
 
@@ -685,6 +1001,7 @@ static const luaL_Reg sentence_methods[] = {
     {"between", s_between},
     {"before", s_before},
     {"after", s_after},
+    {"clause_before", s_clause_before},
     {"find", s_find},
     {"prev", s_prev},
     {"next", s_next},
@@ -697,6 +1014,7 @@ static const luaL_Reg doc_methods[] = {
     {"facts", d_facts},
     {"fact", d_fact},
     {"sentences", d_sentences},
+    {"mentions", d_mentions},
     {"occurrences", d_occurrences},
     {"text", d_text},
     {"emit", emit_fact},
@@ -761,6 +1079,65 @@ void rt_api_open(rt_runtime *rt)
     rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
     rt->doc_mt_ref = make_metatable(rt, doc_methods);
     rt->doc_obj_ref = LUA_NOREF;
+    rt->facts_ref = rt->seen_ref = rt->byname_ref = LUA_NOREF;
+    rt->sentences_ref = rt->qcache_ref = rt->hcache_ref = rt->mcache_ref = rt->text_ref = LUA_NOREF;
+}
+
+/* ---- per-document tables ---------------------------------------------------- */
+
+static void drop(lua_State *L, int *ref)
+{
+    luaL_unref(L, LUA_REGISTRYINDEX, *ref);
+    *ref = LUA_NOREF;
+}
+
+/* A new table of n array slots, referenced from the registry. */
+static int new_table_ref(lua_State *L, size_t n)
+{
+    lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void rt_api_new_caches(rt_runtime *rt)
+{
+    lua_State *L = rt->L;
+    int *refs[] = {&rt->sentences_ref, &rt->qcache_ref, &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref};
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
+        drop(L, refs[i]);
+    rt->sentences_ref = new_table_ref(L, rt->an.nsent);
+    rt->qcache_ref = new_table_ref(L, rt->an.nqty);
+    rt->hcache_ref = new_table_ref(L, rt->an.nhits);
+}
+
+void rt_api_begin_document(rt_runtime *rt)
+{
+    lua_State *L = rt->L;
+    rt->facts_ref = new_table_ref(L, 0);
+    rt->seen_ref = new_table_ref(L, 0);
+    rt->byname_ref = new_table_ref(L, 0);
+    rt->nfacts = 0;
+    rt->doc_obj_ref = LUA_NOREF;
+    rt_api_new_caches(rt);
+}
+
+/* The mentions are final.  Their tables are cached from now on; and the
+ * sentence objects are made afresh, so that whatever a rule memoised per
+ * sentence object while mention rules still ran (weak tables keyed by the
+ * sentence) is not taken for the final answer. */
+void rt_api_mentions_settled(rt_runtime *rt)
+{
+    drop(rt->L, &rt->mcache_ref);
+    rt->mcache_ref = new_table_ref(rt->L, rt->an.nment);
+    drop(rt->L, &rt->sentences_ref);
+    rt->sentences_ref = new_table_ref(rt->L, rt->an.nsent);
+}
+
+void rt_api_end_document(rt_runtime *rt)
+{
+    int *refs[] = {&rt->facts_ref, &rt->seen_ref, &rt->byname_ref, &rt->sentences_ref, &rt->qcache_ref,
+                   &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref, &rt->doc_obj_ref};
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
+        drop(rt->L, refs[i]);
 }
 
 /* ---- rule{...} ------------------------------------------------------------- */
@@ -830,13 +1207,6 @@ static const char *field_str(lua_State *L, int t, const char *k)
     return s;
 }
 
-static bool fixed_field(const char *k)
-{
-    static const char *const fixed[] = {"doc", "pack", "rule", "pack_version", "kind", "name", "text",
-                                        "start", "end", "entity", "value", "unit", "period", "qualifier", NULL};
-    return k[0] == '_' || in_list(fixed, k);
-}
-
 static int cmp_field(const void *a, const void *b)
 {
     return strcmp(((const fact_field *)a)->key, ((const fact_field *)b)->key);
@@ -876,57 +1246,88 @@ static void from_json(lua_State *L, int t, char *json, size_t cap)
         snprintf(json, cap, "[]");
 }
 
+/* The fields of a fact that have their own place in the C struct. */
+enum { FX_NONE, FX_SKIP, FX_PACK, FX_RULE, FX_PACK_VERSION, FX_KIND, FX_NAME, FX_TEXT, FX_START,
+       FX_END, FX_ENTITY, FX_VALUE, FX_UNIT, FX_PERIOD, FX_QUALIFIER };
+
+static int fixed_field(const char *k)
+{
+    switch (k[0]) {
+    case '_': return FX_SKIP;
+    case 'd': return strcmp(k, "doc") ? FX_NONE : FX_SKIP;
+    case 'e': return !strcmp(k, "entity") ? FX_ENTITY : !strcmp(k, "end") ? FX_END : FX_NONE;
+    case 'k': return strcmp(k, "kind") ? FX_NONE : FX_KIND;
+    case 'n': return strcmp(k, "name") ? FX_NONE : FX_NAME;
+    case 'p': return !strcmp(k, "pack") ? FX_PACK : !strcmp(k, "pack_version") ? FX_PACK_VERSION
+                   : !strcmp(k, "period") ? FX_PERIOD : FX_NONE;
+    case 'q': return strcmp(k, "qualifier") ? FX_NONE : FX_QUALIFIER;
+    case 'r': return strcmp(k, "rule") ? FX_NONE : FX_RULE;
+    case 's': return strcmp(k, "start") ? FX_NONE : FX_START;
+    case 't': return strcmp(k, "text") ? FX_NONE : FX_TEXT;
+    case 'u': return strcmp(k, "unit") ? FX_NONE : FX_UNIT;
+    case 'v': return strcmp(k, "value") ? FX_NONE : FX_VALUE;
+    default: return FX_NONE;
+    }
+}
+
+/* The fact table at t as a C struct, in one pass over its fields.  The
+ * strings stay alive while the fact table does. */
 int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
                      size_t cap, char *json, size_t jsoncap)
 {
     lua_State *L = rt->L;
     memset(f, 0, sizeof *f);
     f->doc = rt->doc->id;
-    f->pack = field_str(L, t, "pack");
-    f->rule = field_str(L, t, "rule");
-    f->pack_version = field_str(L, t, "pack_version");
-    f->kind = field_str(L, t, "kind");
-    f->name = field_str(L, t, "name");
-    lua_getfield(L, t, "text");
-    f->text = lua_tolstring(L, -1, &f->text_len);
-    lua_getfield(L, t, "start");
-    lua_getfield(L, t, "end");
-    f->start = (size_t)lua_tointeger(L, -2);
-    f->end = (size_t)lua_tointeger(L, -1);
-    lua_getfield(L, t, "value");
-    f->has_value = lua_type(L, -1) == LUA_TNUMBER;
-    f->value = lua_tonumber(L, -1);
-    lua_pop(L, 4);
-    f->entity = field_str(L, t, "entity");
-    f->unit = field_str(L, t, "unit");
-    f->period = field_str(L, t, "period");
-    f->qualifier = field_str(L, t, "qualifier");
     size_t n = 0;
     lua_pushnil(L);
     while (lua_next(L, t)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        if (k && !fixed_field(k) && n < cap) {
-            fact_field *x = &extra[n++];
-            x->key = k;
-            int type = lua_type(L, -1);
-            if (type == LUA_TTABLE && !strcmp(k, "from")) {
-                from_json(L, lua_gettop(L), json, jsoncap);
-                x->type = FACT_JSON;
-                x->str = json;
-            } else if (type == LUA_TNUMBER) {
-                x->type = FACT_NUM;
-                x->num = lua_tonumber(L, -1);
-            } else if (type == LUA_TBOOLEAN) {
-                x->type = FACT_BOOL;
-                x->boolean = lua_toboolean(L, -1);
-            } else {
-                x->type = FACT_STR;
-                x->str = lua_tostring(L, -1);
+        int type = lua_type(L, -1);
+        const char *str = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        switch (k ? fixed_field(k) : FX_SKIP) {
+        case FX_SKIP: break;
+        case FX_PACK: f->pack = str; break;
+        case FX_RULE: f->rule = str; break;
+        case FX_PACK_VERSION: f->pack_version = str; break;
+        case FX_KIND: f->kind = str; break;
+        case FX_NAME: f->name = str; break;
+        case FX_TEXT:
+            if (str) f->text = lua_tolstring(L, -1, &f->text_len);
+            break;
+        case FX_START: f->start = (size_t)lua_tointeger(L, -1); break;
+        case FX_END: f->end = (size_t)lua_tointeger(L, -1); break;
+        case FX_VALUE:
+            f->has_value = type == LUA_TNUMBER;
+            f->value = lua_tonumber(L, -1);
+            break;
+        case FX_ENTITY: f->entity = str; break;
+        case FX_UNIT: f->unit = str; break;
+        case FX_PERIOD: f->period = str; break;
+        case FX_QUALIFIER: f->qualifier = str; break;
+        default:
+            if (n < cap) {
+                fact_field *x = &extra[n++];
+                x->key = k;
+                if (type == LUA_TTABLE && !strcmp(k, "from")) {
+                    from_json(L, lua_gettop(L), json, jsoncap);
+                    x->type = FACT_JSON;
+                    x->str = json;
+                } else if (type == LUA_TNUMBER) {
+                    x->type = FACT_NUM;
+                    x->num = lua_tonumber(L, -1);
+                } else if (type == LUA_TBOOLEAN) {
+                    x->type = FACT_BOOL;
+                    x->boolean = lua_toboolean(L, -1);
+                } else {
+                    x->type = FACT_STR;
+                    x->str = str;
+                }
             }
         }
         lua_pop(L, 1);
     }
-    qsort(extra, n, sizeof *extra, cmp_field);
+    if (n > 1)
+        qsort(extra, n, sizeof *extra, cmp_field);
     f->extra = extra;
     f->nextra = n;
     return f->kind && f->name ? 0 : -1;

@@ -68,10 +68,19 @@ struct rt_runtime {
     an_doc an;
     const char **subject_in; /* per sentence: the subject carried into it */
     size_t capsubject;
+    /* Per-document Lua tables, each made at most once per document and
+     * then shared by every rule that asks (rules ask for the same ones
+     * again and again).  Arrays are sized when the document is annotated. */
     int sentences_ref;      /* Lua array of sentence objects (lazy) */
     int doc_obj_ref;
     int facts_ref, seen_ref;
+    int byname_ref;         /* facts by name: name -> list, for doc:facts */
     int qcache_ref;         /* quantity tables made so far, by index */
+    int hcache_ref;         /* keyword hit tables made so far, by index */
+    int mcache_ref;         /* mention tables, by index; LUA_NOREF until
+                               the mentions phase has settled them */
+    int text_ref;           /* doc:text(), LUA_NOREF until asked */
+    lua_Integer nfacts;     /* length of facts */
     size_t current_rule;
     rt_phase phase;
     size_t errors;
@@ -84,6 +93,15 @@ void rt_api_push_doc(rt_runtime *rt);
 int rt_api_fact_to_c(rt_runtime *rt, int idx, fact *f, fact_field *extra,
                      size_t cap, char *json, size_t jsoncap);
 void rt_api_install_rule_ctor(rt_runtime *rt, int env_index);
+/* A document was annotated: fresh facts and caches. */
+void rt_api_begin_document(rt_runtime *rt);
+/* Fresh caches of the annotation (sentences, quantities, hits, text),
+ * sized for it: when clean() changed the text and it was annotated again. */
+void rt_api_new_caches(rt_runtime *rt);
+/* Mentions are final (after the mentions phase): cache their tables. */
+void rt_api_mentions_settled(rt_runtime *rt);
+/* Drop every per-document table (end of the document). */
+void rt_api_end_document(rt_runtime *rt);
 
 /* rt_run.c helpers used by the API */
 const char *rt_subject_at(rt_runtime *rt, size_t sentence, size_t pos);

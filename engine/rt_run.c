@@ -297,23 +297,9 @@ static void output(rt_runtime *rt, rt_fact_fn fn, void *ud)
     lua_pop(L, 1);
 }
 
-static void new_document_state(rt_runtime *rt)
-{
-    lua_State *L = rt->L;
-    int *refs[] = {&rt->facts_ref, &rt->seen_ref, &rt->sentences_ref, &rt->qcache_ref};
-    for (size_t i = 0; i < 4; i++) {
-        lua_newtable(L);
-        *refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
-    }
-    rt->doc_obj_ref = LUA_NOREF;
-}
-
 static void end_document_state(rt_runtime *rt)
 {
-    int refs[] = {rt->facts_ref, rt->seen_ref, rt->sentences_ref, rt->qcache_ref, rt->doc_obj_ref};
-    for (size_t i = 0; i < 5; i++)
-        luaL_unref(rt->L, LUA_REGISTRYINDEX, refs[i]);
-    rt->doc_obj_ref = LUA_NOREF;
+    rt_api_end_document(rt);
     rt->doc = NULL;
     /* Per-document tables are garbage now.  The generational collector
      * (set in rt_load) reclaims such young garbage cheaply; a full
@@ -331,14 +317,10 @@ static int annotate(rt_runtime *rt, const char *text, const num_ctx *ctx)
  * are not the same any more). */
 static int reannotate(rt_runtime *rt, const char *cleaned, const num_ctx *ctx)
 {
-    int refs[] = {rt->sentences_ref, rt->qcache_ref};
-    for (size_t i = 0; i < 2; i++)
-        luaL_unref(rt->L, LUA_REGISTRYINDEX, refs[i]);
-    lua_newtable(rt->L);
-    rt->sentences_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
-    lua_newtable(rt->L);
-    rt->qcache_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
-    return annotate(rt, cleaned, ctx);
+    if (annotate(rt, cleaned, ctx))
+        return -1;
+    rt_api_new_caches(rt);
+    return 0;
 }
 
 size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)
@@ -352,7 +334,7 @@ size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)
         free(woken);
         return 1;
     }
-    new_document_state(rt);
+    rt_api_begin_document(rt);
     choose_packs(rt);
     char *cleaned = rt_clean_text(rt);
     /* Mentions come after the packs are chosen: only the lexicons of the
@@ -364,6 +346,7 @@ size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)
         an_settle_mentions(&rt->an);
         sentence_phase(rt, RT_PHASE_MENTIONS, woken);
         an_settle_mentions(&rt->an);
+        rt_api_mentions_settled(rt);
         if (carry_subjects(rt) == 0) {
             sentence_phase(rt, RT_PHASE_SENTENCE, woken);
             document_phase(rt);

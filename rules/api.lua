@@ -63,6 +63,10 @@ function Document:sentences() end
 ---@param text string
 ---@return Span[]
 function Document:occurrences(text) end
+---Every mention of the document, in order (as s:mentions gives them, sentence by sentence).
+---@param type string? only mentions of this type ("org", "unit", "title", "code")
+---@return Mention[]
+function Document:mentions(type) end
 ---@return string the whole normalised text
 function Document:text() end
 ---@param fact Fact
@@ -115,6 +119,12 @@ function Sentence:before(pos, n) end
 ---@param n integer? characters (default 10)
 ---@return string
 function Sentence:after(pos, n) end
+---What s:before(pos, n) gives, from just after the last of the stops characters in it.
+---@param pos Span|integer
+---@param n integer? characters (default 10)
+---@param stops string? the characters that end a clause (default: the clause marks ,;:、。()!?“”「」— space newline |‘’"《》)
+---@return string
+function Sentence:clause_before(pos, n, stops) end
 ---@param pattern string a Lua pattern
 ---@param init Span|integer|nil
 ---@return integer? start, integer? stop, ... captures

@@ -130,8 +130,8 @@ local GROWTH_METRICS = { "revenue", "net_profit", "rd_expense", "segment_revenue
 local function growth_vs_values(doc)
   for _, name in ipairs(GROWTH_METRICS) do
     for cur in doc:facts{ kind = "metric", name = name } do
-      local prior_period = lib.prior_year(cur.period)
-      if type(cur.change) == "number" and prior_period and actual(cur) and not cur.total and cur.value > 0 then
+      local prior_period = type(cur.change) == "number" and lib.prior_year(cur.period)
+      if prior_period and actual(cur) and not cur.total and cur.value > 0 then
         for prior in doc:facts{ kind = "metric", name = name, entity = cur.entity, period = prior_period } do
           if actual(prior) and not prior.total and prior.value > 0 and same_kind(cur, prior) then
             local ratio = cur.value / prior.value

@@ -24,13 +24,9 @@ local GENERIC_PARTS = { "业务", "各", "这", "该", "此", "本", "其", "多
                         "两大", "五大", "头部", "龙头", "上市", "互联网", "民营", "国有", "外资", "科技",
                         "我们", "他们", "公司", "国家队" }
 
--- Left edges: characters after which a name starts …
-local STOPS = {}
-for k in pairs(lib.CLAUSE) do STOPS[k] = true end
-for _, c in ipairs{ "的", "了", "在", "和", "与", "及", "对", "是", "为", "被", "将", "从", "由", "据",
-                    "向", "把", "让", "给", "跟", "同", "于", "或", "即", "等" } do
-  STOPS[c] = true
-end
+-- Left edges: characters after which a name starts (the clause marks and
+-- these) …
+local STOPS = lib.CLAUSE_MARKS .. "的了在和与及对是为被将从由据向把让给跟同于或即等"
 -- … and verbs after which one does (公司宣布澜湾科技…, 信号来自资本市场).
 local VERBS = { "宣布", "来自", "出任", "担任", "加入", "成立", "设立", "收归", "归属", "代表", "实行",
                 "实施", "推出", "发布", "表示", "认为", "指出", "称", "包括", "旗下", "投资", "收购",
@@ -51,17 +47,15 @@ local GENERIC = { ["公司"] = true, ["该公司"] = true, ["集团"] = true, ["
 -- The name by shape ending at the suffix kw, or nil: its full text and start.
 local function shape(s, kw)
   if lib.starts_any(s:after(kw, 2), NOT_AFTER) then return nil end
-  local window = s:before(kw, 10)
-  local name = lib.tail(window, STOPS)
+  -- The words before the suffix back to a left edge, within 10 characters.
+  local name = s:clause_before(kw, 10, STOPS)
   -- No left edge within reach: the words before the suffix are not a name.
-  if lib.chars(name) >= 10 and lib.chars(window) >= 10 then return nil end
+  if lib.chars(name) >= 10 then return nil end
   name = lib.after_last(name, VERBS)
   local n = lib.chars(name)
   if n < 2 or n > 8 then return nil end
-  if not lib.is_han(lib.chars_of(name)[1]) and not name:match("^%u") then return nil end
-  for _, part in ipairs(GENERIC_PARTS) do
-    if lib.has(name, part) then return nil end
-  end
+  if not lib.is_han(name) and not name:match("^%u") then return nil end
+  if lib.has_any(name, GENERIC_PARTS) then return nil end
   local full = name .. kw.text
   if GENERIC[full] then return nil end
   return full, kw.start - #name
@@ -92,14 +86,12 @@ return rule {
   end,
   document = function(doc)
     local seen = {}
-    for s in doc:sentences() do
-      for _, m in ipairs(s:mentions()) do
-        if (m.type == "org" or m.type == "unit") and not seen[m.canonical] then
-          seen[m.canonical] = true
-          local parent = m.type == "unit" and m.extra ~= "" and m.extra or nil
-          doc:emit{ kind = "entity", name = "org", entity = m.canonical, type = m.type, parent = parent,
-                    evidence = { m } }
-        end
+    for _, m in ipairs(doc:mentions()) do
+      if (m.type == "org" or m.type == "unit") and not seen[m.canonical] then
+        seen[m.canonical] = true
+        local parent = m.type == "unit" and m.extra ~= "" and m.extra or nil
+        doc:emit{ kind = "entity", name = "org", entity = m.canonical, type = m.type, parent = parent,
+                  evidence = { m } }
       end
     end
   end,

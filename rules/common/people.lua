@@ -272,34 +272,53 @@ local function chinese_name(s, role)
   end
 end
 
+-- The people a sentence names with their title, in order: each
+-- { name, role, org, first, last } (first and last: the evidence spans).
+local function people_in(s)
+  local found = {}
+  local titles, orgs, others = {}, {}, {}
+  for _, m in ipairs(s:mentions()) do
+    if m.type == "title" then titles[#titles + 1] = m
+    else
+      others[#others + 1] = m
+      if m.type == "org" or m.type == "unit" then orgs[#orgs + 1] = m end
+    end
+  end
+  local i = 1
+  while titles[i] do
+    local role, next_i = role_at(s, titles, i, others)
+    i = next_i
+    -- An English title followed by Chinese text (CEO徐立) takes a Chinese name.
+    local next_char = lib.chars_of(s:after(role.stop, 1))[1]
+    local english = role.text:match("^[%w%s%-&,]+$") ~= nil and not (next_char and lib.is_han(next_char))
+    local name, span
+    if english then name, span = english_name(s, role, orgs)
+    else name, span = chinese_name(s, role) end
+    if name and not in_mention(others, span.start, span.stop) then
+      local first, last = role, span
+      if span.start < role.start then first, last = span, role end
+      found[#found + 1] = { name = name, role = role.text, org = org_for(s, role, orgs), first = first,
+                            last = last }
+    end
+  end
+  return found
+end
+
 return rule {
   name = "people",
   description = "people with their job title and company",
   document = function(doc)
+    -- Only sentences with a title can name a person with a title.
+    local all_titles = doc:mentions("title")
+    if #all_titles == 0 then return end
+    local t = 1
     for s in doc:sentences() do
-      local titles, orgs, others = {}, {}, {}
-      for _, m in ipairs(s:mentions()) do
-        if m.type == "title" then titles[#titles + 1] = m
-        else
-          others[#others + 1] = m
-          if m.type == "org" or m.type == "unit" then orgs[#orgs + 1] = m end
-        end
-      end
-      local i = 1
-      while titles[i] do
-        local role, next_i = role_at(s, titles, i, others)
-        i = next_i
-        -- An English title followed by Chinese text (CEO徐立) takes a Chinese name.
-        local next_char = lib.chars_of(s:after(role.stop, 1))[1]
-        local english = role.text:match("^[%w%s%-&,]+$") ~= nil and not (next_char and lib.is_han(next_char))
-        local name, span
-        if english then name, span = english_name(s, role, orgs)
-        else name, span = chinese_name(s, role) end
-        if name and not in_mention(others, span.start, span.stop) then
-          local first, last = role, span
-          if span.start < role.start then first, last = span, role end
-          doc:emit{ kind = "entity", name = "person", entity = name, role = role.text,
-                    org = org_for(s, role, orgs), evidence = { first, last }, key = "person|" .. name }
+      while all_titles[t] and all_titles[t].start < s.start do t = t + 1 end
+      if not all_titles[t] then break end
+      if all_titles[t].start < s.stop then
+        for _, p in ipairs(people_in(s)) do
+          doc:emit{ kind = "entity", name = "person", entity = p.name, role = p.role, org = p.org,
+                    evidence = { p.first, p.last }, key = "person|" .. p.name }
         end
       end
     end

@@ -7,29 +7,103 @@
 -- M.starts, M.ends, M.has (plain finds) instead.
 local M = {}
 
+-- Why some helpers look the way they do: rules call them thousands of
+-- times per megabyte of text, so they avoid what is slow in Lua — walking
+-- a string character by character, trying every word of a long list,
+-- making throwaway strings.  Word lists used with starts_any / ends_any get
+-- an index by their first (last) byte the first time they are used, so a
+-- list must not be changed after that (the rules' lists are constants).
+local find, sub, byte, lower, gsub = string.find, string.sub, string.byte, string.lower, string.gsub
+
+-- Speed: answers that depend only on the document, kept per sentence, so
+-- that every rule asking the same question at the same place (revenue and
+-- segment_revenue at the same 收入, a publication pack's rule and the
+-- common one) works it out once.  Plain tables, dropped when the next
+-- document comes (weak tables would cost the collector more).  The engine
+-- makes new sentence objects once the mention rules have run, so nothing
+-- worked out before the mentions were final is used after.
+local memo_doc, memo_tab
+local function doc_memo(doc)
+  if doc ~= memo_doc then memo_doc, memo_tab = doc, {} end
+  return memo_tab
+end
+
+-- memo(s, what): the table of answers to `what` for sentence s.
+local function memo(s, what)
+  local all = doc_memo(s.doc)
+  local m = all[s]
+  if not m then m = {} all[s] = m end
+  local t = m[what]
+  if not t then t = {} m[what] = t end
+  return t
+end
+
+-- A whole number small enough to go into a memo key.
+local function small(n) return type(n) == "number" and n == n // 1 and n >= 0 and n < 4096 end
+
 ---------------------------------------------------------------------------
 -- Plain text helpers
 ---------------------------------------------------------------------------
 
+-- Speed: most texts have nothing to trim; a byte above 32 is never %s.
 local function trim(t)
-  return (t:gsub("^%s+", ""):gsub("%s+$", ""))
+  local first, last = byte(t, 1), byte(t, -1)
+  if first and first > 32 and last > 32 then return t end
+  return (gsub(gsub(t, "^%s+", ""), "%s+$", ""))
 end
 M.trim = trim
 
 -- Does text start / end with word?  Does it contain it?  (plain, no patterns)
-function M.starts(text, word) return text:sub(1, #word) == word end
-function M.ends(text, word) return #word <= #text and text:sub(-#word) == word end
-function M.has(text, word) return text:find(word, 1, true) ~= nil end
+local function starts(text, word) return sub(text, 1, #word) == word end
+local function ends(text, word) return #word <= #text and sub(text, -#word) == word end
+local function has(text, word) return find(text, word, 1, true) ~= nil end
+M.starts, M.ends, M.has = starts, ends, has
+
+-- Speed: the words of a list by their first (or last) byte, in list order;
+-- nil for a short list (a loop over it costs less than the index) or one
+-- holding an empty word (which every text starts with).
+local INDEXED = 8
+local by_first, by_last = setmetatable({}, { __mode = "k" }), setmetatable({}, { __mode = "k" })
+local function index_words(words, cache, at)
+  if #words < INDEXED then return false end
+  local idx = cache[words]
+  if idx == nil then
+    idx = {}
+    for _, w in ipairs(words) do
+      local b = byte(w, at)
+      if not b then idx = false break end
+      local bucket = idx[b]
+      if not bucket then bucket = {} idx[b] = bucket end
+      bucket[#bucket + 1] = w
+    end
+    cache[words] = idx
+  end
+  return idx
+end
 
 -- The first word of the list that text starts with / ends with / contains.
 function M.starts_any(text, words)
-  for _, w in ipairs(words) do if M.starts(text, w) then return w end end
+  local idx = index_words(words, by_first, 1)
+  if idx then words = idx[byte(text, 1) or -1] if not words then return nil end end
+  for i = 1, #words do
+    local w = words[i]
+    if sub(text, 1, #w) == w then return w end
+  end
 end
 function M.ends_any(text, words)
-  for _, w in ipairs(words) do if M.ends(text, w) then return w end end
+  local idx = index_words(words, by_last, -1)
+  if idx then words = idx[byte(text, -1) or -1] if not words then return nil end end
+  for i = 1, #words do
+    local w = words[i]
+    if #w <= #text and sub(text, -#w) == w then return w end
+  end
 end
+-- (A plain find per word: searching in C beats walking the text in Lua.)
 function M.has_any(text, words)
-  for _, w in ipairs(words) do if M.has(text, w) then return w end end
+  for i = 1, #words do
+    local w = words[i]
+    if find(text, w, 1, true) then return w end
+  end
 end
 
 -- A computed number without float noise (9.7 / 100 → 0.097, not
@@ -44,27 +118,74 @@ function M.chars(text) return utf8.len(text) or #text end
 -- The end of text after the last character that is in stops (a set of
 -- characters: { [","] = true, ["的"] = true }).  Walks characters, not
 -- bytes: a Lua pattern class like [，的] would split multi-byte ones.
+-- Speed: it walks back from the end and stops at the first stop it meets.
 function M.tail(text, stops)
-  local cut = 1
-  for p, c in utf8.codes(text) do
-    if stops[utf8.char(c)] then cut = p + #utf8.char(c) end
+  local i = #text
+  while i >= 1 do
+    local b = byte(text, i)
+    local j = i
+    if b >= 0x80 then -- back to the first byte of the character
+      while j > 1 and b < 0xC0 do j = j - 1 b = byte(text, j) end
+    end
+    if stops[sub(text, j, i)] then return sub(text, i + 1) end
+    i = j - 1
   end
-  return text:sub(cut)
+  return text
 end
 
 -- The text after the last occurrence of any of the words (plain find).
+-- Speed: with a long list it looks, at each character of text, only at
+-- the words that start with that character.
+local starting_with = setmetatable({}, { __mode = "k" })
+local char_key
 function M.after_last(text, words)
   local cut = 1
+  local at = #words >= INDEXED and starting_with[words]
+  if at == nil then
+    at = {}
+    for _, w in ipairs(words) do
+      local k = char_key(w)
+      if not k then at = false break end
+      at[k] = at[k] or {}
+      table.insert(at[k], w)
+    end
+    starting_with[words] = at
+  end
+  if at then
+    local p, n = 1, #text
+    while p <= n do
+      local list = at[char_key(text, p)]
+      if list then
+        for i = 1, #list do
+          local w = list[i]
+          if sub(text, p, p + #w - 1) == w and p + #w > cut then cut = p + #w end
+        end
+      end
+      local b = byte(text, p)
+      p = p + (b < 0xC0 and 1 or b < 0xE0 and 2 or b < 0xF0 and 3 or 4)
+    end
+    return sub(text, cut)
+  end
   for _, w in ipairs(words) do
     local from = 1
     while true do
-      local a, b = text:find(w, from, true)
+      local a, b = find(text, w, from, true)
       if not a then break end
       if b + 1 > cut then cut = b + 1 end
       from = a + 1
     end
   end
-  return text:sub(cut)
+  return sub(text, cut)
+end
+
+-- Speed: a key for the character of text at byte p (default 1): the byte,
+-- or the bytes of a multi-byte character; nil past the end.
+function char_key(t, p)
+  p = p or 1
+  local b1, b2, b3 = byte(t, p, p + 2)
+  if not b1 or b1 < 0xC0 or not b2 then return b1 end
+  if b1 < 0xE0 or not b3 then return b1 * 256 + b2 end
+  return (b1 * 256 + b2) * 256 + b3
 end
 
 -- Characters that end a clause in normalised text (full-width ，；：（）
@@ -74,7 +195,12 @@ M.CLAUSE = { [","] = true, [";"] = true, [":"] = true, ["、"] = true, ["。"] =
              ["」"] = true, ["—"] = true, [" "] = true, ["\n"] = true, ["|"] = true, ["‘"] = true,
              ["’"] = true, ["\""] = true, ["《"] = true, ["》"] = true }
 
--- Is c (one character) a CJK ideograph?
+-- The same characters as one string, for s:clause_before.
+local marks = {}
+for c in pairs(M.CLAUSE) do marks[#marks + 1] = c end
+M.CLAUSE_MARKS = table.concat(marks)
+
+-- Is c (one character, or the first character of c) a CJK ideograph?
 function M.is_han(c)
   local cp = utf8.codepoint(c)
   return cp >= 0x4E00 and cp <= 0x9FFF
@@ -114,16 +240,35 @@ local JOINERS = { "分别为", "依次为", "则为", "则", "为", "达到了",
                   "year on year", "year-on-year", "from a year earlier", "from a year ago", "on year",
                   "of", "," }
 
+-- Speed: the places in JOINERS of the words that start with each
+-- character, so that only_joiners tries only those.
+local JOINER_AT = {}
+for i, w in ipairs(JOINERS) do
+  if w ~= "," then
+    local k = char_key(w)
+    JOINER_AT[k] = JOINER_AT[k] or {}
+    table.insert(JOINER_AT[k], i)
+  end
+end
+
+-- Is between nothing but joining words?  Each pass tries the words in
+-- list order against what is left, taking off every one that starts it,
+-- until a pass takes off nothing.
 local function only_joiners(between)
   local rest = trim(between)
   local changed = true
   while changed and rest ~= "" do
     changed = false
-    for _, w in ipairs(JOINERS) do
-      if w ~= "," and rest:sub(1, #w):lower() == w then
-        rest = trim(rest:sub(#w + 1))
-        changed = true
+    local low, i = lower(rest), 0 -- i: the place in JOINERS this pass is at
+    while rest ~= "" do
+      local places, found = JOINER_AT[char_key(low)], nil
+      for x = 1, places and #places or 0 do
+        local k = places[x]
+        if k > i and sub(low, 1, #JOINERS[k]) == JOINERS[k] then found = k break end
       end
+      if not found then break end
+      rest = trim(sub(rest, #JOINERS[found] + 1))
+      low, i, changed = lower(rest), found, true
     end
   end
   return rest == ""
@@ -132,20 +277,51 @@ M.only_joiners = only_joiners
 
 -- Was the text before this point (or between the keyword and its amount)
 -- stating a forecast?
-function M.is_forecast(s, pos, upto)
+local function is_forecast(s, pos, upto)
   local text = s:before(pos, 12)
   if upto then text = text .. s:between(pos, upto) end
   return M.has_any(text:lower(), FORECAST) ~= nil
+end
+local FAR = 2^26 -- positions below it make distinct keys
+function M.is_forecast(s, pos, upto)
+  if type(pos) ~= "table" or (upto and type(upto) ~= "table") or not (pos.stop < FAR) or
+     (upto and not (upto.start < FAR)) then
+    return is_forecast(s, pos, upto)
+  end
+  -- The answer depends on pos.start, pos.stop and upto.start.
+  local from = memo(s, "is_forecast")
+  local at = from[pos.start]
+  if not at then at = {} from[pos.start] = at end
+  local key = pos.stop * 2 + (upto and upto.start * 2 * 2^26 + 1 or 0)
+  local v = at[key]
+  if v == nil then v = is_forecast(s, pos, upto) at[key] = v end
+  return v
 end
 
 -- The amount a keyword states: the first money after it, when only joining
 -- words (or a stated change, as in "增长256%至近10.51亿元" and "rose 21% to
 -- 1.74 billion yuan") stand between them.  Returns the amount and the
 -- change quantity if one was passed over.
+local amount_after
 function M.amount_after(s, kw, n)
   n = n or 16
   -- English words are longer than Chinese characters.
   if (kw.text or ""):match("^[%w%s&]+$") then n = n * 3 end
+  -- The amount depends on where the keyword ends and on n.
+  if not small(n) or type(kw.stop) ~= "number" then return amount_after(s, kw, n) end
+  local at = memo(s, "amount_after")
+  local key = kw.stop * 4096 + n
+  local v = at[key]
+  if v == nil then
+    local q, change = amount_after(s, kw, n)
+    v = q and { q, change } or false
+    at[key] = v
+  end
+  if v then return v[1], v[2] end
+  return nil
+end
+
+function amount_after(s, kw, n)
   local q = s:quantity_after(kw, n)
   local change = nil
   if q and q.kind == "percent" and q.change then
@@ -162,7 +338,16 @@ end
 
 -- The year-on-year change stated just after an amount ("，同比增长21%",
 -- "up 100.4 percent"): a percent with a direction within a few characters.
+local change_after
 function M.change_after(s, m)
+  local at = memo(s, "change_after")
+  local key = m -- quantities are the same table for every rule
+  local v = at[key]
+  if v == nil then v = change_after(s, m) or false at[key] = v end
+  return v or nil
+end
+
+function change_after(s, m)
   -- English puts more words between ("…33.6 billion yuan on Wednesday, down 3%").
   local english = (m.text or ""):match("^[%w%s%.,%$]+$") ~= nil
   local q = s:quantity_after(m, english and 24 or 10, "percent")
@@ -252,37 +437,40 @@ local WHOLE_YEAR = { ["全年"] = true, ["全年度"] = true, ["年内"] = true,
 -- the explicit one just before it ("从2018年至2023年,商汤近6年").
 -- Memoised per sentence: period() asks for the same sentences again and
 -- again as it looks back through a paragraph.
-local periods_of = setmetatable({}, { __mode = "k" })
-
 function M.periods(s)
-  if periods_of[s] then return periods_of[s] end
+  local periods_of = memo(s, "periods")
+  if periods_of[1] then return periods_of[1] end
   local list = {}
   local last_explicit
   for _, q in ipairs(s:quantities()) do
-    if (q.kind == "period" or q.kind == "date") and not q.asof and (q.period or fiscal(q)) then
-      local before = s:before(q, 2)
-      local base = M.ends_any(before, BASE) or (s:after(q, 1) == "的" and s:after(q, 2):match("的%d"))
-      local restates = false
-      if last_explicit and not explicit(q) and q.period and last_explicit.period and
-         M.chars(s:between(last_explicit, q)) <= 8 and
-         (q.period:find("/") ~= nil) == (last_explicit.period:find("/") ~= nil) then
-        restates = true
-      end
-      if not base and not restates then
-        local p = q.period
-        if fiscal(q) then p = false end
-        local whole = p and WHOLE_YEAR[q.text]
-        if whole and last_explicit and last_explicit.period then
-          p = last_explicit.period:match("^(%d%d%d%d)") or p
-          whole = false
+    if (q.kind == "period" or q.kind == "date") and not q.asof then
+      local is_fiscal = fiscal(q)
+      if q.period or is_fiscal then
+        local is_explicit = explicit(q)
+        local before = s:before(q, 2)
+        local base = M.ends_any(before, BASE) or (s:after(q, 1) == "的" and s:after(q, 2):match("的%d"))
+        local restates = false
+        if last_explicit and not is_explicit and q.period and last_explicit.period and
+           M.chars(s:between(last_explicit, q)) <= 8 and
+           (q.period:find("/") ~= nil) == (last_explicit.period:find("/") ~= nil) then
+          restates = true
         end
-        list[#list + 1] = { start = q.start, stop = q.stop, period = p, text = q.text, whole = whole,
-                            explicit = explicit(q) }
+        if not base and not restates then
+          local p = q.period
+          if is_fiscal then p = false end
+          local whole = p and WHOLE_YEAR[q.text]
+          if whole and last_explicit and last_explicit.period then
+            p = last_explicit.period:match("^(%d%d%d%d)") or p
+            whole = false
+          end
+          list[#list + 1] = { start = q.start, stop = q.stop, period = p, text = q.text, whole = whole,
+                              explicit = is_explicit }
+        end
+        if is_explicit and q.period then last_explicit = q end
       end
-      if explicit(q) and q.period then last_explicit = q end
     end
   end
-  periods_of[s] = list
+  periods_of[1] = list
   return list
 end
 
@@ -318,8 +506,35 @@ local function whole_year(s, entry)
   return entry.period
 end
 
+-- Does the sentence open with a word of SHIFT?  Memoised per sentence.
+local function shifts(s)
+  local shift_of = memo(s, "shifts")
+  local v = shift_of[1]
+  if v == nil then
+    v = M.starts_any(trim(s.text), SHIFT) ~= nil
+    shift_of[1] = v
+  end
+  return v
+end
+
+-- Speed: M.period's answers, per sentence and position.  Several rules
+-- ask for the period at the same keyword, and the answer may take a walk
+-- back through the paragraph; it depends only on the text, so it is
+-- worked out once (false stands for nil).
+local period_uncached
+
 function M.period(s, pos)
   pos = type(pos) == "table" and pos.start or pos or s.stop
+  local known = memo(s, "period")
+  local p = known[pos]
+  if p == nil then
+    p = period_uncached(s, pos) or false
+    known[pos] = p
+  end
+  return p or nil
+end
+
+function period_uncached(s, pos)
   local list = M.periods(s)
   local before, after
   for _, p in ipairs(list) do
@@ -333,7 +548,7 @@ function M.period(s, pos)
     return after.period or nil
   end
   local opening = s:before(pos, 40)
-  if M.starts_any(trim(s.text), SHIFT) then return nil end
+  if shifts(s) then return nil end
   local anaphor = M.has_any(opening:lower(), SAME_PERIOD) ~= nil
   local prev, steps = s:prev(), 0
   while prev and steps < 12 do
@@ -367,14 +582,12 @@ end
 
 -- canonical → parent for every business unit the document names (from the
 -- lexicon's unit lines): 菜鸟 → 阿里巴巴.  Built once per document.
-local parents_of = setmetatable({}, { __mode = "k" }) -- by document object
 function M.parents(doc)
+  local parents_of = doc_memo(doc)
   if not parents_of[doc] then
     local map = {}
-    for s in doc:sentences() do
-      for _, m in ipairs(s:mentions("unit")) do
-        if m.extra and m.extra ~= "" then map[m.canonical] = m.extra end
-      end
+    for _, m in ipairs(doc:mentions("unit")) do
+      if m.extra and m.extra ~= "" then map[m.canonical] = m.extra end
     end
     parents_of[doc] = map
   end
@@ -400,8 +613,19 @@ end
 -- What stands before a keyword in its clause once the company and the
 -- period are taken off: "第三季度腾讯增值服务收入" → "增值服务", "美团第三季度
 -- 收入" → "".  Also returns the last organisation mention it took off.
+local stem_before
 function M.stem_before(s, kw, n)
-  local clause = M.tail(s:before(kw, n or 20), M.CLAUSE)
+  n = n or 20
+  if not small(n) or type(kw.start) ~= "number" then return stem_before(s, kw, n) end
+  local at = memo(s, "stem_before")
+  local key = kw.start * 4096 + n
+  local v = at[key]
+  if not v then v = { stem_before(s, kw, n) } at[key] = v end
+  return v[1], v[2]
+end
+
+function stem_before(s, kw, n)
+  local clause = s:clause_before(kw, n or 20, M.CLAUSE_MARKS)
   local clause_start = kw.start - #clause
   local cut, org = clause_start, nil
   for _, q in ipairs(s:quantities()) do
@@ -428,7 +652,7 @@ function M.money_fields(name, s, kw, m, extra)
     value = m.value, unit = m.unit, qualifier = m.qualifier, evidence = { kw, m },
   }
   if M.is_forecast(s, kw, m) then f.estimate = true end
-  for k, v in pairs(extra or {}) do f[k] = v end
+  if extra then for k, v in pairs(extra) do f[k] = v end end
   return f
 end
 

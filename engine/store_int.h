@@ -1,0 +1,56 @@
+/*
+ * store_int.h — what the store's own files share (store.c, store_schema.c,
+ * store_read.c) and what its unit tests reach into: the handle and the
+ * schema steps.  Not for the rest of the engine: use store.h.
+ */
+#ifndef ENGINE_STORE_INT_H
+#define ENGINE_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "json.h"
+#include "store.h"
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    store_mode mode;
+    char err[STORE_ERR_LEN];
+    /* Prepared once, reused for every document and fact. */
+    sqlite3_stmt *begin, *commit, *rollback;
+    sqlite3_stmt *upsert_doc, *delete_old, *insert_fact;
+    long long run;          /* the current run's id; 0 before store_run_begin */
+    bool in_doc, doc_failed;
+    char *doc;              /* the document in flight (its name) */
+    char doc_what[160];     /* "storing NAME", for its error messages */
+    json_writer extra;      /* a fact's extra fields as JSON (memory only) */
+};
+
+/* Record "path: what: SQLite's message" and return -1. */
+int store_fail(store *s, const char *what);
+/* The same with a message of our own instead of SQLite's. */
+int store_fail_msg(store *s, const char *what, const char *msg);
+
+/* Run SQL that returns no rows; 0 or -1 (recorded with what). */
+int store_exec(store *s, const char *sql, const char *what);
+
+/* Check the file is an engine database of a version this engine knows,
+ * and in STORE_WRITE mode create or upgrade its schema.  0 or -1. */
+int store_schema_open(store *s);
+
+/* Apply the schema steps that take a database from version `from` to
+ * version `to` (inside the caller's transaction), then set user_version.
+ * The unit tests use it to build an old database. */
+int store_schema_migrate(store *s, int from, int to);
+
+/* How long a connection waits for another's lock before giving up. */
+enum { STORE_BUSY_MS = 10000 };
+
+/* The VFS writers open the database with (store_vfs.c): the system's, with
+ * each commit's writes to the log gathered.  Registered on first use;
+ * NULL if that failed (the system VFS is then used as is). */
+#define STORE_VFS_NAME "engine-wal"
+const char *store_vfs_name(void);
+
+#endif

@@ -1,0 +1,481 @@
+/*
+ * test_store.c — the SQLite fact store: the schema it creates, upgrading a
+ * version-1 database, re-runs that replace and new pack versions that keep
+ * history, one transaction per document (also across a real SIGKILL),
+ * refusing files that are not engine databases, reading back with filters
+ * in period order, and the content hash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "store_int.h"
+
+static char tmpdir[] = "/tmp/test_store.XXXXXX";
+
+static int make_tmpdir(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void **state)
+{
+    (void)state;
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A fresh path in the temporary folder. */
+static const char *path_for(const char *name)
+{
+    static char buf[4][128];
+    static int next;
+    char *p = buf[next++ % 4];
+    snprintf(p, sizeof buf[0], "%s/%s", tmpdir, name);
+    return p;
+}
+
+/* One integer from SQL run on a separate, plain connection. */
+static long long sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* The first column of the first row, as text, into buf. */
+static const char *sql_text(const char *path, const char *sql, char *buf, size_t cap)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    const unsigned char *v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    snprintf(buf, cap, "%s", v ? (const char *)v : "(none)");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return buf;
+}
+
+static store *open_new(const char *name)
+{
+    char err[STORE_ERR_LEN];
+    store *s = store_open(path_for(name), STORE_WRITE, err, sizeof err);
+    if (!s)
+        fail_msg("%s", err);
+    return s;
+}
+
+static void begin_run(store *s, const char *version)
+{
+    store_pack packs[] = {{"common", version}, {"demo", "2.0+cafe"}};
+    assert_int_equal(store_run_begin(s, "rules", packs, 2), 0);
+}
+
+/* Store doc with n revenue facts from pack `common` at version. */
+static void put_doc(store *s, const char *doc, const char *version, int n)
+{
+    static const char text[] = "商汤营收17.4亿元", evidence[] = "营收17.4亿元";
+    store_doc d = {doc, text, sizeof text - 1, sizeof text - 1, "demo", "2024-12-15"};
+    fact_field extra[] = {{"change", FACT_NUM, NULL, 21, false},
+                          {"segment", FACT_STR, "生成式\"AI\"", 0, false}};
+    assert_int_equal(store_doc_begin(s, &d), 0);
+    for (int i = 0; i < n; i++) {
+        fact f = {doc, "common", "revenue", version, "metric", "revenue",
+                  evidence, sizeof evidence - 1, (size_t)i, (size_t)i + 16, "商汤", "CNY",
+                  "2024H1", NULL, true, 1740000000.0 + i, extra, 2};
+        assert_int_equal(store_doc_fact(s, &f), 0);
+    }
+    assert_int_equal(store_doc_commit(s), 0);
+}
+
+/* ---- schema ------------------------------------------------------------ */
+
+static void test_schema_created(void **state)
+{
+    (void)state;
+    store *s = open_new("new.db");
+    store_close(s);
+    const char *p = path_for("new.db");
+    assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
+    assert_int_equal(sql_int(p, "PRAGMA application_id"), STORE_APP_ID);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
+                                "('runs', 'run_packs', 'documents', 'facts')"), 4);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+                                "('facts_doc_run', 'facts_entity_name_period', 'facts_name_period', "
+                                "'facts_kind')"), 4);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest_facts'"), 1);
+    /* Opening again changes nothing. */
+    s = open_new("new.db");
+    store_close(s);
+    assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
+}
+
+/* A version-1 database, made by the version-1 step itself, with a run, a
+ * document and a fact in it, is upgraded in place and keeps its data. */
+static void test_migrate_from_v1(void **state)
+{
+    (void)state;
+    const char *p = path_for("v1.db");
+    store old = {.path = (char *)p, .mode = STORE_WRITE};
+    assert_int_equal(sqlite3_open(p, &old.db), SQLITE_OK);
+    assert_int_equal(store_schema_migrate(&old, 0, 1), 0);
+    assert_int_equal(sqlite3_exec(old.db,
+        "INSERT INTO runs VALUES (1, '2024-01-01T00:00:00Z', NULL, 'rules');"
+        "INSERT INTO run_packs VALUES (1, 'common', '1.0+aaaa');"
+        "INSERT INTO documents VALUES ('a.txt', 'abc', NULL, '2024-12-15', 1);"
+        "INSERT INTO facts (doc, run, pack, rule, pack_version, kind, name, text, start,"
+        " \"end\", entity, value, period) VALUES ('a.txt', 1, 'common', 'revenue',"
+        " '1.0+aaaa', 'metric', 'revenue', '营收', 0, 6, '商汤', 5, '2024');",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(old.db);
+    assert_int_equal(sql_int(p, "PRAGMA user_version"), 1);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'size'"), 0);
+
+    store *s = open_new("v1.db");
+    store_close(s);
+    assert_int_equal(sql_int(p, "PRAGMA user_version"), 2);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'size'"), 1);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts_kind'"), 1);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM documents WHERE doc = 'a.txt' AND size IS NULL"), 1);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM latest_facts WHERE entity = '商汤'"), 1);
+}
+
+/* ---- re-runs and pack versions ----------------------------------------- */
+
+static void test_rerun_replaces(void **state)
+{
+    (void)state;
+    const char *p = path_for("rerun.db");
+    for (int run = 0; run < 3; run++) {
+        store *s = open_new("rerun.db");
+        begin_run(s, "1.0+aaaa");
+        put_doc(s, "a.txt", "1.0+aaaa", 3);
+        put_doc(s, "b.txt", "1.0+aaaa", 2);
+        assert_int_equal(store_run_end(s), 0);
+        store_close(s);
+    }
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 5);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE run = 3"), 5);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM documents"), 2);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM runs WHERE finished IS NOT NULL"), 3);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM run_packs WHERE run = 3"), 2);
+}
+
+static int count_row(void *ud, const store_row *r)
+{
+    (void)r;
+    ++*(int *)ud;
+    return 0;
+}
+
+static int query_count(store *s, const char *name, bool all_runs)
+{
+    store_filter flt = {.name = name, .all_runs = all_runs};
+    int n = 0;
+    assert_int_equal(store_query(s, &flt, count_row, &n), 0);
+    return n;
+}
+
+static void test_new_version_keeps_both(void **state)
+{
+    (void)state;
+    const char *p = path_for("versions.db");
+    store *s = open_new("versions.db");
+    begin_run(s, "1.0+aaaa");
+    put_doc(s, "a.txt", "1.0+aaaa", 3);
+    store_close(s);
+    s = open_new("versions.db");
+    begin_run(s, "1.1+bbbb");
+    put_doc(s, "a.txt", "1.1+bbbb", 2);
+    store_close(s);
+
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 5);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE run = 1 AND pack_version = '1.0+aaaa'"), 3);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE run = 2 AND pack_version = '1.1+bbbb'"), 2);
+    char err[STORE_ERR_LEN];
+    s = store_open(p, STORE_READ, err, sizeof err);
+    assert_non_null(s);
+    assert_int_equal(query_count(s, "revenue", false), 2); /* the latest run only */
+    assert_int_equal(query_count(s, "revenue", true), 5);
+    store_close(s);
+
+    /* The old version again: its facts are replaced, the newer ones stay. */
+    s = open_new("versions.db");
+    begin_run(s, "1.0+aaaa");
+    put_doc(s, "a.txt", "1.0+aaaa", 3);
+    store_close(s);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 5);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE run = 3"), 3);
+}
+
+/* ---- one transaction per document --------------------------------------- */
+
+static void test_transaction_per_document(void **state)
+{
+    (void)state;
+    const char *p = path_for("txn.db");
+    store *s = open_new("txn.db");
+    begin_run(s, "1.0+aaaa");
+    put_doc(s, "a.txt", "1.0+aaaa", 2);
+
+    /* A document in flight is invisible to a reader, and dropped whole. */
+    store_doc d = {"b.txt", "x", 1, 1, NULL, NULL};
+    fact f = {"b.txt", "common", "revenue", "1.0+aaaa", "metric", "revenue", "x", 1,
+              0, 1, NULL, NULL, NULL, NULL, false, 0, NULL, 0};
+    assert_int_equal(store_doc_begin(s, &d), 0);
+    assert_int_equal(store_doc_fact(s, &f), 0);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 2);
+    store_doc_abort(s);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM documents WHERE doc = 'b.txt'"), 0);
+
+    /* A fact that cannot be stored fails the whole document at commit. */
+    assert_int_equal(store_doc_begin(s, &d), 0);
+    assert_int_equal(store_doc_fact(s, &f), 0);
+    fact bad = f;
+    bad.kind = NULL; /* NOT NULL column */
+    assert_int_equal(store_doc_fact(s, &bad), -1);
+    assert_int_equal(store_doc_fact(s, &f), -1); /* later facts ignored */
+    assert_int_equal(store_doc_commit(s), -1);
+    assert_non_null(strstr(store_error(s), "txn.db: storing b.txt: "));
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'b.txt'"), 0);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM documents WHERE doc = 'b.txt'"), 0);
+
+    /* The store goes on with the next document. */
+    put_doc(s, "c.txt", "1.0+aaaa", 1);
+    store_close(s);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 3);
+}
+
+/* A process killed in the middle of a document: the documents committed
+ * before are whole, the one in flight is not there at all. */
+static void test_sigkill_mid_document(void **state)
+{
+    (void)state;
+    const char *p = path_for("kill.db");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char err[STORE_ERR_LEN];
+        store *s = store_open(p, STORE_WRITE, err, sizeof err);
+        store_pack pack = {"common", "1.0+aaaa"};
+        if (!s || store_run_begin(s, "rules", &pack, 1))
+            _exit(1);
+        for (int i = 0; i < 50; i++) {
+            char name[16];
+            snprintf(name, sizeof name, "d%d", i);
+            store_doc d = {name, "x", 1, 1, NULL, NULL};
+            fact f = {name, "common", "r", "1.0+aaaa", "metric", "revenue", "x", 1,
+                      0, 1, NULL, NULL, NULL, NULL, false, 0, NULL, 0};
+            store_doc_begin(s, &d);
+            for (int k = 0; k < 100; k++)
+                store_doc_fact(s, &f);
+            if (i == 49)
+                kill(getpid(), SIGKILL); /* in flight: 100 facts written, no commit */
+            store_doc_commit(s);
+        }
+        _exit(1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    char buf[64];
+    assert_string_equal(sql_text(p, "PRAGMA integrity_check", buf, sizeof buf), "ok");
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM documents"), 49);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 49 * 100);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM (SELECT doc FROM facts GROUP BY doc"
+                                " HAVING count(*) <> 100)"), 0);
+    /* And the database takes the next run. */
+    store *s = open_new("kill.db");
+    begin_run(s, "1.0+aaaa");
+    put_doc(s, "d49", "1.0+aaaa", 1);
+    store_close(s);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM documents"), 50);
+}
+
+/* ---- refusing what is not ours ------------------------------------------ */
+
+static void expect_refused(const char *path, store_mode mode, const char *words)
+{
+    char err[STORE_ERR_LEN];
+    store *s = store_open(path, mode, err, sizeof err);
+    assert_null(s);
+    if (!strstr(err, words) || strncmp(err, path, strlen(path)))
+        fail_msg("wanted \"%s\" after the path, got \"%s\"", words, err);
+}
+
+static void test_not_an_engine_database(void **state)
+{
+    (void)state;
+    expect_refused(path_for("missing.db"), STORE_READ, "No such file");
+    expect_refused(tmpdir, STORE_WRITE, "is a folder");
+
+    const char *text = path_for("notes.txt");
+    FILE *fp = fopen(text, "w");
+    fputs("these are not the facts you are looking for\n", fp);
+    fclose(fp);
+    expect_refused(text, STORE_WRITE, "not an engine database");
+    expect_refused(text, STORE_READ, "not an engine database");
+
+    const char *foreign = path_for("foreign.db");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(foreign, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    expect_refused(foreign, STORE_WRITE, "not an engine database");
+    expect_refused(foreign, STORE_READ, "not an engine database");
+    assert_int_equal(sql_int(foreign, "PRAGMA application_id"), 0); /* untouched */
+
+    const char *empty = path_for("empty.db");
+    fclose(fopen(empty, "w"));
+    expect_refused(empty, STORE_READ, "not an engine database");
+
+    const char *newer = path_for("newer.db");
+    store_close(open_new("newer.db"));
+    assert_int_equal(sqlite3_open(newer, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    expect_refused(newer, STORE_WRITE, "newer than this engine's");
+    expect_refused(newer, STORE_READ, "newer than this engine's");
+}
+
+/* ---- reading back -------------------------------------------------------- */
+
+typedef struct {
+    char periods[8][16];
+    char extra[128];
+    int n;
+} seen;
+
+static int collect(void *ud, const store_row *r)
+{
+    seen *k = ud;
+    if (k->n < 8)
+        snprintf(k->periods[k->n], sizeof k->periods[0], "%s", r->f.period ? r->f.period : "-");
+    if (r->extra)
+        snprintf(k->extra, sizeof k->extra, "%s", r->extra);
+    k->n++;
+    return 0;
+}
+
+static void put_period(store *s, const char *doc, const char *name, const char *entity,
+                       const char *period)
+{
+    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL};
+    fact f = {doc, "common", "r", "1.0+aaaa", "metric", name, "t", 1, 0, 1, entity,
+              NULL, period, NULL, true, 1, NULL, 0};
+    assert_int_equal(store_doc_begin(s, &d), 0);
+    assert_int_equal(store_doc_fact(s, &f), 0);
+    assert_int_equal(store_doc_commit(s), 0);
+}
+
+static void test_query_filters_in_period_order(void **state)
+{
+    (void)state;
+    store *s = open_new("query.db");
+    begin_run(s, "1.0+aaaa");
+    static const char *const periods[] = {"2024", NULL, "2024H1", "2023", "2024Q1",
+                                          "2018/2023", "2024-01"};
+    for (size_t i = 0; i < sizeof periods / sizeof periods[0]; i++) {
+        char doc[16];
+        snprintf(doc, sizeof doc, "p%zu", i);
+        put_period(s, doc, "rd_to_revenue", "商汤", periods[i]);
+    }
+    put_period(s, "other", "rd_to_revenue", "阿里巴巴", "2024");
+    put_period(s, "rev", "revenue", "商汤", "2024");
+    put_doc(s, "x.txt", "1.0+aaaa", 1);
+    store_close(s);
+
+    char err[STORE_ERR_LEN];
+    s = store_open(path_for("query.db"), STORE_READ, err, sizeof err);
+    assert_non_null(s);
+    seen k = {0};
+    store_filter flt = {.entity = "商汤", .name = "rd_to_revenue"};
+    assert_int_equal(store_query(s, &flt, collect, &k), 0);
+    assert_int_equal(k.n, 7);
+    static const char *const want[] = {"2018/2023", "2023", "2024-01", "2024Q1",
+                                       "2024H1", "2024", "-"};
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(k.periods[i], want[i]);
+
+    memset(&k, 0, sizeof k);
+    store_filter by_period = {.kind = "metric", .period = "2024"};
+    assert_int_equal(store_query(s, &by_period, collect, &k), 0);
+    assert_int_equal(k.n, 3);
+
+    memset(&k, 0, sizeof k);
+    store_filter by_extra = {.period = "2024H1", .name = "revenue"};
+    assert_int_equal(store_query(s, &by_extra, collect, &k), 0);
+    assert_int_equal(k.n, 1);
+    assert_string_equal(k.extra, "{\"change\":21,\"segment\":\"生成式\\\"AI\\\"\"}");
+    store_close(s);
+}
+
+static void test_period_key(void **state)
+{
+    (void)state;
+    char a[48], b[48];
+    static const char *const ordered[] = {"2018/2023", "2023", "2024-01", "2024Q1",
+                                          "2024H1", "2024Q1/2024Q3", "2024", "2024-01-05",
+                                          "2024-02", "2024H2", "someday"};
+    for (size_t i = 0; i + 1 < sizeof ordered / sizeof ordered[0]; i++) {
+        store_period_key(ordered[i], a, sizeof a);
+        store_period_key(ordered[i + 1], b, sizeof b);
+        if (strcmp(a, b) >= 0)
+            fail_msg("%s (%s) should sort before %s (%s)", ordered[i], a, ordered[i + 1], b);
+    }
+}
+
+static void test_sha256(void **state)
+{
+    (void)state;
+    char hex[65];
+    store_sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    store_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    store_sha256_hex(two, strlen(two), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    char *million = malloc(1000000);
+    memset(million, 'a', 1000000);
+    store_sha256_hex(million, 1000000, hex);
+    free(million);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schema_created),
+        cmocka_unit_test(test_migrate_from_v1),
+        cmocka_unit_test(test_rerun_replaces),
+        cmocka_unit_test(test_new_version_keeps_both),
+        cmocka_unit_test(test_transaction_per_document),
+        cmocka_unit_test(test_sigkill_mid_document),
+        cmocka_unit_test(test_not_an_engine_database),
+        cmocka_unit_test(test_query_filters_in_period_order),
+        cmocka_unit_test(test_period_key),
+        cmocka_unit_test(test_sha256),
+    };
+    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+}
