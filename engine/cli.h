@@ -50,5 +50,6 @@ int cmd_test(const cli_opts *o);
 int cmd_check(const cli_opts *o);
 int cmd_pack(const cli_opts *o);
 int cmd_facts(const cli_opts *o);
+int cmd_watch(const cli_opts *o);
 
 #endif

@@ -41,8 +41,6 @@
 #include "rt.h"
 #include "utf8.h"
 
-int cmd_watch(const cli_opts *o);
-
 enum {
     DEBOUNCE_MS = 50, /* several quick saves make one reload */
     TICK_MS = 250,    /* how often a stop request is looked at */

@@ -14,7 +14,6 @@
 
 #define ENGINE_VERSION "0.1.0"
 
-int cmd_watch(const cli_opts *o); /* belongs in cli.h */
 
 static const char usage_text[] =
     "usage: engine COMMAND [OPTIONS] [ARGS]\n"
