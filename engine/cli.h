@@ -26,6 +26,7 @@ typedef struct {
     text_encoding encoding;
     const char *pack;     /* --pack NAME */
     const char *db;       /* --db FILE: run also stores the facts there */
+    bool reload;          /* --reload: run reloads changed rules between documents */
     const char *output;   /* -o/--output FILE: where `engine pack` writes */
     struct {              /* `engine facts` only */
         const char *entity, *name, *kind, *period; /* --entity … --period */

@@ -14,6 +14,7 @@
 #include "doc.h"
 #include "input.h"
 #include "json.h"
+#include "reload.h"
 #include "rt.h"
 #include "store.h"
 
@@ -25,6 +26,8 @@ typedef struct {
     const in_doc *doc;
     size_t rows, rule_errors;
     store *db;          /* --db, or NULL */
+    reload_watcher *watch; /* --reload, or NULL */
+    rt_options ro;
     bool storing;       /* the current document's transaction is open */
     size_t store_errors;
 } run_state;
@@ -56,9 +59,32 @@ static void on_fact(void *ud, const fact *f)
     st->rows++;
 }
 
+static int record_run(run_state *st);
+
+/* --reload: only here, between two documents, may the rules change, so no
+ * document is ever run by half of one version and half of another. */
+static void maybe_reload(run_state *st)
+{
+    if (!st->watch || !reload_pending(st->watch))
+        return;
+    bool swapped = false;
+    reload_wait(st->watch, 50, 50); /* let a save of several files settle */
+    st->rt = reload_runtime(st->rt, st->opts->args[0], &st->ro, report, NULL, &swapped);
+    if (!swapped) { /* reported; the previous rules go on, the exit status tells */
+        st->rule_errors++;
+        return;
+    }
+    fprintf(stderr, "engine: %s: rules reloaded\n", st->opts->args[0]);
+    /* The store keeps which run (which pack versions) made each fact. */
+    if (st->db && (store_run_end(st->db) || record_run(st)))
+        store_problem(st);
+}
+
 static int on_begin(void *ud, const in_doc *d)
 {
-    ((run_state *)ud)->doc = d;
+    run_state *st = ud;
+    maybe_reload(st);
+    st->doc = d;
     return 0;
 }
 
@@ -108,13 +134,9 @@ static void on_end(void *ud, const in_doc *d, bool failed)
 
 /* Open --db and record this run with every pack loaded and its version.
  * A database that cannot be used stops the run before any work. */
-static int open_store(run_state *st, const char *path, const char *rules)
+/* Record a run in the store: every pack loaded and its version. */
+static int record_run(run_state *st)
 {
-    char err[STORE_ERR_LEN];
-    if (!(st->db = store_open(path, STORE_WRITE, err, sizeof err))) {
-        fprintf(stderr, "engine: %s\n", err);
-        return -1;
-    }
     size_t n = rt_pack_count(st->rt);
     store_pack *packs = calloc(n ? n : 1, sizeof *packs);
     if (!packs) {
@@ -123,8 +145,19 @@ static int open_store(run_state *st, const char *path, const char *rules)
     }
     for (size_t i = 0; i < n; i++)
         packs[i] = (store_pack){rt_pack_name(st->rt, i), rt_pack_version(st->rt, i)};
-    int rc = store_run_begin(st->db, rules, packs, n);
+    int rc = store_run_begin(st->db, st->opts->args[0], packs, n);
     free(packs);
+    return rc;
+}
+
+static int open_store(run_state *st, const char *path)
+{
+    char err[STORE_ERR_LEN];
+    if (!(st->db = store_open(path, STORE_WRITE, err, sizeof err))) {
+        fprintf(stderr, "engine: %s\n", err);
+        return -1;
+    }
+    int rc = record_run(st);
     if (rc)
         fprintf(stderr, "engine: %s\n", store_error(st->db));
     return rc;
@@ -146,19 +179,27 @@ int cmd_run(const cli_opts *o)
     }
     run_state st = {.opts = o};
     size_t problems = 0;
-    rt_options ro = {o->pack, 0, 0, 0, getenv("ENGINE_PROFILE") != NULL};
-    st.rt = rt_load(o->args[0], &ro, report, NULL, &problems);
+    st.ro = (rt_options){o->pack, 0, 0, 0, getenv("ENGINE_PROFILE") != NULL};
+    st.rt = rt_load(o->args[0], &st.ro, report, NULL, &problems);
     if (!st.rt)
         return EXIT_USAGE;
+    char err[256];
+    if (o->reload && !(st.watch = reload_open(o->args[0], err, sizeof err))) {
+        fprintf(stderr, "engine: %s\n", err);
+        rt_free(st.rt);
+        return EXIT_USAGE;
+    }
     st.reader = doc_reader_new(o->encoding, 0);
     if (!st.reader) {
+        reload_close(st.watch);
         rt_free(st.rt);
         fprintf(stderr, "engine: out of memory\n");
         return EXIT_SOME_FAILED;
     }
-    if (o->db && open_store(&st, o->db, o->args[0])) {
+    if (o->db && open_store(&st, o->db)) {
         store_close(st.db);
         doc_reader_free(st.reader);
+        reload_close(st.watch);
         rt_free(st.rt);
         return EXIT_USAGE;
     }
@@ -174,6 +215,7 @@ int cmd_run(const cli_opts *o)
     close_store(&st);
     json_writer_free(&st.w);
     doc_reader_free(st.reader);
+    reload_close(st.watch);
     rt_free(st.rt);
     return rc || problems || st.rule_errors || st.store_errors ? EXIT_SOME_FAILED : EXIT_OK;
 }

@@ -53,6 +53,9 @@ static const char usage_text[] =
     "                       (docs/store.md)\n"
     "  --entity E, --name N, --kind K, --period P, --all-runs\n"
     "                       (facts) filters; see `engine facts --help`\n"
+    "  --reload             (run) between documents, load the rules again when a\n"
+    "                       file under RULES changed; if they fail to load, keep\n"
+    "                       the previous ones (for long streams: --input jsonl -)\n"
     "  -o, --output FILE    (pack) the file to write\n"
     "  -h, --help           this help; `engine COMMAND --help` for a command\n"
     "  --version            print the version\n"
@@ -96,6 +99,12 @@ static const char run_help[] =
     "              replaced; with a new pack version the older facts stay as\n"
     "              history.  Other programs may read FILE meanwhile.  Query\n"
     "              it with `engine facts FILE` or SQL (docs/store.md).\n"
+    "  --reload    between documents, load the rules again when a file under\n"
+    "              RULES changed (new, edited, renamed or deleted; a save that\n"
+    "              writes a temporary file and renames it counts once).  A\n"
+    "              document is always run by one whole version of the rules;\n"
+    "              each fact's pack_version says which.  If the new rules do\n"
+    "              not load, the errors are shown and the previous rules stay.\n"
     "\n"
     "Exit status: 0 all went well; 1 a document or a rule failed, or a\n"
     "document could not be stored (reported on stderr with pack/file:line or\n"
@@ -259,7 +268,7 @@ static const command *find_command(const char *name)
 }
 
 enum { OPT_INPUT = 256, OPT_FORMAT, OPT_DATE, OPT_ENCODING, OPT_PACK, OPT_VERSION,
-       OPT_DB, OPT_ENTITY, OPT_NAME, OPT_KIND, OPT_PERIOD, OPT_ALL_RUNS };
+       OPT_DB, OPT_ENTITY, OPT_NAME, OPT_KIND, OPT_PERIOD, OPT_ALL_RUNS, OPT_RELOAD };
 
 static int set_option(int c, const char *arg, cli_opts *o)
 {
@@ -300,6 +309,7 @@ static int set_option(int c, const char *arg, cli_opts *o)
     case OPT_KIND: o->facts.kind = arg; return 0;
     case OPT_PERIOD: o->facts.period = arg; return 0;
     case OPT_ALL_RUNS: o->facts.all_runs = true; return 0;
+    case OPT_RELOAD: o->reload = true; return 0;
     }
     return EXIT_USAGE;
 }
@@ -311,6 +321,8 @@ static int check_scope(const char *cmd, const cli_opts *o)
     bool facts = !strcmp(cmd, "facts");
     if (o->output && strcmp(cmd, "pack"))
         return usage_error("-o/--output is for pack, not %s", cmd);
+    if (o->reload && strcmp(cmd, "run"))
+        return usage_error("--reload is for run, not %s (watch always reloads)", cmd);
     if (o->db && !facts && strcmp(cmd, "run"))
         return usage_error("--db is for run and facts, not %s", cmd);
     if (!facts && (o->facts.entity || o->facts.name || o->facts.kind ||
@@ -337,6 +349,7 @@ int main(int argc, char **argv)
         {"kind", required_argument, NULL, OPT_KIND},
         {"period", required_argument, NULL, OPT_PERIOD},
         {"all-runs", no_argument, NULL, OPT_ALL_RUNS},
+        {"reload", no_argument, NULL, OPT_RELOAD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
