@@ -47,3 +47,12 @@ void cli_doc_date(const cli_opts *o, const in_doc *d, num_date *date,
     }
     snprintf(shown, CLI_DATE_LEN, "%s", d->date);
 }
+
+void cli_report(void *ud, const char *where, const char *msg)
+{
+    (void)ud;
+    if (where)
+        fprintf(stderr, "engine: %s: %s\n", where, msg);
+    else
+        fprintf(stderr, "engine: %s\n", msg);
+}

@@ -35,6 +35,11 @@ typedef struct {
     } facts;
 } cli_opts;
 
+/* Report a problem on stderr as "engine: WHERE: MSG" (or "engine: MSG"
+ * when where is NULL): the rt_error_fn every command passes to the
+ * runtime. */
+void cli_report(void *ud, const char *where, const char *msg);
+
 /* Parse YYYY-MM-DD, checking the day exists.  Returns 0 or -1. */
 int cli_parse_date(const char *s, num_date *d);
 

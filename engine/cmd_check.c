@@ -10,15 +10,6 @@
 #include "cli.h"
 #include "rt.h"
 
-static void report(void *ud, const char *where, const char *msg)
-{
-    (void)ud;
-    if (where)
-        fprintf(stderr, "engine: %s: %s\n", where, msg);
-    else
-        fprintf(stderr, "engine: %s\n", msg);
-}
-
 static void list_pack(const rt_runtime *rt, size_t k)
 {
     size_t rules = 0;
@@ -41,7 +32,7 @@ int cmd_check(const cli_opts *o)
     }
     size_t problems = 0;
     rt_options ro = {NULL, 0, 0, 0, false};
-    rt_runtime *rt = rt_load(o->args[0], &ro, report, NULL, &problems);
+    rt_runtime *rt = rt_load(o->args[0], &ro, cli_report, NULL, &problems);
     if (!rt)
         return EXIT_USAGE;
     for (size_t k = 0; k < rt_pack_count(rt); k++)

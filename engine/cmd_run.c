@@ -32,15 +32,6 @@ typedef struct {
     size_t store_errors;
 } run_state;
 
-static void report(void *ud, const char *where, const char *msg)
-{
-    (void)ud;
-    if (where)
-        fprintf(stderr, "engine: %s: %s\n", where, msg);
-    else
-        fprintf(stderr, "engine: %s\n", msg);
-}
-
 static void store_problem(run_state *st)
 {
     fprintf(stderr, "engine: %s\n", store_error(st->db));
@@ -69,7 +60,7 @@ static void maybe_reload(run_state *st)
         return;
     bool swapped = false;
     reload_wait(st->watch, 50, 50); /* let a save of several files settle */
-    st->rt = reload_runtime(st->rt, st->opts->args[0], &st->ro, report, NULL, &swapped);
+    st->rt = reload_runtime(st->rt, st->opts->args[0], &st->ro, cli_report, NULL, &swapped);
     if (!swapped) { /* reported; the previous rules go on, the exit status tells */
         st->rule_errors++;
         return;
@@ -180,7 +171,7 @@ int cmd_run(const cli_opts *o)
     run_state st = {.opts = o};
     size_t problems = 0;
     st.ro = (rt_options){o->pack, 0, 0, 0, getenv("ENGINE_PROFILE") != NULL};
-    st.rt = rt_load(o->args[0], &st.ro, report, NULL, &problems);
+    st.rt = rt_load(o->args[0], &st.ro, cli_report, NULL, &problems);
     if (!st.rt)
         return EXIT_USAGE;
     char err[256];

@@ -390,15 +390,6 @@ static void run_pack(test_run *t, size_t k, size_t *pass, size_t *fail)
     free(dir);
 }
 
-static void report(void *ud, const char *where, const char *msg)
-{
-    (void)ud;
-    if (where)
-        fprintf(stderr, "engine: %s: %s\n", where, msg);
-    else
-        fprintf(stderr, "engine: %s\n", msg);
-}
-
 int cmd_test(const cli_opts *o)
 {
     if (o->nargs != 1) {
@@ -408,7 +399,7 @@ int cmd_test(const cli_opts *o)
     test_run t = {.opts = o};
     size_t problems = 0, pass = 0, fail = 0;
     rt_options ro = {o->pack, 0, 0, 0, false};
-    t.rt = rt_load(o->args[0], &ro, report, NULL, &problems);
+    t.rt = rt_load(o->args[0], &ro, cli_report, NULL, &problems);
     if (!t.rt)
         return EXIT_USAGE;
     if (!(t.reader = doc_reader_new(o->encoding, 0))) {
