@@ -10,6 +10,7 @@
  * vectors.
  */
 #include "pack_archive.h"
+#include "sha256.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,108 +31,11 @@
 #define PARC_MAX_DEPTH 16
 #define PARC_TMP_PREFIX "engine-pack-"
 
-/* ---- SHA-256 ---------------------------------------------------------------- */
-
-static const uint32_t sha_k[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-static uint32_t rotr(uint32_t x, unsigned n) { return x >> n | x << (32 - n); }
-
 static uint32_t load_be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void sha_block(parc_sha256 *c, const unsigned char *p)
-{
-    uint32_t w[64], v[8];
-    for (int i = 0; i < 16; i++)
-        w[i] = load_be32(p + 4 * i);
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ w[i - 15] >> 3;
-        uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ w[i - 2] >> 10;
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    memcpy(v, c->h, sizeof v);
-    for (int i = 0; i < 64; i++) {
-        uint32_t e = v[4], a = v[0];
-        uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) +
-                      ((e & v[5]) ^ (~e & v[6])) + sha_k[i] + w[i];
-        uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) +
-                      ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
-        memmove(v + 1, v, 7 * sizeof *v);
-        v[4] += t1;
-        v[0] = t1 + t2;
-    }
-    for (int i = 0; i < 8; i++)
-        c->h[i] += v[i];
-}
-
-void parc_sha256_init(parc_sha256 *c)
-{
-    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    memcpy(c->h, h0, sizeof h0);
-    c->bytes = 0;
-    c->used = 0;
-}
-
-void parc_sha256_update(parc_sha256 *c, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    c->bytes += n;
-    while (n > 0) {
-        if (c->used == 0 && n >= 64) { /* whole blocks straight from the input */
-            sha_block(c, p);
-            p += 64;
-            n -= 64;
-            continue;
-        }
-        size_t take = 64 - c->used < n ? 64 - c->used : n;
-        memcpy(c->block + c->used, p, take);
-        c->used += take;
-        p += take;
-        n -= take;
-        if (c->used == 64) {
-            sha_block(c, c->block);
-            c->used = 0;
-        }
-    }
-}
-
-void parc_sha256_final(parc_sha256 *c, unsigned char digest[32])
-{
-    uint64_t bits = c->bytes * 8;
-    unsigned char pad[72] = {0x80};
-    /* Pad to 56 bytes mod 64, then the length in bits, big-endian. */
-    size_t npad = (c->used < 56 ? 56 : 120) - c->used;
-    unsigned char len[8];
-    for (int i = 0; i < 8; i++)
-        len[i] = (unsigned char)(bits >> (56 - 8 * i));
-    parc_sha256_update(c, pad, npad);
-    parc_sha256_update(c, len, 8);
-    for (int i = 0; i < 8; i++)
-        for (int k = 0; k < 4; k++)
-            digest[4 * i + k] = (unsigned char)(c->h[i] >> (24 - 8 * k));
-}
-
-void parc_sha256_hex(const unsigned char digest[32], char hex[65])
-{
-    static const char xd[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        hex[2 * i] = xd[digest[i] >> 4];
-        hex[2 * i + 1] = xd[digest[i] & 15];
-    }
-    hex[64] = '\0';
-}
 
 /* ---- shared helpers -------------------------------------------------------- */
 
@@ -191,7 +95,7 @@ typedef struct {
     char checksum[65];
 } parc_scan;
 
-static int scan_row(sqlite3_stmt *st, parc_scan *sc, parc_sha256 *sha, const char *file,
+static int scan_row(sqlite3_stmt *st, parc_scan *sc, sha256_ctx *sha, const char *file,
                     char *err, size_t cap)
 {
     /* The type first: asking for text would convert a blob name. */
@@ -232,10 +136,10 @@ static int scan_row(sqlite3_stmt *st, parc_scan *sc, parc_sha256 *sha, const cha
     unsigned char be[8];
     for (int i = 0; i < 8; i++)
         be[i] = (unsigned char)(n >> (56 - 8 * i));
-    parc_sha256_update(sha, name, len + 1); /* the NUL ends the name */
-    parc_sha256_update(sha, be, sizeof be);
+    sha256_update(sha, name, len + 1); /* the NUL ends the name */
+    sha256_update(sha, be, sizeof be);
     if (n)
-        parc_sha256_update(sha, data, (size_t)n);
+        sha256_update(sha, data, (size_t)n);
     return 0;
 }
 
@@ -246,8 +150,8 @@ static int scan_archive(sqlite3 *db, const char *file, parc_scan *sc, char *err,
     if (sqlite3_prepare_v2(db, "SELECT name, mode, sz, data FROM sqlar ORDER BY name COLLATE BINARY",
                            -1, &st, NULL))
         return db_fail(err, cap, file, db, "not a pack file (reading its file table)");
-    parc_sha256 sha;
-    parc_sha256_init(&sha);
+    sha256_ctx sha;
+    sha256_init(&sha);
     int rc = SQLITE_DONE, bad = 0;
     while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
         bad = scan_row(st, sc, &sha, file, err, cap);
@@ -261,8 +165,8 @@ static int scan_archive(sqlite3 *db, const char *file, parc_scan *sc, char *err,
     if (!sc->manifest)
         return fail(err, cap, file, "no %s/pack.lua in the archive: not a rule pack", sc->folder);
     unsigned char d[32];
-    parc_sha256_final(&sha, d);
-    parc_sha256_hex(d, sc->checksum);
+    sha256_final(&sha, d);
+    sha256_hex(d, sc->checksum);
     return 0;
 }
 

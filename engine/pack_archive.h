@@ -28,21 +28,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- SHA-256 (FIPS 180-4) ---------------------------------------------- */
-
-typedef struct {
-    uint32_t h[8];
-    uint64_t bytes;          /* message length so far */
-    unsigned char block[64]; /* the partial block */
-    size_t used;
-} parc_sha256;
-
-void parc_sha256_init(parc_sha256 *c);
-void parc_sha256_update(parc_sha256 *c, const void *data, size_t n);
-void parc_sha256_final(parc_sha256 *c, unsigned char digest[32]);
-/* digest as 64 lowercase hex digits and a NUL. */
-void parc_sha256_hex(const unsigned char digest[32], char hex[65]);
-
 /* ---- writing -------------------------------------------------------------- */
 
 enum { PACK_ARCHIVE_FORMAT = 1 };

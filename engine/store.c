@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sha256.h"
 #include "store_int.h"
 
 /* ---- errors and small helpers -------------------------------------------- */
@@ -266,7 +267,7 @@ int store_doc_begin(store *s, const store_doc *d)
     if (!(s->doc = strdup(d->name)))
         return store_fail_msg(s, s->doc_what, "out of memory");
     char hash[65];
-    store_sha256_hex(d->bytes, d->len, hash);
+    sha256_hex_of(d->bytes, d->len, hash);
     if (run_stmt(s, s->begin, s->doc_what))
         return -1;
     s->in_doc = true;

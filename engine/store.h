@@ -100,10 +100,6 @@ typedef int (*store_row_fn)(void *ud, const store_row *row);
  * run and position. */
 int store_query(store *s, const store_filter *flt, store_row_fn fn, void *ud);
 
-/* ---- helpers ---------------------------------------------------------- */
-
-/* SHA-256 of n bytes as 64 lowercase hex digits and a NUL. */
-void store_sha256_hex(const void *data, size_t n, char out[65]);
 
 /* A key that sorts canonical periods (docs/facts.md) by start, then end:
  * "2024-01" < "2024Q1" < "2024H1" < "2024" < "2024-02".  Written to

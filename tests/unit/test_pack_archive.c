@@ -26,19 +26,20 @@
 #include <unistd.h>
 
 #include "pack_archive.h"
+#include "sha256.h"
 
 /* ---- SHA-256 ------------------------------------------------------------- */
 
 static void sha_hex(const void *data, size_t n, size_t piece, char hex[65])
 {
-    parc_sha256 c;
+    sha256_ctx c;
     unsigned char d[32];
-    parc_sha256_init(&c);
+    sha256_init(&c);
     const unsigned char *p = data;
     for (size_t at = 0; at < n; at += piece)
-        parc_sha256_update(&c, p + at, n - at < piece ? n - at : piece);
-    parc_sha256_final(&c, d);
-    parc_sha256_hex(d, hex);
+        sha256_update(&c, p + at, n - at < piece ? n - at : piece);
+    sha256_final(&c, d);
+    sha256_hex(d, hex);
 }
 
 typedef struct {

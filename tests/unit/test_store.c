@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "sha256.h"
 #include "store_int.h"
 
 static char tmpdir[] = "/tmp/test_store.XXXXXX";
@@ -106,6 +107,13 @@ static void put_doc(store *s, const char *doc, const char *version, int n)
     assert_int_equal(store_doc_commit(s), 0);
 }
 
+static int count_row(void *ud, const store_row *r)
+{
+    (void)r;
+    ++*(int *)ud;
+    return 0;
+}
+
 /* ---- schema ------------------------------------------------------------ */
 
 static void test_schema_created(void **state)
@@ -150,7 +158,18 @@ static void test_migrate_from_v1(void **state)
     assert_int_equal(sql_int(p, "PRAGMA user_version"), 1);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'size'"), 0);
 
-    store *s = open_new("v1.db");
+    /* Reading does not upgrade, and reads version 1 as it is. */
+    char err[STORE_ERR_LEN];
+    store *s = store_open(p, STORE_READ, err, sizeof err);
+    assert_non_null(s);
+    store_filter all = {0};
+    int n = 0;
+    assert_int_equal(store_query(s, &all, count_row, &n), 0);
+    assert_int_equal(n, 1);
+    store_close(s);
+    assert_int_equal(sql_int(p, "PRAGMA user_version"), 1);
+
+    s = open_new("v1.db");
     store_close(s);
     assert_int_equal(sql_int(p, "PRAGMA user_version"), 2);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'size'"), 1);
@@ -178,13 +197,6 @@ static void test_rerun_replaces(void **state)
     assert_int_equal(sql_int(p, "SELECT count(*) FROM documents"), 2);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM runs WHERE finished IS NOT NULL"), 3);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM run_packs WHERE run = 3"), 2);
-}
-
-static int count_row(void *ud, const store_row *r)
-{
-    (void)r;
-    ++*(int *)ud;
-    return 0;
 }
 
 static int query_count(store *s, const char *name, bool all_runs)
@@ -449,16 +461,16 @@ static void test_sha256(void **state)
 {
     (void)state;
     char hex[65];
-    store_sha256_hex("", 0, hex);
+    sha256_hex_of("", 0, hex);
     assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    store_sha256_hex("abc", 3, hex);
+    sha256_hex_of("abc", 3, hex);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    store_sha256_hex(two, strlen(two), hex);
+    sha256_hex_of(two, strlen(two), hex);
     assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     char *million = malloc(1000000);
     memset(million, 'a', 1000000);
-    store_sha256_hex(million, 1000000, hex);
+    sha256_hex_of(million, 1000000, hex);
     free(million);
     assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
