@@ -25,6 +25,8 @@ void an_free(an_doc *d)
     free(d->qty);
     free(d->hits);
     free(d->ment);
+    free(d->next_hit);
+    free(d->group_first);
     memset(d, 0, sizeof *d);
 }
 
@@ -93,6 +95,39 @@ int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
     /* The automaton reports by end; rules look hits up by start. */
     if (d->nhits > 1) /* qsort wants a real array, even for nothing */
         qsort(d->hits, d->nhits, sizeof *d->hits, cmp_hit);
+    return 0;
+}
+
+/* Grow *v to at least n elements of size. */
+static int at_least(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n <= *cap)
+        return 0;
+    void *p = realloc(*v, n * size);
+    if (!p)
+        return -1;
+    *v = p;
+    *cap = n;
+    return 0;
+}
+
+int an_link_hits(an_doc *d, int32_t (*group)(void *ud, uint32_t id), void *ud, size_t ngroups)
+{
+    if (at_least((void **)&d->next_hit, &d->capnext, d->nhits ? d->nhits : 1, sizeof *d->next_hit) ||
+        at_least((void **)&d->group_first, &d->capgroups, ngroups ? ngroups : 1, sizeof *d->group_first))
+        return -1;
+    size_t *last = d->group_first; /* the last hit seen of each group */
+    for (size_t g = 0; g < ngroups; g++)
+        last[g] = SIZE_MAX;
+    for (size_t h = 0; h < d->nhits; h++) {
+        d->next_hit[h] = SIZE_MAX;
+        int32_t g = group(ud, d->hits[h].id);
+        if (g < 0 || (size_t)g >= ngroups)
+            continue;
+        if (last[g] != SIZE_MAX)
+            d->next_hit[last[g]] = h;
+        last[g] = h;
+    }
     return 0;
 }
 

@@ -47,6 +47,11 @@ typedef struct {
     size_t nment, capment;
     char **strings; /* canonical names made at run time (aliases, rules) */
     size_t nstrings, capstrings;
+    /* Hits by group (the runtime's groups are its rules): next_hit[h] is
+     * the next hit of hit h's group, or SIZE_MAX; group_first has room
+     * for one hit index per group, for the caller's use. */
+    size_t *next_hit, capnext;
+    size_t *group_first, capgroups;
 } an_doc;
 
 void an_init(an_doc *d);
@@ -62,6 +67,11 @@ int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
  * Returns 0 or -1. */
 int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
                    const char *type, const char *extra, bool copy);
+/* Link each hit to the next hit of its group: group(ud, id) is the group
+ * of a hit's pattern id, < 0 for none (never linked); groups are below
+ * ngroups.  Returns 0 or -1 (out of memory: nothing is linked). */
+int an_link_hits(an_doc *d, int32_t (*group)(void *ud, uint32_t id), void *ud, size_t ngroups);
+
 /* Sort mentions by position and drop those inside a longer one. */
 void an_settle_mentions(an_doc *d);
 

@@ -167,22 +167,38 @@ static bool kind_is(const num_quantity *q, const char *kind)
     return !kind || !strcmp(num_kind_name(q->kind), kind);
 }
 
-/* s:quantities([kind]) */
+/* Is q of one of the kinds (all when there are none)? */
+static bool kind_in(const num_quantity *q, const char *const *kinds, int nkinds)
+{
+    for (int i = 0; i < nkinds; i++)
+        if (kind_is(q, kinds[i]))
+            return true;
+    return nkinds == 0;
+}
+
+/* s:quantities([kind, ...]): those of the kinds given, or all; only the
+ * ones listed are made into tables. */
 static int s_quantities(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    const char *kind = luaL_optstring(L, 2, NULL);
+    const char *kinds[8];
+    int nkinds = 0;
+    for (int a = 2; a <= lua_gettop(L) && !lua_isnil(L, a); a++) {
+        const char *k = luaL_checkstring(L, a);
+        if (nkinds < 8)
+            kinds[nkinds++] = k;
+    }
     size_t first = an_first_qty(&rt->an, s->start), q;
     int n = 0;
     for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
-        n += kind_is(&rt->an.qty[q], kind);
+        n += kind_in(&rt->an.qty[q], kinds, nkinds);
     lua_createtable(L, n, 0);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
     int list = lua_gettop(L) - 1, cache = lua_gettop(L);
     lua_Integer k = 0;
     for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
-        if (kind_is(&rt->an.qty[q], kind)) {
+        if (kind_in(&rt->an.qty[q], kinds, nkinds)) {
             push_qty_in(L, rt, cache, q);
             lua_rawseti(L, list, ++k);
         }
@@ -282,13 +298,20 @@ static int hits_next(lua_State *L)
     int32_t rule = (int32_t)lua_tointeger(L, lua_upvalueindex(HI_RULE));
     const char *only = lua_tostring(L, lua_upvalueindex(HI_ONLY));
     size_t reach = (size_t)lua_tointeger(L, lua_upvalueindex(HI_REACH));
-    for (; h < d->nhits && d->hits[h].start < end; h++) {
+    while (h < d->nhits && d->hits[h].start < end) {
         const an_hit *hit = &d->hits[h];
         const rt_pattern *p = &rt->patterns[hit->id];
-        /* reach: a hit inside the last one returned is part of it */
-        if (p->rule != rule || hit->end <= reach || (only && strcmp(only, p->keyword)))
+        if (p->rule != rule) { /* before the rule's first hit */
+            h++;
             continue;
-        lua_pushinteger(L, (lua_Integer)h + 1);
+        }
+        size_t next = rt->hits_linked ? d->next_hit[h] : h + 1;
+        /* reach: a hit inside the last one returned is part of it */
+        if (hit->end <= reach || (only && strcmp(only, p->keyword))) {
+            h = next;
+            continue;
+        }
+        lua_pushinteger(L, (lua_Integer)next);
         lua_replace(L, lua_upvalueindex(HI_NEXT));
         lua_pushinteger(L, (lua_Integer)hit->end);
         lua_replace(L, lua_upvalueindex(HI_REACH));
@@ -307,11 +330,15 @@ static int s_hits(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
     lua_settop(L, 2);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    size_t i = self_sentence(L);
+    const an_sentence *s = &rt->an.sent[i];
     if (!lua_isnil(L, 2))
         luaL_checkstring(L, 2);
+    /* the rule being run in its own sentence: its first hit is known */
+    size_t first = i == rt->hit_sentence ? rt->an.group_first[rt->current_rule]
+                                         : an_first_hit(&rt->an, s->start);
     lua_pushlightuserdata(L, rt);
-    lua_pushinteger(L, (lua_Integer)an_first_hit(&rt->an, s->start));
+    lua_pushinteger(L, (lua_Integer)first);
     lua_pushinteger(L, (lua_Integer)s->end);
     lua_pushinteger(L, (lua_Integer)rt->current_rule);
     lua_pushvalue(L, 2);
@@ -342,14 +369,10 @@ static void push_mention(lua_State *L, const rt_runtime *rt, int cache, size_t m
 
 /* Does a sentence hold pos?  (Mentions are read sentence by sentence;
  * a document's mentions are those of its sentences.) */
+static size_t sentence_at(const an_doc *d, size_t pos);
 static bool in_sentence(const an_doc *d, size_t pos)
 {
-    size_t lo = 0, hi = d->nsent;
-    while (lo < hi) { /* the first sentence starting after pos */
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->sent[mid].start <= pos) lo = mid + 1; else hi = mid;
-    }
-    return lo > 0 && pos < d->sent[lo - 1].end;
+    return sentence_at(d, pos) != SIZE_MAX;
 }
 
 /* Is mention m one to list: of the type (NULL: any), and, for the whole
@@ -686,24 +709,49 @@ static void copy_fields(lua_State *L, int t, int f)
     }
 }
 
-/* kind, name, value and qualifier of the rule's table (read raw: they are
- * what the fact will hold). */
-static void check_fact(lua_State *L, int t)
+/* The noted field k (NULL if absent). */
+static const emit_field *noted(const emit_field *x, size_t n, const char *k)
 {
-    lua_pushliteral(L, "kind");
-    if (lua_rawget(L, t) != LUA_TSTRING || !in_list(fact_kinds, lua_tostring(L, -1)))
+    for (size_t i = 0; i < n; i++)
+        if (x[i].k[0] == k[0] && !strcmp(x[i].k, k))
+            return &x[i];
+    return NULL;
+}
+
+/* kind, name, value and qualifier, as the fact will hold them.  They were
+ * noted with the other fields (all of them, unless there were more than
+ * EMIT_FIELDS_MAX: then they are read from the table).  Returns kind and
+ * name. */
+static void check_fact(lua_State *L, int t, const emit_field *x, size_t n, const char **kind,
+                       const char **name)
+{
+    if (n == EMIT_FIELDS_MAX) { /* read them; the values stay on the stack */
+        static const char *const keys[] = {"kind", "name", "value", "qualifier"};
+        emit_field f[4];
+        size_t k = 0;
+        for (size_t i = 0; i < 4; i++) {
+            lua_pushstring(L, keys[i]);
+            int type = lua_rawget(L, t);
+            if (type != LUA_TNIL)
+                f[k++] = (emit_field){.k = keys[i], .type = type, .s = lua_tostring(L, -1)};
+        }
+        check_fact(L, t, f, k, kind, name);
+        return;
+    }
+    const emit_field *f = noted(x, n, "kind");
+    if (!f || f->type != LUA_TSTRING || !in_list(fact_kinds, f->s))
         luaL_error(L, "emit: 'kind' must be one of entity, metric, ratio, event, check");
-    lua_pushliteral(L, "name");
-    if (lua_rawget(L, t) != LUA_TSTRING || !lua_tostring(L, -1)[0])
+    *kind = f->s;
+    f = noted(x, n, "name");
+    if (!f || f->type != LUA_TSTRING || !f->s[0])
         luaL_error(L, "emit: a fact needs a 'name'");
-    lua_pushliteral(L, "value");
-    int vt = lua_rawget(L, t);
-    if (vt != LUA_TNIL && vt != LUA_TNUMBER)
+    *name = f->s;
+    f = noted(x, n, "value");
+    if (f && f->type != LUA_TNUMBER)
         luaL_error(L, "emit: 'value' must be a number");
-    lua_pushliteral(L, "qualifier");
-    if (lua_rawget(L, t) != LUA_TNIL && !in_list(qualifiers, lua_tostring(L, -1) ? lua_tostring(L, -1) : ""))
+    f = noted(x, n, "qualifier");
+    if (f && !in_list(qualifiers, f->type == LUA_TSTRING ? f->s : ""))
         luaL_error(L, "emit: 'qualifier' must be approx, gt, ge, lt or le");
-    lua_pop(L, 4);
 }
 
 /* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
@@ -767,7 +815,7 @@ static void repeat_key(lua_State *L, emit_field *x, size_t n)
 
 /* The rule's own key when it gives one (the same event told in several
  * sentences with different details), else every field. */
-static void push_key(lua_State *L, int t, emit_field *x, size_t n)
+static void push_key(lua_State *L, int t, emit_field *x, size_t n, const char *kind, const char *name)
 {
     if (lua_getfield(L, t, "key") == LUA_TNIL) {
         lua_pop(L, 1);
@@ -775,13 +823,9 @@ static void push_key(lua_State *L, int t, emit_field *x, size_t n)
         return;
     }
     const char *key = luaL_tolstring(L, -1, NULL);
-    lua_pushliteral(L, "kind");
-    lua_rawget(L, t);
-    lua_pushliteral(L, "name");
-    lua_rawget(L, t);
-    lua_pushfstring(L, "%s\x1f%s\x1f%s", lua_tostring(L, -2), lua_tostring(L, -1), key);
-    lua_replace(L, -5);
-    lua_pop(L, 3);
+    lua_pushfstring(L, "%s\x1f%s\x1f%s", kind, name, key);
+    lua_replace(L, -3);
+    lua_pop(L, 1);
 }
 
 static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
@@ -812,12 +856,13 @@ static int emit_fact(lua_State *L)
     evidence_span(L, rt, t, &a, &b);
     emit_field fields[EMIT_FIELDS_MAX];
     size_t nfields = check_fields(L, t, fields);
-    check_fact(L, t);
+    const char *kind, *name;
+    check_fact(L, t, fields, nfields, &kind, &name);
     /* seen[key] is the stored fact: a repeat returns it, so a rule can
      * still add to the fact it already emitted. */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->seen_ref);
     int seen = lua_gettop(L);
-    push_key(L, t, fields, nfields);
+    push_key(L, t, fields, nfields, kind, name);
     int key = lua_gettop(L);
     lua_pushvalue(L, key);
     if (lua_rawget(L, seen) == LUA_TTABLE)
@@ -947,6 +992,29 @@ static int d_sentences(lua_State *L)
     return iterate_array(L);
 }
 
+/* The sentence holding pos, or SIZE_MAX. */
+static size_t sentence_at(const an_doc *d, size_t pos)
+{
+    size_t lo = 0, hi = d->nsent;
+    while (lo < hi) { /* the first sentence starting after pos */
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->sent[mid].start <= pos) lo = mid + 1; else hi = mid;
+    }
+    return lo > 0 && pos < d->sent[lo - 1].end ? lo - 1 : SIZE_MAX;
+}
+
+/* doc:sentence_at(pos): the sentence holding pos (a span's start or an
+ * offset), or nil. */
+static int d_sentence_at(lua_State *L)
+{
+    rt_runtime *rt = rt_of(L);
+    size_t i = sentence_at(&rt->an, pos_arg(L, 2, false, 0));
+    if (i == SIZE_MAX)
+        return lua_pushnil(L), 1;
+    rt_api_push_sentence(rt, i);
+    return 1;
+}
+
 /* doc:mentions([type]): every mention of the document's sentences, in
  * order: what a loop over doc:sentences() and s:mentions() would give. */
 static int d_mentions(lua_State *L)
@@ -1014,6 +1082,7 @@ static const luaL_Reg doc_methods[] = {
     {"facts", d_facts},
     {"fact", d_fact},
     {"sentences", d_sentences},
+    {"sentence_at", d_sentence_at},
     {"mentions", d_mentions},
     {"occurrences", d_occurrences},
     {"text", d_text},
@@ -1079,6 +1148,7 @@ void rt_api_open(rt_runtime *rt)
     rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
     rt->doc_mt_ref = make_metatable(rt, doc_methods);
     rt->doc_obj_ref = LUA_NOREF;
+    rt->hit_sentence = SIZE_MAX;
     rt->facts_ref = rt->seen_ref = rt->byname_ref = LUA_NOREF;
     rt->sentences_ref = rt->qcache_ref = rt->hcache_ref = rt->mcache_ref = rt->text_ref = LUA_NOREF;
 }
@@ -1098,8 +1168,16 @@ static int new_table_ref(lua_State *L, size_t n)
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
+static int32_t rule_of_pattern(void *ud, uint32_t id)
+{
+    const rt_runtime *rt = ud;
+    return rt->patterns[id].rule;
+}
+
 void rt_api_new_caches(rt_runtime *rt)
 {
+    rt->hits_linked = an_link_hits(&rt->an, rule_of_pattern, rt, rt->nrules) == 0;
+    rt->hit_sentence = SIZE_MAX;
     lua_State *L = rt->L;
     int *refs[] = {&rt->sentences_ref, &rt->qcache_ref, &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref};
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)

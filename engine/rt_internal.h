@@ -81,6 +81,11 @@ struct rt_runtime {
                                the mentions phase has settled them */
     int text_ref;           /* doc:text(), LUA_NOREF until asked */
     lua_Integer nfacts;     /* length of facts */
+    /* s:hits() walks only its own rule's hits (an.next_hit links them):
+     * while the sentence phases run, an.group_first[r] is rule r's first
+     * hit in sentence hit_sentence (SIZE_MAX otherwise). */
+    size_t hit_sentence;
+    bool hits_linked;       /* an.next_hit is made for this annotation */
     size_t current_rule;
     rt_phase phase;
     size_t errors;

@@ -240,23 +240,30 @@ static int ref_for(const rt_rule *r, rt_phase phase)
          : phase == RT_PHASE_SENTENCE ? r->sentence_ref : r->document_ref;
 }
 
-/* Each sentence, each active rule of this phase woken by a hit in it. */
+/* Each sentence, each active rule of this phase woken by a hit in it.  The
+ * first hit of each woken rule is noted for s:hits(). */
 static void sentence_phase(rt_runtime *rt, rt_phase phase, bool *woken)
 {
     an_doc *d = &rt->an;
     rt->phase = phase;
+    bool note = rt->hits_linked;
     for (size_t i = 0; i < d->nsent; i++) {
         memset(woken, 0, rt->nrules * sizeof *woken);
         bool any = false;
         for (size_t h = an_first_hit(d, d->sent[i].start); h < d->nhits && d->hits[h].start < d->sent[i].end; h++) {
             int32_t r = rt->patterns[d->hits[h].id].rule;
-            if (r >= 0 && rt->rules[r].active && ref_for(&rt->rules[r], phase) != LUA_NOREF)
+            if (r >= 0 && !woken[r] && rt->rules[r].active && ref_for(&rt->rules[r], phase) != LUA_NOREF) {
                 any = woken[r] = true;
+                if (note)
+                    d->group_first[r] = h;
+            }
         }
+        rt->hit_sentence = note ? i : SIZE_MAX;
         for (size_t r = 0; any && r < rt->nrules; r++)
             if (woken[r])
                 call_rule(rt, r, ref_for(&rt->rules[r], phase), false, i);
     }
+    rt->hit_sentence = SIZE_MAX;
 }
 
 static void document_phase(rt_runtime *rt)

@@ -34,7 +34,9 @@ enum {
     WAL_HEADER = 32,          /* the log's header, at offset 0 */
     FRAME_HEADER = 24,        /* before each page */
     HOLD_MAX = 1 << 20,       /* bytes held before writing out regardless */
-    WRITE_MAX = 1 << 16,      /* per write: the unix VFS caps one write below 128 KiB */
+    WRITE_MAX = 1 << 16,      /* per write: the unix VFS keeps only the low 17
+                                 bits of a length (SQLite's own writes are pages
+                                 of at most 64 KiB), so a longer write falls short */
 };
 
 typedef struct {
@@ -97,7 +99,9 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
     wal_file *w = (wal_file *)f;
     if (off == 0 && n == WAL_HEADER)
         w->end = 0; /* a new log starts over the old one */
-    bool append = off == w->end;
+    /* Held bytes are one run ending at w->end; a new log (end reset to 0)
+     * never finds any, as the previous commit wrote them out. */
+    bool append = off == w->end && (w->len == 0 || off == w->off + (sqlite3_int64)w->len);
     bool page_of_commit = w->commit_next;
     w->commit_next = n == FRAME_HEADER && commit_header(p);
     if (!append || w->len + (size_t)n > HOLD_MAX || !reserve(w, (size_t)n)) {

@@ -63,6 +63,10 @@ function Document:sentences() end
 ---@param text string
 ---@return Span[]
 function Document:occurrences(text) end
+---The sentence holding pos, or nil.
+---@param pos Span|integer
+---@return Sentence?
+function Document:sentence_at(pos) end
 ---Every mention of the document, in order (as s:mentions gives them, sentence by sentence).
 ---@param type string? only mentions of this type ("org", "unit", "title", "code")
 ---@return Mention[]
@@ -81,9 +85,10 @@ local Sentence = {}
 ---@param keyword string? only hits of this keyword
 ---@return fun(): Hit?
 function Sentence:hits(keyword) end
----@param kind string?
+---@param kind string? only quantities of this kind (or of any of the kinds given)
+---@param ... string
 ---@return Quantity[]
-function Sentence:quantities(kind) end
+function Sentence:quantities(kind, ...) end
 ---@param pos Span|integer
 ---@param n integer? characters (default 20)
 ---@return Quantity?

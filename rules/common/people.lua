@@ -308,14 +308,13 @@ return rule {
   name = "people",
   description = "people with their job title and company",
   document = function(doc)
-    -- Only sentences with a title can name a person with a title.
-    local all_titles = doc:mentions("title")
-    if #all_titles == 0 then return end
-    local t = 1
-    for s in doc:sentences() do
-      while all_titles[t] and all_titles[t].start < s.start do t = t + 1 end
-      if not all_titles[t] then break end
-      if all_titles[t].start < s.stop then
+    -- Only sentences with a title can name a person with a title: each of
+    -- them once, in order.
+    local last
+    for _, title in ipairs(doc:mentions("title")) do
+      local s = doc:sentence_at(title)
+      if s ~= last then
+        last = s
         for _, p in ipairs(people_in(s)) do
           doc:emit{ kind = "entity", name = "person", entity = p.name, role = p.role, org = p.org,
                     evidence = { p.first, p.last }, key = "person|" .. p.name }

@@ -34,26 +34,25 @@ return rule {
                "revenue", "revenues", "total revenue", "sales" },
   sentence = function(s)
     for kw in s:hits() do
-      -- A bare 收入 is the company's revenue only when nothing but the
-      -- company and the period stand before it (美团第三季度收入936亿元);
-      -- 生成式AI收入 is a segment.
-      if kw.keyword == "收入" and not bare(s, kw) then goto continue end
       local before = s:before(kw, 3)
       -- 占总收入60.4%: a share of revenue, not revenue.
       local share = lib.has(before, "占") or lib.ends(before, "在")
       local none = lib.ends_any(lib.trim(before), NONE)
-      if none and not share then
+      local m, change
+      if not share and not none then m, change = lib.amount_after(s, kw, 16) end
+      -- A bare 收入 is the company's revenue only when nothing but the
+      -- company and the period stand before it (美团第三季度收入936亿元);
+      -- 生成式AI收入 is a segment.  (Asked last: it is the dearest test.)
+      if share or not (none or m) or (kw.keyword == "收入" and not bare(s, kw)) then goto continue end
+      if none then
         s:emit{ kind = "metric", name = "revenue", entity = s:subject(kw), period = lib.period(s, kw),
                 value = 0, evidence = { { start = kw.start - #none, stop = kw.stop } } }
-      elseif not share then
-        local m, change = lib.amount_after(s, kw, 16)
-        if m then
-          change = change or lib.change_after(s, m)
-          local f = lib.money_fields("revenue", s, kw, m)
-          f.change = lib.change_value(change)
-          if change then f.evidence[#f.evidence + 1] = change end
-          lib.emit_metric(s, f, m)
-        end
+      else
+        change = change or lib.change_after(s, m)
+        local f = lib.money_fields("revenue", s, kw, m)
+        f.change = lib.change_value(change)
+        if change then f.evidence[#f.evidence + 1] = change end
+        lib.emit_metric(s, f, m)
       end
       ::continue::
     end

@@ -76,8 +76,9 @@ return rule {
     -- it and an amount after it.
     local found = {}
     for kw in s:hits() do
-      local seg, unit = segment_name(s, kw)
       local m, change = lib.amount_after(s, kw, 16)
+      local seg, unit
+      if m then seg, unit = segment_name(s, kw) end -- no amount, no segment to name
       if seg and m then
         found[#found + 1] = { kw = kw, seg = seg, unit = unit, m = m, change = change }
       end

@@ -15,32 +15,6 @@ local M = {}
 -- list must not be changed after that (the rules' lists are constants).
 local find, sub, byte, lower, gsub = string.find, string.sub, string.byte, string.lower, string.gsub
 
--- Speed: answers that depend only on the document, kept per sentence, so
--- that every rule asking the same question at the same place (revenue and
--- segment_revenue at the same 收入, a publication pack's rule and the
--- common one) works it out once.  Plain tables, dropped when the next
--- document comes (weak tables would cost the collector more).  The engine
--- makes new sentence objects once the mention rules have run, so nothing
--- worked out before the mentions were final is used after.
-local memo_doc, memo_tab
-local function doc_memo(doc)
-  if doc ~= memo_doc then memo_doc, memo_tab = doc, {} end
-  return memo_tab
-end
-
--- memo(s, what): the table of answers to `what` for sentence s.
-local function memo(s, what)
-  local all = doc_memo(s.doc)
-  local m = all[s]
-  if not m then m = {} all[s] = m end
-  local t = m[what]
-  if not t then t = {} m[what] = t end
-  return t
-end
-
--- A whole number small enough to go into a memo key.
-local function small(n) return type(n) == "number" and n == n // 1 and n >= 0 and n < 4096 end
-
 ---------------------------------------------------------------------------
 -- Plain text helpers
 ---------------------------------------------------------------------------
@@ -60,7 +34,7 @@ local function has(text, word) return find(text, word, 1, true) ~= nil end
 M.starts, M.ends, M.has = starts, ends, has
 
 -- Speed: the words of a list by their first (or last) byte, in list order;
--- nil for a short list (a loop over it costs less than the index) or one
+-- false for a short list (a loop over it costs less than the index) or one
 -- holding an empty word (which every text starts with).
 local INDEXED = 8
 local by_first, by_last = setmetatable({}, { __mode = "k" }), setmetatable({}, { __mode = "k" })
@@ -277,51 +251,20 @@ M.only_joiners = only_joiners
 
 -- Was the text before this point (or between the keyword and its amount)
 -- stating a forecast?
-local function is_forecast(s, pos, upto)
+function M.is_forecast(s, pos, upto)
   local text = s:before(pos, 12)
   if upto then text = text .. s:between(pos, upto) end
   return M.has_any(text:lower(), FORECAST) ~= nil
-end
-local FAR = 2^26 -- positions below it make distinct keys
-function M.is_forecast(s, pos, upto)
-  if type(pos) ~= "table" or (upto and type(upto) ~= "table") or not (pos.stop < FAR) or
-     (upto and not (upto.start < FAR)) then
-    return is_forecast(s, pos, upto)
-  end
-  -- The answer depends on pos.start, pos.stop and upto.start.
-  local from = memo(s, "is_forecast")
-  local at = from[pos.start]
-  if not at then at = {} from[pos.start] = at end
-  local key = pos.stop * 2 + (upto and upto.start * 2 * 2^26 + 1 or 0)
-  local v = at[key]
-  if v == nil then v = is_forecast(s, pos, upto) at[key] = v end
-  return v
 end
 
 -- The amount a keyword states: the first money after it, when only joining
 -- words (or a stated change, as in "增长256%至近10.51亿元" and "rose 21% to
 -- 1.74 billion yuan") stand between them.  Returns the amount and the
 -- change quantity if one was passed over.
-local amount_after
 function M.amount_after(s, kw, n)
   n = n or 16
   -- English words are longer than Chinese characters.
   if (kw.text or ""):match("^[%w%s&]+$") then n = n * 3 end
-  -- The amount depends on where the keyword ends and on n.
-  if not small(n) or type(kw.stop) ~= "number" then return amount_after(s, kw, n) end
-  local at = memo(s, "amount_after")
-  local key = kw.stop * 4096 + n
-  local v = at[key]
-  if v == nil then
-    local q, change = amount_after(s, kw, n)
-    v = q and { q, change } or false
-    at[key] = v
-  end
-  if v then return v[1], v[2] end
-  return nil
-end
-
-function amount_after(s, kw, n)
   local q = s:quantity_after(kw, n)
   local change = nil
   if q and q.kind == "percent" and q.change then
@@ -338,16 +281,7 @@ end
 
 -- The year-on-year change stated just after an amount ("，同比增长21%",
 -- "up 100.4 percent"): a percent with a direction within a few characters.
-local change_after
 function M.change_after(s, m)
-  local at = memo(s, "change_after")
-  local key = m -- quantities are the same table for every rule
-  local v = at[key]
-  if v == nil then v = change_after(s, m) or false at[key] = v end
-  return v or nil
-end
-
-function change_after(s, m)
   -- English puts more words between ("…33.6 billion yuan on Wednesday, down 3%").
   local english = (m.text or ""):match("^[%w%s%.,%$]+$") ~= nil
   local q = s:quantity_after(m, english and 24 or 10, "percent")
@@ -437,13 +371,14 @@ local WHOLE_YEAR = { ["全年"] = true, ["全年度"] = true, ["年内"] = true,
 -- the explicit one just before it ("从2018年至2023年,商汤近6年").
 -- Memoised per sentence: period() asks for the same sentences again and
 -- again as it looks back through a paragraph.
+local periods_of = setmetatable({}, { __mode = "k" })
+
 function M.periods(s)
-  local periods_of = memo(s, "periods")
-  if periods_of[1] then return periods_of[1] end
+  if periods_of[s] then return periods_of[s] end
   local list = {}
   local last_explicit
-  for _, q in ipairs(s:quantities()) do
-    if (q.kind == "period" or q.kind == "date") and not q.asof then
+  for _, q in ipairs(s:quantities("period", "date")) do
+    if not q.asof then
       local is_fiscal = fiscal(q)
       if q.period or is_fiscal then
         local is_explicit = explicit(q)
@@ -470,7 +405,7 @@ function M.periods(s)
       end
     end
   end
-  periods_of[1] = list
+  periods_of[s] = list
   return list
 end
 
@@ -507,34 +442,18 @@ local function whole_year(s, entry)
 end
 
 -- Does the sentence open with a word of SHIFT?  Memoised per sentence.
+local shift_of = setmetatable({}, { __mode = "k" })
 local function shifts(s)
-  local shift_of = memo(s, "shifts")
-  local v = shift_of[1]
+  local v = shift_of[s]
   if v == nil then
     v = M.starts_any(trim(s.text), SHIFT) ~= nil
-    shift_of[1] = v
+    shift_of[s] = v
   end
   return v
 end
 
--- Speed: M.period's answers, per sentence and position.  Several rules
--- ask for the period at the same keyword, and the answer may take a walk
--- back through the paragraph; it depends only on the text, so it is
--- worked out once (false stands for nil).
-local period_uncached
-
 function M.period(s, pos)
   pos = type(pos) == "table" and pos.start or pos or s.stop
-  local known = memo(s, "period")
-  local p = known[pos]
-  if p == nil then
-    p = period_uncached(s, pos) or false
-    known[pos] = p
-  end
-  return p or nil
-end
-
-function period_uncached(s, pos)
   local list = M.periods(s)
   local before, after
   for _, p in ipairs(list) do
@@ -582,8 +501,8 @@ end
 
 -- canonical → parent for every business unit the document names (from the
 -- lexicon's unit lines): 菜鸟 → 阿里巴巴.  Built once per document.
+local parents_of = setmetatable({}, { __mode = "k" }) -- by document object
 function M.parents(doc)
-  local parents_of = doc_memo(doc)
   if not parents_of[doc] then
     local map = {}
     for _, m in ipairs(doc:mentions("unit")) do
@@ -613,23 +532,12 @@ end
 -- What stands before a keyword in its clause once the company and the
 -- period are taken off: "第三季度腾讯增值服务收入" → "增值服务", "美团第三季度
 -- 收入" → "".  Also returns the last organisation mention it took off.
-local stem_before
 function M.stem_before(s, kw, n)
-  n = n or 20
-  if not small(n) or type(kw.start) ~= "number" then return stem_before(s, kw, n) end
-  local at = memo(s, "stem_before")
-  local key = kw.start * 4096 + n
-  local v = at[key]
-  if not v then v = { stem_before(s, kw, n) } at[key] = v end
-  return v[1], v[2]
-end
-
-function stem_before(s, kw, n)
   local clause = s:clause_before(kw, n or 20, M.CLAUSE_MARKS)
   local clause_start = kw.start - #clause
   local cut, org = clause_start, nil
-  for _, q in ipairs(s:quantities()) do
-    if (q.kind == "period" or q.kind == "date") and q.start >= clause_start and q.stop <= kw.start then
+  for _, q in ipairs(s:quantities("period", "date")) do
+    if q.start >= clause_start and q.stop <= kw.start then
       cut = math.max(cut, q.stop)
     end
   end
