@@ -2,7 +2,12 @@
 # outcome and records it in $RESULTS for the closing count.
 set -u
 cd "$ROOT"
-T=$(mktemp -d "$TMPROOT/t.XXXX")
+# Every file a test writes goes below $T: stop at once if there is none,
+# rather than write into the current or root folder.
+T=$(mktemp -d "$TMPROOT/t.XXXX") && [ -n "$T" ] && [ -d "$T" ] || {
+    echo "  FAIL cannot make a scratch folder under '$TMPROOT'" >&2
+    exit 1
+}
 
 pass() { echo "  ok   $1"; echo "PASS $1" >>"$RESULTS"; }
 fail() { echo "  FAIL $1"; echo "FAIL $1" >>"$RESULTS"; }
