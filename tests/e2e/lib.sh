@@ -45,3 +45,23 @@ expect_lines() { # NAME COUNT FILE
     if [ "$n" -eq "$2" ]; then pass "$1"
     else fail "$1: $n lines, wanted $2"; fi
 }
+
+# write_revenue_rule FILE [NAME]: the small revenue rule several tests run —
+# the nearest amount within 12 characters after 营收 or "revenue".
+write_revenue_rule() {
+    cat >"$1" <<LUA
+return rule {
+  name = "${2:-revenue}",
+  keywords = { "营收", "revenue" },
+  sentence = function(s)
+    for kw in s:hits() do
+      local m = s:money_after(kw, 12)
+      if m then
+        s:emit{ kind = "metric", name = "${2:-revenue}", entity = s:subject(kw), period = s:period(kw),
+                value = m.value, unit = m.unit, evidence = { kw, m } }
+      end
+    end
+  end,
+}
+LUA
+}

@@ -7,20 +7,7 @@ cat >"$p/pack.lua" <<'LUA'
 return { name = "common", version = "1.0" }
 LUA
 printf '商汤\t商汤\torg\tai\n' >"$p/lexicon/orgs.tsv"
-cat >"$p/revenue.lua" <<'LUA'
-return rule {
-  name = "revenue", keywords = { "营收" },
-  sentence = function(s)
-    for kw in s:hits() do
-      local m = s:money_after(kw, 12)
-      if m then
-        s:emit{ kind = "metric", name = "revenue", entity = s:subject(kw), period = s:period(kw),
-                value = m.value, unit = m.unit, evidence = { kw, m } }
-      end
-    end
-  end,
-}
-LUA
+write_revenue_rule "$p/revenue.lua"
 printf '今年上半年，商汤营收17.4亿元。\n' >"$p/tests/one.txt"
 cat >"$p/tests/one.facts.jsonl" <<'JSON'
 {"options": {"date": "2024-12-15"}}

@@ -11,21 +11,7 @@ cat >"$pack/pack.lua" <<'LUA'
 return { name = "demo", version = "2.1", extends = "common",
          detect = function(doc) return doc.publication == "demo" end }
 LUA
-cat >"$T/rules/common/revenue.lua" <<'LUA'
-return rule {
-  name = "revenue",
-  keywords = { "营收", "revenue" },
-  sentence = function(s)
-    for kw in s:hits() do
-      local m = s:money_after(kw, 12)
-      if m then
-        s:emit{ kind = "metric", name = "revenue", entity = s:subject(kw), period = s:period(kw),
-                value = m.value, unit = m.unit, evidence = { kw, m } }
-      end
-    end
-  end,
-}
-LUA
+write_revenue_rule "$T/rules/common/revenue.lua"
 mkdir -p "$T/rules/common/lexicon"
 printf '商汤\t商汤\torg\tai\n商汤科技\t商汤\torg\tai\n' >"$T/rules/common/lexicon/orgs.tsv"
 printf '2024年上半年，商汤科技营收17.4亿元。该公司营收还会增长。\n' >"$T/a.txt"
