@@ -56,3 +56,11 @@ void cli_report(void *ud, const char *where, const char *msg)
     else
         fprintf(stderr, "engine: %s\n", msg);
 }
+
+void cli_rt_doc(const cli_opts *o, const in_doc *d, const doc_block *b,
+                doc_reader *reader, rt_doc *doc, char date[CLI_DATE_LEN])
+{
+    *doc = (rt_doc){d->name, NULL, d->publication, {0, 0, 0}, b->text, b->len, b->orig, reader};
+    cli_doc_date(o, d, &doc->date_value, date);
+    doc->date = date[0] ? date : NULL;
+}

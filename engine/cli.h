@@ -11,6 +11,7 @@
 #include "num.h"
 #include "input.h"
 #include "out.h"
+#include "rt.h"
 #include "text.h"
 
 /* Exit statuses (DESIGN.md). */
@@ -49,6 +50,11 @@ int cli_parse_date(const char *s, num_date *d);
 enum { CLI_DATE_LEN = 11 };
 void cli_doc_date(const cli_opts *o, const in_doc *d, num_date *date,
                   char shown[CLI_DATE_LEN]);
+
+/* The rt_doc for a whole document handed over as one block, its date
+ * resolved as cli_doc_date does (date is the storage for doc->date). */
+void cli_rt_doc(const cli_opts *o, const in_doc *d, const doc_block *b,
+                doc_reader *reader, rt_doc *doc, char date[CLI_DATE_LEN]);
 
 int cmd_numbers(const cli_opts *o);
 int cmd_run(const cli_opts *o);

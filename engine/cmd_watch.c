@@ -481,10 +481,8 @@ static int on_block(void *ud, const doc_block *b)
 {
     watch_state *st = ud;
     char date[CLI_DATE_LEN];
-    rt_doc doc = {st->doc->name, NULL, st->doc->publication, {0, 0, 0},
-                  b->text, b->len, b->orig, st->reader};
-    cli_doc_date(st->opts, st->doc, &doc.date_value, date);
-    doc.date = date[0] ? date : NULL;
+    rt_doc doc;
+    cli_rt_doc(st->opts, st->doc, b, st->reader, &doc, date);
     rt_run(st->rt, &doc, on_fact, st); /* rule errors: reported, counted there */
     return 0;
 }

@@ -46,18 +46,19 @@ expect_lines() { # NAME COUNT FILE
     else fail "$1: $n lines, wanted $2"; fi
 }
 
-# write_revenue_rule FILE [NAME]: the small revenue rule several tests run —
-# the nearest amount within 12 characters after 营收 or "revenue".
-write_revenue_rule() {
+# write_money_rule FILE NAME KEYWORDS: a small rule several tests run — the
+# nearest amount within 12 characters after a keyword becomes a metric
+# NAME.  KEYWORDS is Lua list text: '"营收", "revenue"'.
+write_money_rule() {
     cat >"$1" <<LUA
 return rule {
-  name = "${2:-revenue}",
-  keywords = { "营收", "revenue" },
+  name = "$2",
+  keywords = { $3 },
   sentence = function(s)
     for kw in s:hits() do
       local m = s:money_after(kw, 12)
       if m then
-        s:emit{ kind = "metric", name = "${2:-revenue}", entity = s:subject(kw), period = s:period(kw),
+        s:emit{ kind = "metric", name = "$2", entity = s:subject(kw), period = s:period(kw),
                 value = m.value, unit = m.unit, evidence = { kw, m } }
       end
     end
@@ -65,3 +66,6 @@ return rule {
 }
 LUA
 }
+
+# write_revenue_rule FILE: that rule for revenue (营收, "revenue").
+write_revenue_rule() { write_money_rule "$1" revenue '"营收", "revenue"'; }

@@ -17,22 +17,8 @@ cat >"$p/pack.lua" <<'LUA'
 return { name = "common", version = "1.0" }
 LUA
 printf '商汤\t商汤\torg\tai\n阿里巴巴\t阿里巴巴\torg\tecommerce\n' >"$p/lexicon/orgs.tsv"
-for m in revenue:营收 rd_expense:研发费用; do
-    cat >"$p/${m%%:*}.lua" <<LUA
-return rule {
-  name = "${m%%:*}", keywords = { "${m#*:}" },
-  sentence = function(s)
-    for kw in s:hits() do
-      local m = s:money_after(kw, 12)
-      if m then
-        s:emit{ kind = "metric", name = "${m%%:*}", entity = s:subject(kw), period = s:period(kw),
-                value = m.value, unit = m.unit, evidence = { kw, m } }
-      end
-    end
-  end,
-}
-LUA
-done
+write_money_rule "$p/revenue.lua" revenue '"营收"'
+write_money_rule "$p/rd_expense.lua" rd_expense '"研发费用"'
 cat >"$p/rd_ratio.lua" <<'LUA'
 return rule {
   name = "rd_to_revenue",
