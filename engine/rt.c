@@ -395,10 +395,10 @@ static void print_profile(const rt_runtime *rt)
             order[k] = order[k - 1];
             order[k - 1] = t;
         }
-    fprintf(stderr, "%-28s %10s %10s %10s\n", "rule", "calls", "seconds", "us/call");
+    fprintf(stderr, "%-28s %10s %10s %10s %10s\n", "rule", "calls", "no fact", "seconds", "us/call");
     for (size_t i = 0; i < rt->nrules; i++) {
         const rt_rule *r = &rt->rules[order[i]];
-        fprintf(stderr, "%-28s %10zu %10.3f %10.1f\n", r->file, r->calls, r->seconds,
+        fprintf(stderr, "%-28s %10zu %10zu %10.3f %10.1f\n", r->file, r->calls, r->idle, r->seconds,
                 r->calls ? r->seconds * 1e6 / (double)r->calls : 0.0);
     }
     free(order);

@@ -22,8 +22,9 @@ typedef struct {
     int ref;          /* registry reference to the rule table */
     int sentence_ref, document_ref, mentions_ref; /* LUA_NOREF if absent */
     bool active;      /* for the current document */
-    size_t calls;     /* with ENGINE_PROFILE: calls and time spent */
+    size_t calls;     /* with ENGINE_PROFILE: calls, time spent, */
     double seconds;
+    size_t idle;      /* calls that added no fact */
 } rt_rule;
 
 typedef struct {

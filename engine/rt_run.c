@@ -218,6 +218,7 @@ static void call_rule(rt_runtime *rt, size_t r, int fn_ref, bool doc_arg, size_t
 {
     sb_error e;
     double t0 = rt->opt.profile ? now() : 0;
+    lua_Integer facts_before = rt->nfacts;
     rt->current_rule = r;
     lua_rawgeti(rt->L, LUA_REGISTRYINDEX, fn_ref);
     if (doc_arg)
@@ -231,6 +232,7 @@ static void call_rule(rt_runtime *rt, size_t r, int fn_ref, bool doc_arg, size_t
     if (rt->opt.profile) {
         rt->rules[r].calls++;
         rt->rules[r].seconds += now() - t0;
+        rt->rules[r].idle += rt->nfacts == facts_before;
     }
 }
 
@@ -330,6 +332,33 @@ static int reannotate(rt_runtime *rt, const char *cleaned, const num_ctx *ctx)
     return 0;
 }
 
+/* Every Lua call of one document: detect, clean, the three phases.
+ * Returns 0 when the facts are ready for output. */
+static int run_rules(rt_runtime *rt, const num_ctx *ctx, bool *woken)
+{
+    choose_packs(rt);
+    char *cleaned = rt_clean_text(rt);
+    /* Mentions come after the packs are chosen: only the lexicons of the
+     * packs that apply to this document name its entities. */
+    int r = (cleaned && reannotate(rt, cleaned, ctx)) || lexicon_mentions(rt) ? -1 : 0;
+    if (r == 0) {
+        an_settle_mentions(&rt->an);
+        sentence_phase(rt, RT_PHASE_MENTIONS, woken);
+        an_settle_mentions(&rt->an);
+        rt_api_mentions_settled(rt);
+        r = carry_subjects(rt);
+    }
+    if (r == 0) {
+        sentence_phase(rt, RT_PHASE_SENTENCE, woken);
+        document_phase(rt);
+    } else {
+        rt_report(rt, rt->doc->id, "out of memory");
+        rt->errors++;
+    }
+    free(cleaned);
+    return r;
+}
+
 size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)
 {
     num_ctx ctx = {doc->date_value};
@@ -342,29 +371,14 @@ size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)
         return 1;
     }
     rt_api_begin_document(rt);
-    choose_packs(rt);
-    char *cleaned = rt_clean_text(rt);
-    /* Mentions come after the packs are chosen: only the lexicons of the
-     * packs that apply to this document name its entities. */
-    if ((cleaned && reannotate(rt, cleaned, &ctx)) || lexicon_mentions(rt)) {
-        rt_report(rt, doc->id, "out of memory");
-        rt->errors++;
-    } else {
-        an_settle_mentions(&rt->an);
-        sentence_phase(rt, RT_PHASE_MENTIONS, woken);
-        an_settle_mentions(&rt->an);
-        rt_api_mentions_settled(rt);
-        if (carry_subjects(rt) == 0) {
-            sentence_phase(rt, RT_PHASE_SENTENCE, woken);
-            document_phase(rt);
-            output(rt, fn, ud);
-        } else {
-            rt_report(rt, doc->id, "out of memory");
-            rt->errors++;
-        }
-    }
+    /* One CPU ticker for all the calls (sandbox.h); output, which may
+     * write to a database, runs after it stops. */
+    sb_batch_begin(rt->sb);
+    int r = run_rules(rt, &ctx, woken);
+    sb_batch_end(rt->sb);
+    if (r == 0)
+        output(rt, fn, ud);
     end_document_state(rt);
-    free(cleaned);
     free(woken);
     return rt->errors;
 }

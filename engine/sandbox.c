@@ -10,9 +10,12 @@
  *    the registry and the debug library are out of their reach, and
  *    string.dump is removed from the one string table the string
  *    metatable points at.
- *  - The budget is a count hook.  Once it fires it re-arms itself to fire
- *    at every instruction, so a rule that catches the error cannot run on;
- *    the pcall and xpcall that rules see also re-raise it at once.
+ *  - The budget is a count hook, installed once a call has run for one
+ *    tick of CPU time (cputick.h): with a hook set, Lua stops at every
+ *    instruction, which short calls need not pay for.  Once the budget
+ *    runs out the hook re-arms itself to fire at every instruction, so a
+ *    rule that catches the error cannot run on; the pcall and xpcall that
+ *    rules see also re-raise it at once.
  *  - The allocator refuses growth past the cap; Lua then collects garbage,
  *    retries, and raises "not enough memory".  That error, too, goes
  *    through the rules' pcall, and a failed call ends with a full GC.
@@ -34,13 +37,15 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "cputick.h"
+
 /* Which cap refused the last allocation. */
 enum { SB_CAP_NONE, SB_CAP_CALL, SB_CAP_TOTAL, SB_CAP_SYSTEM };
 
 /* How often the count hook runs; the budget is exact to within this many
  * instructions.  The step hardly changes the cost: once any hook is set,
  * Lua 5.4 checks at every instruction (tight loops run about half as
- * fast), so a hook is installed only while sb_call runs. */
+ * fast), so a hook is installed only once a call has seen a CPU tick. */
 #define SB_HOOK_STEP 1000
 
 /* Longest "file:line:" we build; Lua cuts chunk names to LUA_IDSIZE. */
@@ -65,6 +70,10 @@ struct sb_state {
     int depth;            /* sb_call nesting */
     int in_handler;       /* building an error report: per-call cap lifted */
     unsigned long instr;  /* instructions counted in this call */
+    int counting;         /* the count hook is set (a tick came, or no ticker) */
+    int ticking;          /* this call holds the CPU ticker */
+    cputick_aim tick;     /* {sb_on_tick, this state} */
+    const cputick_aim *outer_aim; /* what the ticker aimed at before */
     int over_budget;      /* the hook now raises at every instruction */
     int refused;          /* some allocation was refused in this call */
     int refused_cap;      /* SB_CAP_* of the last refusal */
@@ -366,6 +375,24 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
     }
     lua_pushstring(L, s->fatal_msg);
     lua_error(L);
+}
+
+/* From now on, count the call's instructions.  Also runs in the SIGPROF
+ * handler: lua_sethook is safe there (lua.c stops scripts on SIGINT the
+ * same way). */
+static void sb_start_counting(sb_state *s)
+{
+    if (s->counting)
+        return;
+    s->counting = 1;
+    lua_sethook(s->L, sb_hook, LUA_MASKCOUNT,
+                s->lim.instr_per_call < SB_HOOK_STEP
+                    ? (int)s->lim.instr_per_call : SB_HOOK_STEP);
+}
+
+static void sb_on_tick(void *ud)
+{
+    sb_start_counting(ud);
 }
 
 /* ---- what a pack sees instead of the standard functions -------------- */
@@ -793,6 +820,7 @@ sb_state *sb_new(const sb_limits *lim)
     if (!s)
         return NULL;
     s->lim = sb_limits_or_defaults(lim);
+    s->tick = (cputick_aim){sb_on_tick, s};
     s->L = lua_newstate(sb_alloc, s);
     if (!s->L) {
         free(s);
@@ -967,15 +995,26 @@ static void sb_begin_call(sb_state *s)
     s->grace = 0;
     s->last_where[0] = '\0';
     s->call_cap = sb_add_sat(s->used, l->mem_per_call);
-    if (l->instr_per_call != ULONG_MAX)
-        lua_sethook(s->L, sb_hook, LUA_MASKCOUNT,
-                    l->instr_per_call < SB_HOOK_STEP
-                        ? (int)l->instr_per_call : SB_HOOK_STEP);
+    s->counting = 0;
+    if (l->instr_per_call == ULONG_MAX)
+        return;
+    if (cputick_hold() == 0) {
+        s->ticking = 1;
+        s->outer_aim = cputick_target(&s->tick);
+    } else {
+        sb_start_counting(s); /* no ticker: count from the first instruction */
+    }
 }
 
 static void sb_end_call(sb_state *s, int kind)
 {
+    if (s->ticking) { /* first no more ticks, then no hook */
+        cputick_target(s->outer_aim);
+        cputick_release();
+        s->ticking = 0;
+    }
     lua_sethook(s->L, NULL, 0, 0);
+    s->counting = 0;
     s->over_budget = 0;
     s->in_handler = 0;
     s->fatal = SB_OK;
@@ -1009,6 +1048,18 @@ static int sb_report(sb_state *s, int status, int fn_copy, sb_error *err)
                                                 : "error in error handling");
     lua_pop(L, 1);
     return kind;
+}
+
+void sb_batch_begin(sb_state *s)
+{
+    (void)s; /* the ticker is the process's; a failure shows in sb_call */
+    cputick_hold();
+}
+
+void sb_batch_end(sb_state *s)
+{
+    (void)s;
+    cputick_release();
 }
 
 int sb_call(sb_state *s, int nargs, int nresults, sb_error *err)

@@ -143,12 +143,14 @@ int sb_load_file(sb_state *s, int env_index, const char *path,
  *
  * Lua runs no message handler for a memory error, so such a report has no
  * traceback (unless the rule's own pcall caught it) and its line is only
- * where the budget hook last saw the rule (every 1000 instructions), or
- * else where the called function begins.  A failing call may use up to
+ * where the budget hook last saw the rule (every 1000 instructions once
+ * counting began), or else where the called function begins.  A failing call may use up to
  * 256 KB beyond mem_per_call to build its report.
  *
- * The budget counts Lua VM instructions (checked every 1000), not time:
- * one call of a C function, such as string.find with a pattern that
+ * The budget counts Lua VM instructions (checked every 1000), not time,
+ * from the first 10 ms tick of CPU time the call sees (sb_batch_begin):
+ * a call may run for up to 10 ms of CPU plus instr_per_call instructions.
+ * One call of a C function, such as string.find with a pattern that
  * backtracks badly, runs to its end however long it takes.
  *
  * A C function called by a rule may itself call sb_call: the inner call
@@ -157,5 +159,16 @@ int sb_load_file(sb_state *s, int env_index, const char *path,
  * lua_pcall: a budget error they swallow still stops the rule at its next
  * instruction, but a memory error they swallow is lost. */
 int sb_call(sb_state *s, int nargs, int nresults, sb_error *err);
+
+/* The budget's hook is installed only once a call has run for a tick of
+ * CPU time (10 ms, SIGPROF; see cputick.h), so short calls run at full
+ * speed.  Each top-level sb_call starts and stops that ticker (two system
+ * calls) unless a batch holds it: bracket a run of many calls with
+ * sb_batch_begin and sb_batch_end.  While a batch is open, system calls
+ * that do not restart after a signal (poll, nanosleep) may fail with
+ * EINTR.  Batches nest.  Where the timer cannot be set, every call counts
+ * from its first instruction instead. */
+void sb_batch_begin(sb_state *s);
+void sb_batch_end(sb_state *s);
 
 #endif

@@ -686,6 +686,25 @@ static void test_budget_resets_between_calls(void **state)
     lua_pop(f->L, 1);
 }
 
+/* Inside a batch (one CPU ticker for many calls) and after it, the budget
+ * still stops a runaway call, and every call starts afresh. */
+static void test_budget_in_batches(void **state)
+{
+    fx *f = *state;
+    sb_batch_begin(f->s);
+    sb_batch_begin(f->s); /* batches nest */
+    run_fails(f, f->env_a, "while true do end", SB_ERR_BUDGET,
+              "instruction budget exceeded");
+    run_true(f, f->env_a, "return true");
+    sb_batch_end(f->s);
+    run_fails(f, f->env_a, "local n = 0 while true do n = n + 1 end",
+              SB_ERR_BUDGET, "instruction budget exceeded");
+    sb_batch_end(f->s);
+    run_fails(f, f->env_a, "while true do end", SB_ERR_BUDGET,
+              "instruction budget exceeded");
+    run_true(f, f->env_a, "return true");
+}
+
 /* ---- memory ------------------------------------------------------------- */
 
 static const sb_limits small_memory = {
@@ -963,6 +982,7 @@ int main(void)
         T(test_infinite_loop_in_pcall_is_stopped),
         T(test_infinite_loop_in_xpcall_is_stopped),
         T(test_budget_resets_between_calls),
+        T(test_budget_in_batches),
         cmocka_unit_test(test_memory_bomb_is_stopped_and_state_reusable),
         cmocka_unit_test(test_memory_bomb_in_pcall_is_stopped),
         cmocka_unit_test(test_memory_total_cap),
