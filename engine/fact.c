@@ -4,18 +4,43 @@
  */
 #include "fact.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* An integer-valued double below 2^53, in decimal; "-0" for negative zero
+ * (as "%.0f" writes it, only without printf's float machinery). */
+static size_t format_integer(double v, char *buf, size_t cap)
+{
+    char tmp[24];
+    size_t n = 0;
+    unsigned long long u = (unsigned long long)fabs(v);
+    do
+        tmp[n++] = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    if (signbit(v))
+        tmp[n++] = '-';
+    size_t len = n;
+    if (cap == 0)
+        return len;
+    for (size_t i = 0; i < n && i + 1 < cap; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[len < cap ? len : cap - 1] = '\0';
+    return len;
+}
 
 size_t fact_format_number(double v, char *buf, size_t cap)
 {
     if (!isfinite(v))
         return (size_t)snprintf(buf, cap, "null");
     if (v == floor(v) && fabs(v) < 9007199254740992.0)
-        return (size_t)snprintf(buf, cap, "%.0f", v);
-    for (int prec = 1; prec <= 17; prec++) {
+        return format_integer(v, buf, cap);
+    /* The shortest decimal that reads back as v.  Any decimal of up to 15
+     * significant digits survives a trip through a (normal) double, so
+     * when 15 digits read back, %g's stripped form is the shortest. */
+    for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) { /* subnormals carry fewer digits */
         int n = snprintf(buf, cap, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             return (size_t)n;

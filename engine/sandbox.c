@@ -38,6 +38,7 @@
 #include <lualib.h>
 
 #include "cputick.h"
+#include "words.h"
 
 /* Which cap refused the last allocation. */
 enum { SB_CAP_NONE, SB_CAP_CALL, SB_CAP_TOTAL, SB_CAP_SYSTEM };
@@ -697,6 +698,7 @@ static const luaL_Reg sb_libs[] = {
     {LUA_TABLIBNAME, luaopen_table},
     {LUA_MATHLIBNAME, luaopen_math},
     {LUA_UTF8LIBNAME, luaopen_utf8},
+    {WORDS_LIBNAME, luaopen_words},
     {NULL, NULL}
 };
 

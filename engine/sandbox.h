@@ -10,7 +10,7 @@
  *
  * One sb_state holds one lua_State whose allocator counts bytes.  Each pack
  * gets its own environment table (sb_new_env): an allow-list of globals,
- * private copies of string/table/math/utf8, and replacements for load,
+ * private copies of string/table/math/utf8/words, and replacements for load,
  * print, require, pcall, xpcall and setmetatable.  Rules never see the
  * state's global table; C code may keep using it.
  *
@@ -89,7 +89,7 @@ size_t sb_mem_used(const sb_state *s);
  * The table holds: assert error ipairs next pairs pcall xpcall rawequal
  * rawget rawlen rawset select setmetatable getmetatable tonumber tostring
  * type unpack (= table.unpack) _VERSION _G (= the table itself), copies of
- * string (without dump) table math utf8, and
+ * string (without dump) table math utf8, words (words.h), and
  *   load(s [, name [, mode]])  text chunks only, always with this table as
  *                              _ENV: a binary chunk returns nil and a
  *                              message, like a syntax error; a mode without

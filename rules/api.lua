@@ -155,3 +155,34 @@ function Sentence:add_mention(m) end
 ---@param spec RuleSpec
 ---@return RuleSpec
 function rule(spec) end
+
+--- A text against a list of words, in one pass of C (rules/README.md,
+--- "Word lists").  Lists are compiled once per table: do not change them.
+words = {}
+---@param text string
+---@param list string[]
+---@return string? word the first word of the list (in list order) that text contains
+function words.has_any(text, list) end
+---@param text string
+---@param list string[]
+---@return string? word the first word of the list that text starts with
+function words.starts_any(text, list) end
+---@param text string
+---@param list string[]
+---@return string? word the first word of the list that text ends with
+function words.ends_any(text, list) end
+---@param text string
+---@param list string[]
+---@return string rest what follows the last place a word of the list ends
+function words.after_last(text, list) end
+---@param text string
+---@param list string[] lower-case words, longer before shorter ones they start
+---@return boolean only true when text is nothing but words of the list and spaces
+function words.only(text, list) end
+---@param text string
+---@return string
+function words.trim(text) end
+---@param text string
+---@param set table<string, boolean> characters
+---@return string rest what follows the last character of text in set
+function words.tail(text, set) end

@@ -8,8 +8,11 @@ return {
   extends = "common",
 
   -- A dateline near the top: "CITY, Mon D (Agency) -" or "CITY (Agency) -".
+  -- Both end in ") -": a plain search for it first spares the patterns
+  -- (slow, tried at every byte) on the many documents without one.
   detect = function(doc)
     local head = doc:text():sub(1, 600)
+    if not head:find(") -", 1, true) then return false end
     return head:find("%u[%u ]+, %a+%.? %d+ %([%a ]+%) %-") ~= nil
         or head:find("%u[%u ]+ %([%a ]+%) %-") ~= nil
   end,

@@ -244,7 +244,7 @@ static void test_env_holds_only_the_allow_list(void **state)
     assert_string_equal(lua_tostring(f->L, -1),
         "_G _VERSION assert error getmetatable ipairs load math next pairs"
         " pcall print rawequal rawget rawlen rawset require select"
-        " setmetatable string table tonumber tostring type unpack utf8"
+        " setmetatable string table tonumber tostring type unpack utf8 words"
         " xpcall");
     lua_pop(f->L, 1);
     run_true(f, f->env_a, "return _G == _ENV and unpack == table.unpack");
@@ -400,10 +400,12 @@ static void test_packs_do_not_share_library_tables(void **state)
     fx *f = *state;
     run_true(f, f->env_a,
              "string.foo = 1; math.pi = 3; table.insert = nil; utf8.x = 1\n"
+             "words.has_any = nil\n"
              "return string.foo == 1");
     run_true(f, f->env_b,
              "return string.foo == nil and math.pi > 3.14 and"
              " table.insert ~= nil and utf8.x == nil and"
+             " words.has_any('ab', {'b'}) == 'b' and"
              " ('x'):rep(2) == 'xx'");
     /* a pack's additions to string are not string methods */
     run_true(f, f->env_a, "return ('x').foo == nil");

@@ -7,24 +7,18 @@
 -- M.starts, M.ends, M.has (plain finds) instead.
 local M = {}
 
--- Why some helpers look the way they do: rules call them thousands of
--- times per megabyte of text, so they avoid what is slow in Lua — walking
--- a string character by character, trying every word of a long list,
--- making throwaway strings.  Word lists used with starts_any / ends_any get
--- an index by their first (last) byte the first time they are used, so a
--- list must not be changed after that (the rules' lists are constants).
-local find, sub, byte, lower, gsub = string.find, string.sub, string.byte, string.lower, string.gsub
+-- The helpers that hold a text against a list of words (has_any,
+-- starts_any, ends_any, after_last, tail, trim, only_joiners) are the
+-- engine's `words` library, in C: rules call them thousands of times per
+-- megabyte.  The lists given to them must not change once used (the
+-- engine keeps a compiled copy of each; the rules' lists are constants).
+local find, sub = string.find, string.sub
 
 ---------------------------------------------------------------------------
 -- Plain text helpers
 ---------------------------------------------------------------------------
 
--- Speed: most texts have nothing to trim; a byte above 32 is never %s.
-local function trim(t)
-  local first, last = byte(t, 1), byte(t, -1)
-  if first and first > 32 and last > 32 then return t end
-  return (gsub(gsub(t, "^%s+", ""), "%s+$", ""))
-end
+local trim = words.trim
 M.trim = trim
 
 -- Does text start / end with word?  Does it contain it?  (plain, no patterns)
@@ -33,52 +27,9 @@ local function ends(text, word) return #word <= #text and sub(text, -#word) == w
 local function has(text, word) return find(text, word, 1, true) ~= nil end
 M.starts, M.ends, M.has = starts, ends, has
 
--- Speed: the words of a list by their first (or last) byte, in list order;
--- false for a short list (a loop over it costs less than the index) or one
--- holding an empty word (which every text starts with).
-local INDEXED = 8
-local by_first, by_last = setmetatable({}, { __mode = "k" }), setmetatable({}, { __mode = "k" })
-local function index_words(words, cache, at)
-  if #words < INDEXED then return false end
-  local idx = cache[words]
-  if idx == nil then
-    idx = {}
-    for _, w in ipairs(words) do
-      local b = byte(w, at)
-      if not b then idx = false break end
-      local bucket = idx[b]
-      if not bucket then bucket = {} idx[b] = bucket end
-      bucket[#bucket + 1] = w
-    end
-    cache[words] = idx
-  end
-  return idx
-end
-
--- The first word of the list that text starts with / ends with / contains.
-function M.starts_any(text, words)
-  local idx = index_words(words, by_first, 1)
-  if idx then words = idx[byte(text, 1) or -1] if not words then return nil end end
-  for i = 1, #words do
-    local w = words[i]
-    if sub(text, 1, #w) == w then return w end
-  end
-end
-function M.ends_any(text, words)
-  local idx = index_words(words, by_last, -1)
-  if idx then words = idx[byte(text, -1) or -1] if not words then return nil end end
-  for i = 1, #words do
-    local w = words[i]
-    if #w <= #text and sub(text, -#w) == w then return w end
-  end
-end
--- (A plain find per word: searching in C beats walking the text in Lua.)
-function M.has_any(text, words)
-  for i = 1, #words do
-    local w = words[i]
-    if find(text, w, 1, true) then return w end
-  end
-end
+-- The first word of the list (in list order) that text starts with / ends
+-- with / contains.
+M.starts_any, M.ends_any, M.has_any = words.starts_any, words.ends_any, words.has_any
 
 -- A computed number without float noise (9.7 / 100 → 0.097, not
 -- 0.09699999999999999).
@@ -90,77 +41,12 @@ end
 function M.chars(text) return utf8.len(text) or #text end
 
 -- The end of text after the last character that is in stops (a set of
--- characters: { [","] = true, ["的"] = true }).  Walks characters, not
+-- characters: { [","] = true, ["的"] = true }).  It walks characters, not
 -- bytes: a Lua pattern class like [，的] would split multi-byte ones.
--- Speed: it walks back from the end and stops at the first stop it meets.
-function M.tail(text, stops)
-  local i = #text
-  while i >= 1 do
-    local b = byte(text, i)
-    local j = i
-    if b >= 0x80 then -- back to the first byte of the character
-      while j > 1 and b < 0xC0 do j = j - 1 b = byte(text, j) end
-    end
-    if stops[sub(text, j, i)] then return sub(text, i + 1) end
-    i = j - 1
-  end
-  return text
-end
+M.tail = words.tail
 
--- The text after the last occurrence of any of the words (plain find).
--- Speed: with a long list it looks, at each character of text, only at
--- the words that start with that character.
-local starting_with = setmetatable({}, { __mode = "k" })
-local char_key
-function M.after_last(text, words)
-  local cut = 1
-  local at = #words >= INDEXED and starting_with[words]
-  if at == nil then
-    at = {}
-    for _, w in ipairs(words) do
-      local k = char_key(w)
-      if not k then at = false break end
-      at[k] = at[k] or {}
-      table.insert(at[k], w)
-    end
-    starting_with[words] = at
-  end
-  if at then
-    local p, n = 1, #text
-    while p <= n do
-      local list = at[char_key(text, p)]
-      if list then
-        for i = 1, #list do
-          local w = list[i]
-          if sub(text, p, p + #w - 1) == w and p + #w > cut then cut = p + #w end
-        end
-      end
-      local b = byte(text, p)
-      p = p + (b < 0xC0 and 1 or b < 0xE0 and 2 or b < 0xF0 and 3 or 4)
-    end
-    return sub(text, cut)
-  end
-  for _, w in ipairs(words) do
-    local from = 1
-    while true do
-      local a, b = find(text, w, from, true)
-      if not a then break end
-      if b + 1 > cut then cut = b + 1 end
-      from = a + 1
-    end
-  end
-  return sub(text, cut)
-end
-
--- Speed: a key for the character of text at byte p (default 1): the byte,
--- or the bytes of a multi-byte character; nil past the end.
-function char_key(t, p)
-  p = p or 1
-  local b1, b2, b3 = byte(t, p, p + 2)
-  if not b1 or b1 < 0xC0 or not b2 then return b1 end
-  if b1 < 0xE0 or not b3 then return b1 * 256 + b2 end
-  return (b1 * 256 + b2) * 256 + b3
-end
+-- The text after the last occurrence of any of the words.
+M.after_last = words.after_last
 
 -- Characters that end a clause in normalised text (full-width ，；：（）
 -- arrive folded to ASCII).
@@ -212,40 +98,14 @@ local JOINERS = { "分别为", "依次为", "则为", "则", "为", "达到了",
                   "for the quarter", "for the period", "for the year", "for the half", "in the quarter",
                   "during the quarter", "in the period", "for the first half", "in the first half",
                   "year on year", "year-on-year", "from a year earlier", "from a year ago", "on year",
-                  "of", "," }
+                  "of" }
 
--- Speed: the places in JOINERS of the words that start with each
--- character, so that only_joiners tries only those.
-local JOINER_AT = {}
-for i, w in ipairs(JOINERS) do
-  if w ~= "," then
-    local k = char_key(w)
-    JOINER_AT[k] = JOINER_AT[k] or {}
-    table.insert(JOINER_AT[k], i)
-  end
-end
-
--- Is between nothing but joining words?  Each pass tries the words in
--- list order against what is left, taking off every one that starts it,
--- until a pass takes off nothing.
+-- Is between nothing but joining words (and spaces)?  Each pass takes
+-- words off the front in list order, each one later in the list than the
+-- one before, until a pass takes off nothing (words.only).  A comma is
+-- not a joiner: it ends the clause the amount must be in.
 local function only_joiners(between)
-  local rest = trim(between)
-  local changed = true
-  while changed and rest ~= "" do
-    changed = false
-    local low, i = lower(rest), 0 -- i: the place in JOINERS this pass is at
-    while rest ~= "" do
-      local places, found = JOINER_AT[char_key(low)], nil
-      for x = 1, places and #places or 0 do
-        local k = places[x]
-        if k > i and sub(low, 1, #JOINERS[k]) == JOINERS[k] then found = k break end
-      end
-      if not found then break end
-      rest = trim(sub(rest, #JOINERS[found] + 1))
-      low, i, changed = lower(rest), found, true
-    end
-  end
-  return rest == ""
+  return words.only(between, JOINERS)
 end
 M.only_joiners = only_joiners
 
