@@ -4,11 +4,13 @@
  * last of them?").  Rules ask them thousands of times per megabyte, and in
  * Lua each is a loop over the list; here it is one pass over the text.
  *
- * A list is read once and kept, compiled, for as long as the list table
- * lives (a weak-keyed cache): words bucketed by their first and last byte,
- * in list order.  The compiled copy owns its bytes, so changing a list
- * afterwards cannot break anything; a list whose length changed is read
- * again, other changes may go unseen (rules' lists are constants).
+ * A short list (SHORT words or fewer, often a table built on the spot) is
+ * read from its table at each call.  A longer one is read once and kept,
+ * compiled, for as long as the list table lives (a weak-keyed cache):
+ * words bucketed by their first and last byte, in list order.  The
+ * compiled copy owns its bytes, so changing a list afterwards cannot break
+ * anything; a list whose length changed is read again, other changes may
+ * go unseen (rules' lists are constants).
  *
  * Matching is on bytes; a word that is valid UTF-8 can only match at the
  * start of a character of valid UTF-8 text.
@@ -20,150 +22,195 @@
 #include <stdint.h>
 #include <string.h>
 
-/* A compiled list: one userdata block holding the header, then
- * off[n + 1] (word i is bytes[off[i] .. off[i + 1])), first[n] and
- * last[n] (word indices sorted by first / last byte, then list order),
- * and the bytes. */
+#define NONE UINT32_MAX
+#define SHORT 8 /* lists this long are read at each call, not compiled */
+
+/* The words of a list as the matchers see them: word i is s[i] (len[i]
+ * bytes) at list position pos[i], in list order.  The candidates for a
+ * byte are a bucket of a compiled list, or every word of a short one. */
+typedef struct wview {
+    uint32_t n;     /* non-empty words */
+    uint32_t empty; /* list position of the first empty word, or NONE */
+    const char *const *s;
+    const uint32_t *len, *pos;
+    const uint32_t *first_at, *first; /* bucket b of first bytes: */
+    const uint32_t *last_at, *last;   /* first[first_at[b] .. first_at[b + 1]) */
+} wview;
+
+/* A short list, read into the caller's frame. */
+typedef struct wshort {
+    wview v;
+    const char *s[SHORT];
+    uint32_t len[SHORT], pos[SHORT];
+} wshort;
+
+/* A compiled list: one userdata block holding this header, then s[n],
+ * len[n], pos[n], first[n], last[n] and the words' bytes. */
 typedef struct wlist {
-    lua_Unsigned rawlen;   /* the list's length when it was read */
-    uint32_t n;            /* non-empty words */
-    uint32_t empty;        /* list index of the first empty word, or UINT32_MAX */
-    uint32_t first_at[257], last_at[257]; /* bucket b: [at[b], at[b + 1]) */
-    uint32_t *off, *first, *last, *index; /* index: list position of word i */
-    char *bytes;
+    lua_Unsigned rawlen; /* the list's length when it was read */
+    wview v;
+    uint32_t first_at[257], last_at[257];
 } wlist;
 
-static const char *word(const wlist *w, uint32_t i, size_t *len)
+static const uint32_t every[SHORT] = {0, 1, 2, 3, 4, 5, 6, 7};
+
+/* The candidates for byte b (a word's first byte, or last with `last`):
+ * order[*from .. *to). */
+static const uint32_t *candidates(const wview *v, unsigned char b, int last,
+                                  uint32_t *from, uint32_t *to)
 {
-    *len = w->off[i + 1] - w->off[i];
-    return w->bytes + w->off[i];
+    if (!v->first_at) {
+        *from = 0;
+        *to = v->n;
+        return every;
+    }
+    const uint32_t *at = last ? v->last_at : v->first_at;
+    *from = at[b];
+    *to = at[b + 1];
+    return last ? v->last : v->first;
 }
 
 /* Counting sort of the words by one byte (the first, or the last). */
-static void bucket(wlist *w, uint32_t *at, uint32_t *out, int last)
+static void bucket(const wview *v, uint32_t *at, uint32_t *out, int last)
 {
     memset(at, 0, 257 * sizeof *at);
-    for (uint32_t i = 0; i < w->n; i++) {
-        size_t len;
-        const char *s = word(w, i, &len);
-        at[(unsigned char)s[last ? len - 1 : 0] + 1]++;
-    }
+    for (uint32_t i = 0; i < v->n; i++)
+        at[(unsigned char)v->s[i][last ? v->len[i] - 1 : 0] + 1]++;
     for (int b = 0; b < 256; b++)
         at[b + 1] += at[b];
     uint32_t fill[256];
     memcpy(fill, at, sizeof fill);
-    for (uint32_t i = 0; i < w->n; i++) {
-        size_t len;
-        const char *s = word(w, i, &len);
-        out[fill[(unsigned char)s[last ? len - 1 : 0]]++] = i;
-    }
+    for (uint32_t i = 0; i < v->n; i++)
+        out[fill[(unsigned char)v->s[i][last ? v->len[i] - 1 : 0]]++] = i;
 }
 
-/* Reads the list at index arg into a new userdata (pushed). */
-static wlist *compile(lua_State *L, int arg)
+/* Item i (1-based) of the list at arg, which must be a string. */
+static const char *item(lua_State *L, int arg, lua_Unsigned i, size_t *len)
 {
-    lua_Unsigned n = lua_rawlen(L, arg);
-    size_t total = 0;
+    if (lua_rawgeti(L, arg, (lua_Integer)i) != LUA_TSTRING)
+        luaL_error(L, "word list item %d is not a string", (int)i);
+    const char *s = lua_tolstring(L, -1, len);
+    lua_pop(L, 1); /* the list still holds the string */
+    return s;
+}
+
+/* Adds item i of the list to the view's arrays (ptr, len, pos). */
+static void add_word(wview *v, const char **s, uint32_t *lens, uint32_t *pos,
+                     const char *w, size_t len, lua_Unsigned i)
+{
+    if (len == 0) {
+        if (v->empty == NONE)
+            v->empty = (uint32_t)(i - 1);
+        return;
+    }
+    s[v->n] = w;
+    lens[v->n] = (uint32_t)len;
+    pos[v->n++] = (uint32_t)(i - 1);
+}
+
+static const wview *read_short(lua_State *L, int arg, lua_Unsigned n, wshort *sh)
+{
+    wview *v = &sh->v;
+    *v = (wview){0, NONE, sh->s, sh->len, sh->pos, NULL, NULL, NULL, NULL};
     for (lua_Unsigned i = 1; i <= n; i++) {
-        if (lua_rawgeti(L, arg, (lua_Integer)i) != LUA_TSTRING)
-            luaL_error(L, "word list item %d is not a string", (int)i);
-        total += lua_rawlen(L, -1);
-        lua_pop(L, 1);
+        size_t len;
+        const char *w = item(L, arg, i, &len);
+        add_word(v, sh->s, sh->len, sh->pos, w, len, i);
+    }
+    return v;
+}
+
+/* Reads the list at arg into a new userdata (pushed). */
+static wlist *compile(lua_State *L, int arg, lua_Unsigned n)
+{
+    size_t total = 0, len;
+    for (lua_Unsigned i = 1; i <= n; i++) {
+        item(L, arg, i, &len);
+        total += len;
     }
     if (n >= UINT32_MAX / 8 || total >= UINT32_MAX)
         luaL_error(L, "word list too long");
-    size_t size = sizeof(wlist) + (n + 1 + 4 * n) * sizeof(uint32_t) + total;
-    wlist *w = lua_newuserdatauv(L, size, 0);
-    w->off = (uint32_t *)(w + 1);
-    w->first = w->off + n + 1;
-    w->last = w->first + n;
-    w->index = w->last + n;
-    w->bytes = (char *)(w->index + n);
+    wlist *w = lua_newuserdatauv(L, sizeof(wlist) + n * sizeof(char *) + 4 * n * sizeof(uint32_t) + total, 0);
+    const char **s = (const char **)(w + 1);
+    uint32_t *lens = (uint32_t *)(s + n), *pos = lens + n, *first = pos + n, *last = first + n;
+    char *bytes = (char *)(last + n);
     w->rawlen = n;
-    w->n = 0;
-    w->empty = UINT32_MAX;
-    uint32_t at = 0;
+    w->v = (wview){0, NONE, s, lens, pos, w->first_at, first, w->last_at, last};
     for (lua_Unsigned i = 1; i <= n; i++) {
-        size_t len;
-        lua_rawgeti(L, arg, (lua_Integer)i);
-        const char *s = lua_tolstring(L, -1, &len);
-        if (len == 0 && w->empty == UINT32_MAX)
-            w->empty = (uint32_t)(i - 1);
-        if (len > 0) {
-            w->off[w->n] = at;
-            w->index[w->n++] = (uint32_t)(i - 1);
-            memcpy(w->bytes + at, s, len);
-            at += (uint32_t)len;
-        }
-        lua_pop(L, 1);
+        const char *from = item(L, arg, i, &len);
+        memcpy(bytes, from, len);
+        add_word(&w->v, s, lens, pos, bytes, len, i);
+        bytes += len;
     }
-    w->off[w->n] = at;
-    bucket(w, w->first_at, w->first, 0);
-    bucket(w, w->last_at, w->last, 1);
+    bucket(&w->v, w->first_at, first, 0);
+    bucket(&w->v, w->last_at, last, 1);
     return w;
 }
 
-/* The compiled form of the list at index arg, from the cache (upvalue 1)
- * or read now. */
-static const wlist *list_arg(lua_State *L, int arg)
+/* The words of the list at arg: a short list read into sh, or the
+ * compiled form, from the cache (upvalue 1) or made now. */
+static const wview *list_arg(lua_State *L, int arg, wshort *sh)
 {
     luaL_checktype(L, arg, LUA_TTABLE);
+    lua_Unsigned n = lua_rawlen(L, arg);
+    if (n <= SHORT)
+        return read_short(L, arg, n, sh);
     lua_pushvalue(L, arg);
     if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TUSERDATA) {
         wlist *w = lua_touserdata(L, -1);
         lua_pop(L, 1);
-        if (w->rawlen == lua_rawlen(L, arg))
-            return w;
+        if (w->rawlen == n)
+            return &w->v;
     } else {
         lua_pop(L, 1);
     }
-    wlist *w = compile(L, arg);
+    wlist *w = compile(L, arg, n);
     lua_pushvalue(L, arg);
     lua_pushvalue(L, -2);
     lua_rawset(L, lua_upvalueindex(1)); /* the userdata stays alive there */
     lua_pop(L, 1);
-    return w;
+    return &w->v;
 }
 
-/* Pushes word i of the list (its list position: the first empty word is
- * ""), or nil for UINT32_MAX. */
-static int push_word(lua_State *L, const wlist *w, uint32_t pos)
+/* Pushes the word at list position pos ("" for the first empty word), or
+ * nil for NONE. */
+static int push_word(lua_State *L, const wview *v, uint32_t pos)
 {
-    if (pos == UINT32_MAX) {
-        lua_pushnil(L);
-        return 1;
-    }
-    if (pos == w->empty) {
+    if (pos == v->empty && pos != NONE) {
         lua_pushliteral(L, "");
         return 1;
     }
-    for (uint32_t i = 0; i < w->n; i++) /* list positions are increasing */
-        if (w->index[i] == pos) {
-            size_t len;
-            const char *s = word(w, i, &len);
-            lua_pushlstring(L, s, len);
+    for (uint32_t i = 0; pos != NONE && i < v->n; i++)
+        if (v->pos[i] == pos) {
+            lua_pushlstring(L, v->s[i], v->len[i]);
             return 1;
         }
     lua_pushnil(L);
     return 1;
 }
 
-/* The list position of the first word (in list order) among the bucket of
- * byte b whose bytes equal text at p (or end at p, with `last`). */
-static uint32_t best_at(const wlist *w, const char *t, size_t tlen, size_t p, int last, uint32_t best)
+/* Does word i stand in t (tlen bytes) starting at p, or ending at p with
+ * `last`? */
+static int word_at(const wview *v, uint32_t i, const char *t, size_t tlen, size_t p, int last)
 {
-    const uint32_t *at = last ? w->last_at : w->first_at;
-    const uint32_t *order = last ? w->last : w->first;
-    unsigned char b = (unsigned char)t[p];
-    for (uint32_t k = at[b]; k < at[b + 1]; k++) {
+    size_t len = v->len[i];
+    if (last)
+        return len <= p + 1 && memcmp(t + p + 1 - len, v->s[i], len) == 0;
+    return len <= tlen - p && memcmp(t + p, v->s[i], len) == 0;
+}
+
+/* The list position of the first word (in list order, and before best)
+ * that starts at p (or ends at p, with `last`); else best. */
+static uint32_t best_at(const wview *v, const char *t, size_t tlen, size_t p, int last, uint32_t best)
+{
+    uint32_t k, to;
+    const uint32_t *order = candidates(v, (unsigned char)t[p], last, &k, &to);
+    for (; k < to; k++) {
         uint32_t i = order[k];
-        if (w->index[i] >= best)
-            break; /* the bucket is in list order */
-        size_t len;
-        const char *s = word(w, i, &len);
-        if (last ? len <= p + 1 && memcmp(t + p + 1 - len, s, len) == 0
-                 : len <= tlen - p && memcmp(t + p, s, len) == 0)
-            return w->index[i];
+        if (v->pos[i] >= best)
+            break; /* candidates are in list order */
+        if (word_at(v, i, t, tlen, p, last))
+            return v->pos[i];
     }
     return best;
 }
@@ -173,11 +220,12 @@ static int w_has_any(lua_State *L)
 {
     size_t len;
     const char *t = luaL_checklstring(L, 1, &len);
-    const wlist *w = list_arg(L, 2);
-    uint32_t best = w->empty;
+    wshort sh;
+    const wview *v = list_arg(L, 2, &sh);
+    uint32_t best = v->empty;
     for (size_t p = 0; p < len && best > 0; p++)
-        best = best_at(w, t, len, p, 0, best);
-    return push_word(L, w, best);
+        best = best_at(v, t, len, p, 0, best);
+    return push_word(L, v, best);
 }
 
 /* words.starts_any(text, list), words.ends_any(text, list): the first
@@ -186,16 +234,18 @@ static int w_starts_any(lua_State *L)
 {
     size_t len;
     const char *t = luaL_checklstring(L, 1, &len);
-    const wlist *w = list_arg(L, 2);
-    return push_word(L, w, len ? best_at(w, t, len, 0, 0, w->empty) : w->empty);
+    wshort sh;
+    const wview *v = list_arg(L, 2, &sh);
+    return push_word(L, v, len ? best_at(v, t, len, 0, 0, v->empty) : v->empty);
 }
 
 static int w_ends_any(lua_State *L)
 {
     size_t len;
     const char *t = luaL_checklstring(L, 1, &len);
-    const wlist *w = list_arg(L, 2);
-    return push_word(L, w, len ? best_at(w, t, len, len - 1, 1, w->empty) : w->empty);
+    wshort sh;
+    const wview *v = list_arg(L, 2, &sh);
+    return push_word(L, v, len ? best_at(v, t, len, len - 1, 1, v->empty) : v->empty);
 }
 
 /* words.after_last(text, list): what follows the end of the last-ending
@@ -204,19 +254,12 @@ static int w_after_last(lua_State *L)
 {
     size_t len;
     const char *t = luaL_checklstring(L, 1, &len);
-    const wlist *w = list_arg(L, 2);
-    size_t cut = w->empty != UINT32_MAX ? len : 0;
-    for (size_t p = len; p-- > cut;) { /* the first end found from the back */
-        unsigned char b = (unsigned char)t[p];
-        for (uint32_t k = w->last_at[b]; k < w->last_at[b + 1]; k++) {
-            size_t wl;
-            const char *s = word(w, w->last[k], &wl);
-            if (wl <= p + 1 && memcmp(t + p + 1 - wl, s, wl) == 0) {
-                cut = p + 1;
-                break;
-            }
-        }
-    }
+    wshort sh;
+    const wview *v = list_arg(L, 2, &sh);
+    size_t cut = v->empty != NONE ? len : 0;
+    for (size_t p = len; p-- > cut;) /* the first end found from the back */
+        if (best_at(v, t, len, p, 1, NONE) != NONE)
+            cut = p + 1;
     lua_pushlstring(L, t + cut, len - cut);
     return 1;
 }
@@ -250,14 +293,13 @@ static int w_trim(lua_State *L)
 }
 
 /* Does the rest of text, from p, start with word i, ignoring ASCII case? */
-static int starts_nocase(const wlist *w, uint32_t i, const char *t, size_t p, size_t to)
+static int starts_nocase(const wview *v, uint32_t i, const char *t, size_t p, size_t to)
 {
-    size_t len;
-    const char *s = word(w, i, &len);
+    size_t len = v->len[i];
     if (len > to - p)
         return 0;
     for (size_t k = 0; k < len; k++)
-        if (tolower((unsigned char)t[p + k]) != (unsigned char)s[k])
+        if (tolower((unsigned char)t[p + k]) != (unsigned char)v->s[i][k])
             return 0;
     return 1;
 }
@@ -265,15 +307,16 @@ static int starts_nocase(const wlist *w, uint32_t i, const char *t, size_t p, si
 /* One pass of words.only: from the list position after `after` on, the
  * first word the rest starts with.  Words are lower case; the bucket of
  * the rest's first byte in lower case holds every candidate. */
-static uint32_t next_word(const wlist *w, const char *t, size_t p, size_t to, uint32_t after)
+static uint32_t next_word(const wview *v, const char *t, size_t p, size_t to, uint32_t after)
 {
-    unsigned char b = (unsigned char)tolower((unsigned char)t[p]);
-    for (uint32_t k = w->first_at[b]; k < w->first_at[b + 1]; k++) {
-        uint32_t i = w->first[k];
-        if ((after == UINT32_MAX || w->index[i] > after) && starts_nocase(w, i, t, p, to))
+    uint32_t k, end;
+    const uint32_t *order = candidates(v, (unsigned char)tolower((unsigned char)t[p]), 0, &k, &end);
+    for (; k < end; k++) {
+        uint32_t i = order[k];
+        if ((after == NONE || v->pos[i] > after) && starts_nocase(v, i, t, p, to))
             return i;
     }
-    return UINT32_MAX;
+    return NONE;
 }
 
 /* words.only(text, list): is text nothing but words of list (lower case;
@@ -285,19 +328,18 @@ static int w_only(lua_State *L)
 {
     size_t len, p = 0;
     const char *t = luaL_checklstring(L, 1, &len);
-    const wlist *w = list_arg(L, 2);
+    wshort sh;
+    const wview *v = list_arg(L, 2, &sh);
     size_t to = len;
     trim_bounds(t, &p, &to);
     int changed = 1;
     while (changed && p < to) {
         changed = 0;
-        uint32_t after = UINT32_MAX, i;
-        while (p < to && (i = next_word(w, t, p, to, after)) != UINT32_MAX) {
-            size_t wl;
-            word(w, i, &wl);
-            p += wl;
+        uint32_t after = NONE, i;
+        while (p < to && (i = next_word(v, t, p, to, after)) != NONE) {
+            p += v->len[i];
             trim_bounds(t, &p, &to);
-            after = w->index[i];
+            after = v->pos[i];
             changed = 1;
         }
     }

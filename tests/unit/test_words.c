@@ -146,17 +146,39 @@ static void test_trim_and_tail(void **state)
     expect_true(cases);
 }
 
+/* Lists longer than eight words are compiled (buckets by byte): the same
+ * answers as short lists read at each call. */
+static void test_long_lists(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "PAD = function(l) local p = {} for i = 1, 9 do p[i] = '#' .. i .. '#' end\n"
+        "  for _, w in ipairs(l) do p[#p + 1] = w end return p end\n"
+        "return true",
+        "return words.starts_any('分别为', PAD{'分别', '分别为'}) == '分别'",
+        "return words.ends_any('相比', PAD{'比', '相比'}) == '比'",
+        "return words.after_last('xaby', PAD{'ab', 'b'}) == 'y'",
+        "return words.after_last('abc', PAD{'a', ''}) == ''",
+        "return words.only('约为', PAD{'为', '约'}) and not words.only('为了', PAD{'为'})",
+        "return words.only('Was  OF', PAD{'of', 'was'})",
+        "return words.has_any('预计有望增长', PAD{'有望', '预计'}) == '有望'",
+        "return words.has_any('abc', PAD{'x', ''}) == ''",
+        NULL
+    };
+    expect_true(cases);
+}
+
 /* A compiled list is kept per table: growing the table is seen, and the
  * copy owns its bytes, so the strings may go. */
 static void test_lists_are_cached_safely(void **state)
 {
     (void)state;
     static const char *const cases[] = {
-        "local l = {'a'}\n"
+        "local l = {'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9'}\n"
         "assert(words.has_any('xb', l) == nil)\n"
-        "l[2] = 'b'\n"
+        "l[10] = 'b'\n"
         "return words.has_any('xb', l) == 'b'",
-        "local l = {'alpha', 'beta'}\n"
+        "local l = {'alpha', 'beta', '1', '2', '3', '4', '5', '6', '7', '8'}\n"
         "assert(words.starts_any('beta', l) == 'beta')\n"
         "l = nil collectgarbage() collectgarbage()\n"
         "return words.starts_any('beta', {'beta'}) == 'beta'",
@@ -182,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_after_last),
         cmocka_unit_test(test_only),
         cmocka_unit_test(test_trim_and_tail),
+        cmocka_unit_test(test_long_lists),
         cmocka_unit_test(test_lists_are_cached_safely),
         cmocka_unit_test(test_bad_arguments),
     };
