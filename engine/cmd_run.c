@@ -38,15 +38,24 @@ static void store_problem(run_state *st)
     st->store_errors++;
 }
 
+/* The store takes the extra fields as the line printed them, unless the
+ * line was written out (the writer flushes when its buffer is full). */
 static void on_fact(void *ud, const fact *f)
 {
     run_state *st = ud;
-    if (st->storing)
-        store_doc_fact(st->db, f); /* a failure is reported at commit */
-    if (st->opts->format == OUT_TABLE)
+    const char *extra = NULL;
+    size_t extra_len = 0;
+    if (st->opts->format == OUT_TABLE) {
         fact_write_row(&st->w, f, st->rows);
-    else
-        fact_write_json(&st->w, f);
+    } else {
+        size_t at = fact_write_json(&st->w, f);
+        if (f->nextra && !st->w.failed && st->w.len >= at + 3) {
+            extra = st->w.buf + at + 1;      /* after the comma */
+            extra_len = st->w.len - at - 3;  /* before "}\n" */
+        }
+    }
+    if (st->storing)
+        store_doc_fact(st->db, f, extra, extra_len); /* a failure is reported at commit */
     st->rows++;
 }
 

@@ -102,7 +102,7 @@ static void put_doc(store *s, const char *doc, const char *version, int n)
         fact f = {doc, "common", "revenue", version, "metric", "revenue",
                   evidence, sizeof evidence - 1, (size_t)i, (size_t)i + 16, "商汤", "CNY",
                   "2024H1", NULL, true, 1740000000.0 + i, extra, 2};
-        assert_int_equal(store_doc_fact(s, &f), 0);
+        assert_int_equal(store_doc_fact(s, &f, NULL, 0), 0);
     }
     assert_int_equal(store_doc_commit(s), 0);
 }
@@ -278,6 +278,55 @@ static void test_new_version_keeps_both(void **state)
     assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE run = 3"), 3);
 }
 
+/* Store f in doc, its extra fields taken from the line fact_write_json
+ * printed (as `engine run` does), or written by the store (NULL). */
+static void put_extra(store *s, const char *doc, const fact *f, bool printed)
+{
+    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL};
+    json_writer w;
+    json_writer_init(&w, NULL); /* a memory buffer: never flushed */
+    size_t at = fact_write_json(&w, f);
+    assert_int_equal(store_doc_begin(s, &d), 0);
+    assert_int_equal(store_doc_fact(s, f, printed ? w.buf + at + 1 : NULL,
+                                    printed ? w.len - at - 3 : 0), 0);
+    assert_int_equal(store_doc_commit(s), 0);
+    free(w.buf);
+}
+
+/* The printer's text of the extra fields is stored as the store would
+ * have written it; a key the printer leaves unescaped is written anew. */
+static void test_extra_from_printed_line(void **state)
+{
+    (void)state;
+    const char *p = path_for("extra.db");
+    store *s = open_new("extra.db");
+    begin_run(s, "1.0+aaaa");
+    fact_field extra[] = {{"change", FACT_NUM, NULL, 0.1 + 0.2, false},
+                          {"from", FACT_JSON, "[{\"name\":\"x\"}]", 0, false},
+                          {"ok", FACT_BOOL, NULL, 0, true},
+                          {"segment", FACT_STR, "生成式\"AI\"\n", 0, false}};
+    fact f = {"x", "common", "r", "1.0+aaaa", "metric", "revenue", "t", 1, 0, 1, NULL,
+              NULL, NULL, NULL, false, 0, extra, 4};
+    put_extra(s, "printed", &f, true);
+    put_extra(s, "own", &f, false);
+    fact_field odd[] = {{"a\"b", FACT_NUM, NULL, 1, false}};
+    fact g = f;
+    g.extra = odd;
+    g.nextra = 1;
+    put_extra(s, "odd", &g, true);
+    store_close(s);
+    char a[256], b[256];
+    sql_text(p, "SELECT extra FROM facts WHERE doc = 'printed'", a, sizeof a);
+    sql_text(p, "SELECT extra FROM facts WHERE doc = 'own'", b, sizeof b);
+    assert_string_equal(a, b);
+    assert_int_equal(sql_int(p, "SELECT json_extract(extra, '$.segment') = '生成式\"AI\"' || char(10)"
+                                " FROM facts WHERE doc = 'printed'"), 1);
+    assert_int_equal(sql_int(p, "SELECT json_extract(extra, '$.change') = 0.1 + 0.2"
+                                " FROM facts WHERE doc = 'printed'"), 1);
+    assert_string_equal(sql_text(p, "SELECT extra FROM facts WHERE doc = 'odd'", a, sizeof a),
+                        "{\"a\\\"b\":1}");
+}
+
 /* ---- one transaction per document --------------------------------------- */
 
 static void test_transaction_per_document(void **state)
@@ -293,18 +342,18 @@ static void test_transaction_per_document(void **state)
     fact f = {"b.txt", "common", "revenue", "1.0+aaaa", "metric", "revenue", "x", 1,
               0, 1, NULL, NULL, NULL, NULL, false, 0, NULL, 0};
     assert_int_equal(store_doc_begin(s, &d), 0);
-    assert_int_equal(store_doc_fact(s, &f), 0);
+    assert_int_equal(store_doc_fact(s, &f, NULL, 0), 0);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 2);
     store_doc_abort(s);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM documents WHERE doc = 'b.txt'"), 0);
 
     /* A fact that cannot be stored fails the whole document at commit. */
     assert_int_equal(store_doc_begin(s, &d), 0);
-    assert_int_equal(store_doc_fact(s, &f), 0);
+    assert_int_equal(store_doc_fact(s, &f, NULL, 0), 0);
     fact bad = f;
     bad.kind = NULL; /* NOT NULL column */
-    assert_int_equal(store_doc_fact(s, &bad), -1);
-    assert_int_equal(store_doc_fact(s, &f), -1); /* later facts ignored */
+    assert_int_equal(store_doc_fact(s, &bad, NULL, 0), -1);
+    assert_int_equal(store_doc_fact(s, &f, NULL, 0), -1); /* later facts ignored */
     assert_int_equal(store_doc_commit(s), -1);
     assert_non_null(strstr(store_error(s), "txn.db: storing b.txt: "));
     assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'b.txt'"), 0);
@@ -339,7 +388,7 @@ static void test_sigkill_mid_document(void **state)
                       0, 1, NULL, NULL, NULL, NULL, false, 0, NULL, 0};
             store_doc_begin(s, &d);
             for (int k = 0; k < 100; k++)
-                store_doc_fact(s, &f);
+                store_doc_fact(s, &f, NULL, 0);
             if (i == 49)
                 kill(getpid(), SIGKILL); /* in flight: 100 facts written, no commit */
             store_doc_commit(s);
@@ -435,7 +484,7 @@ static void put_period(store *s, const char *doc, const char *name, const char *
     fact f = {doc, "common", "r", "1.0+aaaa", "metric", name, "t", 1, 0, 1, entity,
               NULL, period, NULL, true, 1, NULL, 0};
     assert_int_equal(store_doc_begin(s, &d), 0);
-    assert_int_equal(store_doc_fact(s, &f), 0);
+    assert_int_equal(store_doc_fact(s, &f, NULL, 0), 0);
     assert_int_equal(store_doc_commit(s), 0);
 }
 
@@ -522,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_migrate_from_v2),
         cmocka_unit_test(test_rerun_replaces),
         cmocka_unit_test(test_new_version_keeps_both),
+        cmocka_unit_test(test_extra_from_printed_line),
         cmocka_unit_test(test_transaction_per_document),
         cmocka_unit_test(test_sigkill_mid_document),
         cmocka_unit_test(test_not_an_engine_database),
