@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int days_in_month(int y, int m)
@@ -63,4 +64,48 @@ void cli_rt_doc(const cli_opts *o, const in_doc *d, const doc_block *b,
     *doc = (rt_doc){d->name, NULL, d->publication, {0, 0, 0}, b->text, b->len, b->orig, reader};
     cli_doc_date(o, d, &doc->date_value, date);
     doc->date = date[0] ? date : NULL;
+}
+
+/* ---- --db ---------------------------------------------------------------- */
+
+store *cli_store_open(const char *path)
+{
+    char err[STORE_ERR_LEN];
+    store *db = store_open(path, STORE_WRITE, err, sizeof err);
+    if (!db)
+        fprintf(stderr, "engine: %s\n", err);
+    return db;
+}
+
+int cli_store_run(store *db, const char *rules, const rt_runtime *rt)
+{
+    size_t n = rt_pack_count(rt);
+    store_pack *packs = calloc(n ? n : 1, sizeof *packs);
+    if (!packs) {
+        fprintf(stderr, "engine: out of memory\n");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        packs[i] = (store_pack){rt_pack_name(rt, i), rt_pack_version(rt, i)};
+    int rc = store_run_begin(db, rules, packs, n);
+    free(packs);
+    if (rc)
+        fprintf(stderr, "engine: %s\n", store_error(db));
+    return rc;
+}
+
+int cli_store_doc(store *db, const in_doc *d, const doc_block *b,
+                  doc_reader *reader, const char *date)
+{
+    size_t size = b->orig[b->len];
+    store_doc sd = {d->name, "", 0, size, d->publication, date};
+    if (doc_original(reader, 0, size, &sd.bytes, &sd.len)) {
+        fprintf(stderr, "engine: %s: cannot read back its text to store it\n", d->name);
+        return -1;
+    }
+    if (store_doc_begin(db, &sd)) {
+        fprintf(stderr, "engine: %s\n", store_error(db));
+        return -1;
+    }
+    return 0;
 }

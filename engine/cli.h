@@ -12,6 +12,7 @@
 #include "input.h"
 #include "out.h"
 #include "rt.h"
+#include "store.h"
 #include "text.h"
 
 /* Exit statuses (DESIGN.md). */
@@ -55,6 +56,16 @@ void cli_doc_date(const cli_opts *o, const in_doc *d, num_date *date,
  * resolved as cli_doc_date does (date is the storage for doc->date). */
 void cli_rt_doc(const cli_opts *o, const in_doc *d, const doc_block *b,
                 doc_reader *reader, rt_doc *doc, char date[CLI_DATE_LEN]);
+
+/* --db, for run and watch.  Each reports its problem on stderr. */
+/* Open FILE to write; NULL when it cannot be used. */
+store *cli_store_open(const char *path);
+/* Record a run of rt: every pack loaded, with its version.  0 or -1. */
+int cli_store_run(store *db, const char *rules, const rt_runtime *rt);
+/* Begin storing the document handed over whole as block b (its original
+ * text gives the hash), resolved against date (or NULL).  0 or -1. */
+int cli_store_doc(store *db, const in_doc *d, const doc_block *b,
+                  doc_reader *reader, const char *date);
 
 int cmd_numbers(const cli_opts *o);
 int cmd_run(const cli_opts *o);

@@ -38,19 +38,26 @@ static void store_problem(run_state *st)
     st->store_errors++;
 }
 
+/* The store takes the extra fields as the line printed them, unless the
+ * line was written out (the writer flushes when its buffer is full). */
 static void on_fact(void *ud, const fact *f)
 {
     run_state *st = ud;
-    if (st->storing)
-        store_doc_fact(st->db, f); /* a failure is reported at commit */
-    if (st->opts->format == OUT_TABLE)
+    const char *extra = NULL;
+    size_t extra_len = 0;
+    if (st->opts->format == OUT_TABLE) {
         fact_write_row(&st->w, f, st->rows);
-    else
-        fact_write_json(&st->w, f);
+    } else {
+        size_t at = fact_write_json(&st->w, f);
+        if (f->nextra && !st->w.failed && st->w.len >= at + 3) {
+            extra = st->w.buf + at + 1;      /* after the comma */
+            extra_len = st->w.len - at - 3;  /* before "}\n" */
+        }
+    }
+    if (st->storing)
+        store_doc_fact(st->db, f, extra, extra_len); /* a failure is reported at commit */
     st->rows++;
 }
-
-static int record_run(run_state *st);
 
 /* --reload: only here, between two documents, may the rules change, so no
  * document is ever run by half of one version and half of another. */
@@ -67,8 +74,10 @@ static void maybe_reload(run_state *st)
     }
     fprintf(stderr, "engine: %s: rules reloaded\n", st->opts->args[0]);
     /* The store keeps which run (which pack versions) made each fact. */
-    if (st->db && (store_run_end(st->db) || record_run(st)))
+    if (st->db && store_run_end(st->db))
         store_problem(st);
+    else if (st->db && cli_store_run(st->db, st->opts->args[0], st->rt))
+        st->store_errors++;
 }
 
 static int on_begin(void *ud, const in_doc *d)
@@ -79,21 +88,6 @@ static int on_begin(void *ud, const in_doc *d)
     return 0;
 }
 
-/* The whole document is one block: its original text (the bytes of a
- * UTF-8 input, the UTF-8 transcoding of a GB18030 one) gives the hash. */
-static void begin_storing(run_state *st, const doc_block *b, const char *date)
-{
-    store_doc sd = {st->doc->name, "", 0, b->orig[b->len], st->doc->publication, date};
-    if (doc_original(st->reader, 0, b->orig[b->len], &sd.bytes, &sd.len)) {
-        fprintf(stderr, "engine: %s: cannot read back its text to store it\n", st->doc->name);
-        st->store_errors++;
-        return;
-    }
-    st->storing = store_doc_begin(st->db, &sd) == 0;
-    if (!st->storing)
-        store_problem(st);
-}
-
 /* With block size 0 the reader hands over the whole document at once. */
 static int on_block(void *ud, const doc_block *b)
 {
@@ -101,8 +95,10 @@ static int on_block(void *ud, const doc_block *b)
     char date[CLI_DATE_LEN];
     rt_doc doc;
     cli_rt_doc(st->opts, st->doc, b, st->reader, &doc, date);
-    if (st->db)
-        begin_storing(st, b, doc.date);
+    if (st->db) {
+        st->storing = cli_store_doc(st->db, st->doc, b, st->reader, doc.date) == 0;
+        st->store_errors += !st->storing;
+    }
     st->rule_errors += rt_run(st->rt, &doc, on_fact, st);
     return 0;
 }
@@ -121,35 +117,13 @@ static void on_end(void *ud, const in_doc *d, bool failed)
     json_flush(&st->w);
 }
 
-/* Open --db and record this run with every pack loaded and its version.
- * A database that cannot be used stops the run before any work. */
-/* Record a run in the store: every pack loaded and its version. */
-static int record_run(run_state *st)
-{
-    size_t n = rt_pack_count(st->rt);
-    store_pack *packs = calloc(n ? n : 1, sizeof *packs);
-    if (!packs) {
-        fprintf(stderr, "engine: out of memory\n");
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        packs[i] = (store_pack){rt_pack_name(st->rt, i), rt_pack_version(st->rt, i)};
-    int rc = store_run_begin(st->db, st->opts->args[0], packs, n);
-    free(packs);
-    return rc;
-}
-
+/* Open --db and record this run.  A database that cannot be used stops the
+ * run before any work. */
 static int open_store(run_state *st, const char *path)
 {
-    char err[STORE_ERR_LEN];
-    if (!(st->db = store_open(path, STORE_WRITE, err, sizeof err))) {
-        fprintf(stderr, "engine: %s\n", err);
+    if (!(st->db = cli_store_open(path)))
         return -1;
-    }
-    int rc = record_run(st);
-    if (rc)
-        fprintf(stderr, "engine: %s\n", store_error(st->db));
-    return rc;
+    return cli_store_run(st->db, st->opts->args[0], st->rt);
 }
 
 static void close_store(run_state *st)

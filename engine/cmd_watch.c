@@ -14,6 +14,11 @@
  * Rules that fail to load are reported and the previous rules stay
  * (reload.h); nothing is re-run until the rules load cleanly.
  *
+ * With --db every run of the rules, the first and each one after a change,
+ * is a run in the store (store.h), as `engine run --db` over the same
+ * inputs would be: a pack that changed has a new version, so the facts it
+ * made before stay as history, and those of unchanged packs are replaced.
+ *
  * Latency: saves within DEBOUNCE_MS of each other make one reload, but the
  * new rules are loaded as soon as the first change is seen, while the
  * debounce runs; if another change comes, that load is thrown away.  A
@@ -39,6 +44,7 @@
 #include "json.h"
 #include "reload.h"
 #include "rt.h"
+#include "store.h"
 #include "utf8.h"
 
 enum {
@@ -433,6 +439,10 @@ typedef struct {
     size_t rows;         /* table rows printed (the header goes before 0) */
     json_writer errs;    /* a load's problems, held until it counts */
     bool holding;        /* report() appends to errs */
+    store *db;           /* --db, or NULL */
+    bool recording;      /* the run in progress is a run in the store */
+    bool storing;        /* the current document's transaction is open */
+    size_t store_errors; /* reported; they make the exit status 1 */
 } watch_state;
 
 /* Problems go to stderr, except while rules are loaded ahead of the end
@@ -459,6 +469,8 @@ static void report(void *ud, const char *where, const char *msg)
 static void on_fact(void *ud, const fact *f)
 {
     watch_state *st = ud;
+    if (st->storing)
+        store_doc_fact(st->db, f, NULL, 0); /* a failure is reported at commit */
     if (snapshot_add(st->snap, f, &st->render))
         st->oom = true;
     if (!st->print)
@@ -483,13 +495,48 @@ static int on_block(void *ud, const doc_block *b)
     char date[CLI_DATE_LEN];
     rt_doc doc;
     cli_rt_doc(st->opts, st->doc, b, st->reader, &doc, date);
+    if (st->recording) {
+        st->storing = cli_store_doc(st->db, st->doc, b, st->reader, doc.date) == 0;
+        st->store_errors += !st->storing;
+    }
     rt_run(st->rt, &doc, on_fact, st); /* rule errors: reported, counted there */
     return 0;
 }
 
+/* Read failures are reported by in_run; a document that failed stores
+ * nothing. */
 static void on_end(void *ud, const in_doc *d, bool failed)
 {
-    (void)ud, (void)d, (void)failed; /* failures are reported by in_run */
+    watch_state *st = ud;
+    (void)d;
+    if (!st->storing)
+        return;
+    st->storing = false;
+    if (failed) {
+        store_doc_abort(st->db);
+    } else if (store_doc_commit(st->db)) {
+        fprintf(stderr, "engine: %s\n", store_error(st->db));
+        st->store_errors++;
+    }
+}
+
+/* With --db, each run of the rules is a run in the store.  A run cut short
+ * by a stop request keeps finished = NULL, as a killed one does. */
+static int store_begin(watch_state *st)
+{
+    if (cli_store_run(st->db, st->rules, st->rt)) {
+        st->store_errors++;
+        return -1;
+    }
+    return 0;
+}
+
+static void store_end(watch_state *st)
+{
+    if (!stop_signal && store_run_end(st->db)) {
+        fprintf(stderr, "engine: %s\n", store_error(st->db));
+        st->store_errors++;
+    }
 }
 
 /* Run the rules over every input into snap, sorted for the diff.
@@ -500,10 +547,16 @@ static int run_all(watch_state *st, w_snapshot *snap, bool print)
     in_handler h = {on_begin, on_block, on_end};
     st->snap = snap;
     st->print = print;
-    if (render_open(&st->render))
+    if (render_open(&st->render)) {
         st->oom = true;
-    else
+    } else {
+        /* A run that cannot be recorded is not stored; the diff goes on. */
+        st->recording = st->db && store_begin(st) == 0;
         in_run(st->inputs, st->ninputs, &io, st->reader, &h, st);
+        if (st->recording)
+            store_end(st);
+        st->recording = false;
+    }
     render_close(&st->render);
     if (st->oom) {
         fprintf(stderr, "engine: out of memory keeping the facts for the next diff\n");
@@ -797,6 +850,35 @@ static int watch(watch_state *st, reload_watcher *rw)
     return rc;
 }
 
+/* The rules, the reader and --db; EXIT_OK or the status to exit with. */
+static int set_up(watch_state *st, const cli_opts *o)
+{
+    size_t problems = 0;
+    /* Watch first (the caller), load second: a save between is not missed. */
+    st->rt = rt_load(st->rules, &st->ro, report, st, &problems);
+    if (!st->rt)
+        return EXIT_USAGE;
+    if (!(st->reader = doc_reader_new(o->encoding, 0))) {
+        fprintf(stderr, "engine: out of memory\n");
+        return EXIT_SOME_FAILED;
+    }
+    if (o->db && !(st->db = cli_store_open(o->db)))
+        return EXIT_USAGE;
+    return EXIT_OK;
+}
+
+static void tear_down(watch_state *st, reload_watcher *rw)
+{
+    store_close(st->db);
+    json_writer_free(&st->out);
+    st->errs.len = 0; /* a load overtaken when the stop came */
+    json_writer_free(&st->errs);
+    render_free(&st->render);
+    doc_reader_free(st->reader);
+    rt_free(st->rt);
+    reload_close(rw);
+}
+
 int cmd_watch(const cli_opts *o)
 {
     int rc = check_usage(o);
@@ -805,35 +887,19 @@ int cmd_watch(const cli_opts *o)
     watch_state st = {.opts = o, .rules = o->args[0], .inputs = o->args + 1,
                       .ninputs = o->nargs - 1};
     st.ro = (rt_options){o->pack, 0, 0, 0, false};
-    size_t problems = 0;
     char err[600];
     reload_watcher *rw = reload_open(st.rules, err, sizeof err);
     if (!rw) {
         fprintf(stderr, "engine: %s\n", err);
         return EXIT_USAGE;
     }
-    /* Watch first, load second: a save between the two is not missed. */
-    st.rt = rt_load(st.rules, &st.ro, report, &st, &problems);
-    if (!st.rt) {
-        reload_close(rw);
-        return EXIT_USAGE;
-    }
-    if (!(st.reader = doc_reader_new(o->encoding, 0))) {
-        fprintf(stderr, "engine: out of memory\n");
-        rt_free(st.rt);
-        reload_close(rw);
-        return EXIT_SOME_FAILED;
-    }
     json_writer_init(&st.out, stdout);
     json_writer_init(&st.errs, stderr);
-    stop_signal = 0;
-    rc = watch(&st, rw);
-    json_writer_free(&st.out);
-    st.errs.len = 0; /* a load overtaken when the stop came */
-    json_writer_free(&st.errs);
-    render_free(&st.render);
-    doc_reader_free(st.reader);
-    rt_free(st.rt);
-    reload_close(rw);
-    return rc;
+    rc = set_up(&st, o);
+    if (rc == EXIT_OK) {
+        stop_signal = 0;
+        rc = watch(&st, rw);
+    }
+    tear_down(&st, rw);
+    return rc == EXIT_OK && st.store_errors ? EXIT_SOME_FAILED : rc;
 }

@@ -62,7 +62,7 @@ static void opt_str(json_writer *w, const char *key, const char *s)
         json_cstr_field(w, key, s);
 }
 
-void fact_write_json(json_writer *w, const fact *f)
+size_t fact_write_json(json_writer *w, const fact *f)
 {
     json_begin(w);
     json_cstr_field(w, "doc", f->doc);
@@ -80,6 +80,7 @@ void fact_write_json(json_writer *w, const fact *f)
     opt_str(w, "unit", f->unit);
     opt_str(w, "period", f->period);
     opt_str(w, "qualifier", f->qualifier);
+    size_t extra = w->len;
     for (size_t i = 0; i < f->nextra; i++) {
         const fact_field *x = &f->extra[i];
         if (x->type == FACT_STR)
@@ -94,6 +95,7 @@ void fact_write_json(json_writer *w, const fact *f)
             json_bool_field(w, x->key, x->boolean);
     }
     json_end_line(w);
+    return extra;
 }
 
 enum { W_KIND = 7, W_NAME = 26, W_ENTITY = 12, W_VALUE = 16, W_UNIT = 4, W_PERIOD = 10, W_TEXT = 34 };

@@ -42,7 +42,10 @@ typedef struct {
  * 1.5699999999999998); integers up to 2^53 without exponent. */
 size_t fact_format_number(double v, char *buf, size_t cap);
 
-void fact_write_json(json_writer *w, const fact *f);
+/* One JSON Lines line.  Returns where in w->buf the fields beyond the
+ * fixed ones start (at the comma before the first), for a caller that
+ * wants them too (the store): they run to the line's closing "}\n". */
+size_t fact_write_json(json_writer *w, const fact *f);
 /* A table row; the header before row 0. */
 void fact_write_row(json_writer *w, const fact *f, size_t row);
 

@@ -48,8 +48,8 @@ static const char usage_text[] =
     "                       input encoding (default auto: UTF-8, else GB18030)\n"
     "  --pack NAME          (run) apply this publication pack, besides common,\n"
     "                       instead of asking each pack's detect()\n"
-    "  --db FILE            (run) also store documents, runs and facts in the\n"
-    "                       SQLite database FILE, created if missing\n"
+    "  --db FILE            (run, watch) also store documents, runs and facts\n"
+    "                       in the SQLite database FILE, created if missing\n"
     "                       (docs/store.md)\n"
     "  --entity E, --name N, --kind K, --period P, --all-runs\n"
     "                       (facts) filters; see `engine facts --help`\n"
@@ -172,14 +172,25 @@ static const char watch_help[] =
     "their swap and backup files (.*, *~, *.swp) are not changes.\n"
     "\n"
     "Options: --input text|jsonl, --format jsonl|table, --date YYYY-MM-DD,\n"
-    "--encoding auto|utf-8|gb18030, --pack NAME (see `engine --help`).\n"
+    "--encoding auto|utf-8|gb18030, --pack NAME (see `engine --help`), and\n"
+    "  --db FILE   store the documents and facts of every run, the first one\n"
+    "              and each one after a change, in the SQLite database FILE\n"
+    "              (created if missing), each as a run of its own, as\n"
+    "              `engine run --db` does: the facts of a pack that changed\n"
+    "              (a new pack version) are added and the older ones kept as\n"
+    "              history; those of unchanged packs are replaced.  Query it\n"
+    "              with `engine facts FILE`, also while the watch goes on\n"
+    "              (docs/store.md).\n"
     "Inputs are files or folders (read again on every change), not -.\n"
     "\n"
     "Stop with Ctrl-C (or SIGTERM): exit status 0.  Exit status 1: the output\n"
-    "or the watch failed; 2: RULES cannot be loaded or watched, bad usage.\n"
+    "or the watch failed, or a document could not be stored (reported on\n"
+    "stderr); 2: RULES cannot be loaded or watched, the database cannot be\n"
+    "used, bad usage.\n"
     "\n"
-    "Example:\n"
-    "  engine watch rules/ --date 2024-12-15 article.txt\n";
+    "Examples:\n"
+    "  engine watch rules/ --date 2024-12-15 article.txt\n"
+    "  engine watch rules/ --db facts.db --input jsonl docs.jsonl\n";
 
 static const char test_help[] =
     "usage: engine test RULES [--pack NAME]\n"
@@ -323,8 +334,8 @@ static int check_scope(const char *cmd, const cli_opts *o)
         return usage_error("-o/--output is for pack, not %s", cmd);
     if (o->reload && strcmp(cmd, "run"))
         return usage_error("--reload is for run, not %s (watch always reloads)", cmd);
-    if (o->db && !facts && strcmp(cmd, "run"))
-        return usage_error("--db is for run and facts, not %s", cmd);
+    if (o->db && !facts && strcmp(cmd, "run") && strcmp(cmd, "watch"))
+        return usage_error("--db is for run, watch and facts, not %s", cmd);
     if (!facts && (o->facts.entity || o->facts.name || o->facts.kind ||
                    o->facts.period || o->facts.all_runs))
         return usage_error("--entity, --name, --kind, --period and --all-runs "

@@ -4,6 +4,7 @@
 #ifndef ENGINE_SHA256_H
 #define ENGINE_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +22,9 @@ void sha256_final(sha256_ctx *c, unsigned char digest[32]);
 void sha256_hex(const unsigned char digest[32], char hex[65]);
 /* The hex digest of data[0..n) in one call. */
 void sha256_hex_of(const void *data, size_t n, char out[65]);
+/* Whether to use the processor's SHA instructions where it has them (the
+ * default); tests turn them off to check the portable code.  Returns
+ * whether they are used from now on. */
+bool sha256_use_cpu(bool want);
 
 #endif

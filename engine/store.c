@@ -55,9 +55,12 @@ static int run_stmt(store *s, sqlite3_stmt *st, const char *what)
     return out;
 }
 
+/* The length is given: SQLite would otherwise count the bytes itself, one
+ * at a time. */
 static int bind_text(sqlite3_stmt *st, int i, const char *v)
 {
-    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+    return v ? sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_STATIC)
+             : sqlite3_bind_null(st, i);
 }
 
 /* Roll back without touching the error message: the first error is the
@@ -266,6 +269,7 @@ int store_doc_begin(store *s, const store_doc *d)
     free(s->doc);
     if (!(s->doc = strdup(d->name)))
         return store_fail_msg(s, s->doc_what, "out of memory");
+    s->doc_len = strlen(s->doc);
     char hash[65];
     sha256_hex_of(d->bytes, d->len, hash);
     if (run_stmt(s, s->begin, s->doc_what))
@@ -294,11 +298,8 @@ static void json_number(json_writer *w, double v)
 /* The fields beyond the fixed ones, as one JSON object (sorted by key, as
  * the runtime hands them over), so that SQL can reach them with
  * json_extract(extra, '$.segment'). */
-static const char *extra_json(store *s, const fact *f, int *len)
+static void extra_members(json_writer *w, const fact *f)
 {
-    json_writer *w = &s->extra;
-    w->len = 0;
-    json_raw(w, "{", 1);
     for (size_t i = 0; i < f->nextra; i++) {
         const fact_field *x = &f->extra[i];
         if (i)
@@ -314,14 +315,41 @@ static const char *extra_json(store *s, const fact *f, int *len)
         else
             json_raw(w, x->boolean ? "true" : "false", x->boolean ? 4 : 5);
     }
+}
+
+/* The printer writes keys as they are; a key it would have had to escape
+ * (a quote, a backslash, a control character) makes its text unusable. */
+static bool plain_keys(const fact *f)
+{
+    for (size_t i = 0; i < f->nextra; i++)
+        for (const unsigned char *k = (const unsigned char *)f->extra[i].key; *k; k++)
+            if (*k == '"' || *k == '\\' || *k < 0x20)
+                return false;
+    return true;
+}
+
+/* The extra fields' JSON object: the printer's members when they are
+ * usable (formatting numbers is most of the work), else written here. */
+static const char *extra_json(store *s, const fact *f, const char *printed,
+                              size_t plen, int *len)
+{
+    json_writer *w = &s->extra;
+    w->len = 0;
+    json_raw(w, "{", 1);
+    if (printed && plain_keys(f))
+        json_raw(w, printed, plen);
+    else
+        extra_members(w, f);
     json_raw(w, "}", 1);
     *len = (int)w->len;
     return w->failed ? NULL : w->buf;
 }
 
-static int bind_fact(store *s, sqlite3_stmt *st, const fact *f)
+static int bind_fact(store *s, sqlite3_stmt *st, const fact *f, const char *printed,
+                     size_t plen)
 {
-    int rc = bind_text(st, 1, s->doc) | sqlite3_bind_int64(st, 2, s->run) |
+    int rc = sqlite3_bind_text(st, 1, s->doc, (int)s->doc_len, SQLITE_STATIC) |
+             sqlite3_bind_int64(st, 2, s->run) |
              bind_text(st, 3, f->pack) | bind_text(st, 4, f->rule) |
              bind_text(st, 5, f->pack_version) | bind_text(st, 6, f->kind) |
              bind_text(st, 7, f->name) |
@@ -333,7 +361,7 @@ static int bind_fact(store *s, sqlite3_stmt *st, const fact *f)
     rc |= f->has_value ? sqlite3_bind_double(st, 12, f->value) : sqlite3_bind_null(st, 12);
     if (f->nextra) {
         int len;
-        const char *json = extra_json(s, f, &len);
+        const char *json = extra_json(s, f, printed, plen, &len);
         if (!json)
             return store_fail_msg(s, s->doc_what, "out of memory");
         rc |= sqlite3_bind_text(st, 16, json, len, SQLITE_STATIC);
@@ -343,23 +371,32 @@ static int bind_fact(store *s, sqlite3_stmt *st, const fact *f)
     return rc ? store_fail(s, s->doc_what) : 0;
 }
 
-int store_doc_fact(store *s, const fact *f)
+/* Every parameter is bound anew for each fact, so the bindings are not
+ * cleared between facts (run_stmt would); those left after the last one
+ * are cleared at commit. */
+int store_doc_fact(store *s, const fact *f, const char *extra, size_t extra_len)
 {
     if (!s->in_doc || s->doc_failed)
         return -1;
-    if (bind_fact(s, s->insert_fact, f) || run_stmt(s, s->insert_fact, s->doc_what)) {
-        sqlite3_reset(s->insert_fact);
-        sqlite3_clear_bindings(s->insert_fact);
-        s->doc_failed = true;
-        return -1;
+    sqlite3_stmt *st = s->insert_fact;
+    int rc = bind_fact(s, st, f, extra, extra_len);
+    if (!rc) {
+        int step = sqlite3_step(st);
+        rc = step == SQLITE_DONE ? 0 : store_fail(s, s->doc_what);
     }
-    return 0;
+    sqlite3_reset(st);
+    if (rc) {
+        sqlite3_clear_bindings(st);
+        s->doc_failed = true;
+    }
+    return rc;
 }
 
 int store_doc_commit(store *s)
 {
     if (!s->in_doc)
         return store_fail_msg(s, s->doc_what, "no document in flight");
+    sqlite3_clear_bindings(s->insert_fact); /* they point into the last fact */
     if (s->doc_failed || run_stmt(s, s->commit, s->doc_what))
         return doc_fail(s);
     s->in_doc = false;
@@ -369,6 +406,7 @@ int store_doc_commit(store *s)
 void store_doc_abort(store *s)
 {
     if (s->in_doc) {
+        sqlite3_clear_bindings(s->insert_fact);
         rollback(s);
         s->in_doc = false;
     }

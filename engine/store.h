@@ -23,7 +23,7 @@
 
 /* The schema version this engine writes (PRAGMA user_version), and the
  * PRAGMA application_id that marks a database as the engine's ("ENGN"). */
-enum { STORE_VERSION = 2 };
+enum { STORE_VERSION = 3 };
 #define STORE_APP_ID 0x454E474E
 
 enum { STORE_ERR_LEN = 512 };
@@ -68,9 +68,12 @@ typedef struct {
  * records the document and drops the facts the same pack versions made of
  * it before. */
 int store_doc_begin(store *s, const store_doc *d);
-/* Add one of its facts.  After a failure the document's later facts are
- * ignored and store_doc_commit fails with the first error. */
-int store_doc_fact(store *s, const fact *f);
+/* Add one of its facts.  extra, if not NULL, is the fields beyond the fixed
+ * ones as fact_write_json wrote them (its members without the braces:
+ * `"segment":"AI","change":0.2`), which saves formatting them again; with
+ * NULL the store writes them itself.  After a failure the document's later
+ * facts are ignored and store_doc_commit fails with the first error. */
+int store_doc_fact(store *s, const fact *f, const char *extra, size_t extra_len);
 /* Commit the document; on failure (or after a failed fact) it is rolled
  * back and nothing of it is stored. */
 int store_doc_commit(store *s);

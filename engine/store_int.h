@@ -23,6 +23,7 @@ struct store {
     long long run;          /* the current run's id; 0 before store_run_begin */
     bool in_doc, doc_failed;
     char *doc;              /* the document in flight (its name) */
+    size_t doc_len;
     char doc_what[160];     /* "storing NAME", for its error messages */
     json_writer extra;      /* a fact's extra fields as JSON (memory only) */
 };

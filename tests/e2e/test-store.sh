@@ -96,6 +96,51 @@ run "$ENGINE" facts "$db" --all-runs --name revenue --entity 商汤 --format tab
 expect_grep "--all-runs table shows run and version" '^run  *pack_version  *period' "$T/out"
 expect_lines "both runs' revenue" 5 "$T/out"
 
+# ---- engine watch --db: every run of the rules is a run in the store -----
+wdb=$T/watch.db
+"$ENGINE" watch "$T/rules" --input jsonl --format jsonl --db "$wdb" "$T/docs.jsonl" \
+    >"$T/watch.out" 2>"$T/watch.err" &
+wpid=$!
+# soon PATTERN FILE: wait up to 5 s for PATTERN to appear in FILE.
+soon() {
+    local i
+    for i in $(seq 100); do
+        grep -q -- "$1" "$2" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+if soon "watching .* for changes" "$T/watch.err"; then
+    n=$(count_all "$wdb")
+    [ "$n" -eq "$n1" ] && pass "watch --db: the first run's $n facts stored" \
+        || fail "watch --db, first run: $n facts stored, wanted $n1"
+    # A rule saved: the pack's version changes, its new facts join the old.
+    write_money_rule "$p/revenue.lua" revenue '"营收", "收入"'
+    if soon " in [0-9]* ms$" "$T/watch.out"; then
+        n=$(count_all "$wdb")
+        [ "$n" -eq $((2 * n1)) ] && pass "watch --db: after a rule save, new pack version stored beside the old ($n facts)" \
+            || fail "watch --db after a save: $n facts stored, wanted $((2 * n1))"
+        run "$ENGINE" facts "$wdb" --format jsonl
+        [ "$(wc -l <"$T/out")" -eq "$n1" ] && pass "watch --db: facts shows the re-run's facts" \
+            || fail "watch --db: latest run has $(wc -l <"$T/out") facts, wanted $n1"
+        expect_grep "watch --db: the latest facts come from the second run" '"run":2,' "$T/out"
+    else
+        fail "watch --db: no diff after a rule save: $(tail -c 300 "$T/watch.err")"
+    fi
+else
+    fail "watch --db did not start: $(head -c 300 "$T/watch.err")"
+fi
+kill -TERM "$wpid" 2>/dev/null
+wait "$wpid"
+status=$?
+[ "$status" -eq 0 ] && pass "watch --db: SIGTERM, exit 0" || fail "watch --db: exit $status: $(tail -c 300 "$T/watch.err")"
+if have_sqlite3; then
+    [ "$(sqlite3 "$wdb" 'SELECT count(*) FROM runs WHERE finished IS NOT NULL')" = 2 ] \
+        && pass "watch --db: two runs, both finished" || fail "watch --db: runs: $(sqlite3 "$wdb" 'SELECT * FROM runs')"
+fi
+run "$ENGINE" watch "$T/rules" --db "$T" "$T/docs.jsonl"
+expect_status "watch --db on a folder" 2
+
 # ---- errors ---------------------------------------------------------------
 run "$ENGINE" facts "$T/nowhere.db"
 expect_status "facts on a missing file" 2
@@ -134,8 +179,8 @@ if have_sqlite3; then
     want=$(sha256sum "$T/a.txt" | cut -d' ' -f1)
     got=$(sqlite3 "$db" "SELECT sha256 || ' ' || size FROM documents WHERE doc = '$T/a.txt'")
     [ "$got" = "$want $(stat -c %s "$T/a.txt")" ] && pass "documents.sha256 and size are the file's" || fail "hash/size: '$got', wanted '$want'"
-    [ "$(sqlite3 "$db" 'PRAGMA user_version; PRAGMA journal_mode' | tr '\n' ' ')" = "2 wal " ] \
-        && pass "user_version 2, WAL" || fail "schema version or journal mode"
+    [ "$(sqlite3 "$db" 'PRAGMA user_version; PRAGMA journal_mode' | tr '\n' ' ')" = "3 wal " ] \
+        && pass "user_version 3, WAL" || fail "schema version or journal mode"
 else
     skip "SQL checks of the schema (no sqlite3 program)"
 fi

@@ -56,16 +56,40 @@ static const sha_case sha_cases[] = {
      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
 };
 
+/* Both the portable code and the processor's SHA instructions (where it
+ * has them: otherwise the portable code twice). */
 static void test_sha256_vectors(void **state)
 {
     (void)state;
     static const size_t pieces[] = {1, 3, 63, 64, 65, 1000};
     char hex[65];
-    for (size_t i = 0; i < sizeof sha_cases / sizeof sha_cases[0]; i++)
-        for (size_t k = 0; k < sizeof pieces / sizeof pieces[0]; k++) {
-            sha_hex(sha_cases[i].in, strlen(sha_cases[i].in), pieces[k], hex);
-            assert_string_equal(hex, sha_cases[i].want);
-        }
+    for (int cpu = 0; cpu < 2; cpu++) {
+        sha256_use_cpu(cpu);
+        for (size_t i = 0; i < sizeof sha_cases / sizeof sha_cases[0]; i++)
+            for (size_t k = 0; k < sizeof pieces / sizeof pieces[0]; k++) {
+                sha_hex(sha_cases[i].in, strlen(sha_cases[i].in), pieces[k], hex);
+                assert_string_equal(hex, sha_cases[i].want);
+            }
+    }
+    sha256_use_cpu(true);
+}
+
+/* Every length up to a few blocks, of bytes of every value: the two ways
+ * agree. */
+static void test_sha256_cpu_matches_portable(void **state)
+{
+    (void)state;
+    unsigned char data[300];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (unsigned char)(i * 7 + (i >> 3));
+    char a[65], b[65];
+    for (size_t n = 0; n <= sizeof data; n++) {
+        sha256_use_cpu(false);
+        sha256_hex_of(data, n, a);
+        sha256_use_cpu(true);
+        sha256_hex_of(data, n, b);
+        assert_string_equal(a, b);
+    }
 }
 
 static void test_sha256_million_a(void **state)
@@ -444,6 +468,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_vectors),
+        cmocka_unit_test(test_sha256_cpu_matches_portable),
         cmocka_unit_test(test_sha256_million_a),
         cmocka_unit_test(test_name_check),
         T(test_round_trip),
