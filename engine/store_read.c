@@ -2,9 +2,9 @@
  * store_read.c — reading facts back out of the store (`engine facts`).
  *
  * The query is built from fixed pieces for the filters that were given, so
- * that SQLite can use an index that fits if the user made one (the engine
- * makes none for these filters: docs/store.md, Indexes); the values
- * themselves are always bound, never pasted in.
+ * that SQLite can use an index that fits (the engine's own serves --name,
+ * with or without --entity; users may add others: docs/store.md,
+ * Indexes); the values themselves are always bound, never pasted in.
  */
 #include <stdio.h>
 #include <stdlib.h>
