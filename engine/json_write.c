@@ -133,10 +133,19 @@ void json_end_line(json_writer *w)
     }
 }
 
-/* Keys are the engine's own ASCII names: no escaping needed. */
+/* Keys are mostly the engine's own ASCII names, written as they are; a
+ * rule's field name may hold anything, and is escaped when it must be. */
 void json_key(json_writer *w, const char *key)
 {
     size_t n = strlen(key);
+    for (size_t i = 0; i < n; i++)
+        if (needs_escape((unsigned char)key[i])) {
+            json_raw(w, w->first ? "" : ",", !w->first);
+            w->first = false;
+            json_string(w, key, n);
+            json_raw(w, ":", 1);
+            return;
+        }
     if (!reserve(w, n + 4))
         return;
     char *o = w->buf + w->len;

@@ -317,26 +317,15 @@ static void extra_members(json_writer *w, const fact *f)
     }
 }
 
-/* The printer writes keys as they are; a key it would have had to escape
- * (a quote, a backslash, a control character) makes its text unusable. */
-static bool plain_keys(const fact *f)
-{
-    for (size_t i = 0; i < f->nextra; i++)
-        for (const unsigned char *k = (const unsigned char *)f->extra[i].key; *k; k++)
-            if (*k == '"' || *k == '\\' || *k < 0x20)
-                return false;
-    return true;
-}
-
-/* The extra fields' JSON object: the printer's members when they are
- * usable (formatting numbers is most of the work), else written here. */
+/* The extra fields' JSON object: the printer's members when the fact was
+ * printed (formatting numbers is most of the work), else written here. */
 static const char *extra_json(store *s, const fact *f, const char *printed,
                               size_t plen, int *len)
 {
     json_writer *w = &s->extra;
     w->len = 0;
     json_raw(w, "{", 1);
-    if (printed && plain_keys(f))
+    if (printed)
         json_raw(w, printed, plen);
     else
         extra_members(w, f);

@@ -33,6 +33,7 @@ static void write_escapes(json_writer *w)
     json_str_field(w, "s", "a\"b\\c\nd\te\x01 商汤", strlen("a\"b\\c\nd\te\x01 商汤"));
     json_uint_field(w, "n", 42);
     json_bool_field(w, "b", false);
+    json_uint_field(w, "a \"key\"\\", 1); /* a rule's field name */
     json_end_line(w);
 }
 
@@ -40,7 +41,8 @@ static void test_writer_escapes(void **state)
 {
     (void)state;
     char *s = written(write_escapes);
-    assert_string_equal(s, "{\"s\":\"a\\\"b\\\\c\\nd\\te\\u0001 商汤\",\"n\":42,\"b\":false}\n");
+    assert_string_equal(s, "{\"s\":\"a\\\"b\\\\c\\nd\\te\\u0001 商汤\",\"n\":42,\"b\":false,"
+                           "\"a \\\"key\\\"\\\\\":1}\n");
     free(s);
 }
 

@@ -296,7 +296,7 @@ static void put_extra(store *s, const char *doc, const fact *f, bool printed)
 }
 
 /* The printer's text of the extra fields is stored as the store would
- * have written it; a key the printer leaves unescaped is written anew. */
+ * have written it, a key that must be escaped included. */
 static void test_extra_from_printed_line(void **state)
 {
     (void)state;
