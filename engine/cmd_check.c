@@ -16,7 +16,7 @@ static void list_pack(const rt_runtime *rt, size_t k)
     for (size_t i = 0; i < rt_rule_count(rt); i++)
         rules += rt_rule_at(rt, i).pack == k;
     printf("%s %s (%s): %zu rules, %zu lexicon entries\n", rt_pack_name(rt, k),
-           rt_pack_version(rt, k), rt_pack_dir(rt, k), rules, rt_lexicon_size(rt, k));
+           rt_pack_version(rt, k), rt_pack_source(rt, k), rules, rt_lexicon_size(rt, k));
     for (size_t i = 0; i < rt_rule_count(rt); i++) {
         rt_rule_info r = rt_rule_at(rt, i);
         if (r.pack == k)

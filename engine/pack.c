@@ -203,7 +203,7 @@ static int load_archive(const char *file, pack_files *p, pack_error_fn err, void
     /* pack_archive_extract guarantees one folder holding a pack.lua. */
     int rc = list(tmp, NULL, &inner) || inner.n != 1 ? -1 : load_pack(inner.v[0], p);
     names_free(&inner);
-    if (!rc && !(p->tmpdir = strdup(tmp)))
+    if (!rc && (!(p->tmpdir = strdup(tmp)) || !(p->source = strdup(file))))
         rc = -1;
     if (rc) {
         err(ud, file, "cannot read the pack extracted from this file");
@@ -339,6 +339,7 @@ void pack_files_clear(pack_files *p)
         fprintf(stderr, "engine: %s: cannot remove this temporary folder: %s\n", p->tmpdir,
                 strerror(errno));
     free(p->tmpdir);
+    free(p->source);
     memset(p, 0, sizeof *p);
 }
 

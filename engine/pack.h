@@ -25,6 +25,7 @@ typedef struct {
     char hash[9];      /* 8 hex digits over every file's name and bytes */
     char *tmpdir;      /* where a .pack file was extracted (dir lies in it),
                         * removed by pack_files_clear; NULL for a folder */
+    char *source;      /* what to call it: the .pack file's path, else dir */
 } pack_files;
 
 typedef void (*pack_error_fn)(void *ud, const char *where, const char *msg);

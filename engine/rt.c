@@ -436,6 +436,11 @@ void rt_free(rt_runtime *rt)
 size_t rt_pack_count(const rt_runtime *rt) { return rt->npacks; }
 const char *rt_pack_name(const rt_runtime *rt, size_t i) { return rt->packs[i].name; }
 const char *rt_pack_dir(const rt_runtime *rt, size_t i) { return rt->packs[i].files.dir; }
+const char *rt_pack_source(const rt_runtime *rt, size_t i)
+{
+    const pack_files *f = &rt->packs[i].files;
+    return f->source ? f->source : f->dir;
+}
 const char *rt_pack_version(const rt_runtime *rt, size_t i) { return rt->packs[i].version; }
 size_t rt_rule_count(const rt_runtime *rt) { return rt->nrules; }
 

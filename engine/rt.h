@@ -66,6 +66,10 @@ size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud);
 size_t rt_pack_count(const rt_runtime *rt);
 const char *rt_pack_name(const rt_runtime *rt, size_t i);
 const char *rt_pack_dir(const rt_runtime *rt, size_t i);
+/* Where the pack came from as the user named it: its .pack file, else
+ * its folder (rt_pack_dir is where its files are read, maybe a temporary
+ * folder). */
+const char *rt_pack_source(const rt_runtime *rt, size_t i);
 const char *rt_pack_version(const rt_runtime *rt, size_t i);
 size_t rt_rule_count(const rt_runtime *rt);
 

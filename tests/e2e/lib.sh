@@ -34,6 +34,11 @@ expect_grep() { # NAME PATTERN FILE
     else fail "$1: no '$2' in $(basename "$3"): $(head -c 300 "$3")"; fi
 }
 
+expect_no_grep() { # NAME PATTERN FILE
+    if ! grep -q -- "$2" "$3"; then pass "$1"
+    else fail "$1: '$2' found in $(basename "$3"): $(grep -m1 -- "$2" "$3" | head -c 300)"; fi
+}
+
 expect_empty() { # NAME FILE
     if [ ! -s "$2" ]; then pass "$1"
     else fail "$1: not empty: $(head -c 300 "$2")"; fi

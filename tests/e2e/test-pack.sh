@@ -41,6 +41,8 @@ version=$(sed -n 's/^ *version *= *"\(.*\)".*/\1/p' rules/common/pack.lua)
 run "$ENGINE" check "$P"
 expect_status "check X.pack" 0
 expect_grep "check X.pack: 0 problems" "^0 problems$" "$T/out"
+expect_grep "check X.pack: the pack named by its file" "(${P//./\\.}): " "$T/out"
+expect_no_grep "check X.pack: no temporary folder shown" "engine-pack-" "$T/out"
 
 run "$ENGINE" run "$P" tests/fixtures/sample-zh.txt --date 2024-12-15 --format jsonl
 expect_status "run X.pack" 0
