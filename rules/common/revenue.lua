@@ -16,15 +16,7 @@ local FILLER = { "公司", "集团", "实现", "录得", "取得", "共", "全�
 
 local function bare(s, kw)
   local stem = lib.stem_before(s, kw, 12)
-  local changed = true
-  while changed do
-    changed = false
-    stem = lib.trim(stem)
-    for _, w in ipairs(FILLER) do
-      if lib.starts(stem, w) then stem = stem:sub(#w + 1) changed = true end
-    end
-  end
-  return stem == "" and lib.trim(s:before(kw, 1)) ~= "" or false
+  return words.only(stem, FILLER) and lib.trim(s:before(kw, 1)) ~= "" or false
 end
 
 return rule {

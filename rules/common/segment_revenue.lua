@@ -16,6 +16,10 @@ local INTRO = { "在内的", "包括", "其中", "来自", "实现", "分业务�
 local NOT_SEGMENT = { "总", "营业", "主营", "公司", "收入", "整体", "全年", "同期", "合计", "合并", "营",
                       "净", "税", "毛" }
 
+-- Words that end a segment's name without being part of it: 智能汽车业务
+-- → 智能汽车 (in this order: the longest first).
+local SUFFIXES = { "业务分部", "分部", "业务板块", "板块", "业务" }
+
 -- The segment name before kw, and the business unit it named, if any.
 local function segment_name(s, kw)
   local seg, unit = lib.stem_before(s, kw, 20)
@@ -23,14 +27,12 @@ local function segment_name(s, kw)
   if lib.starts(seg, "其") or lib.starts(seg, "的") then seg = seg:sub(4) end
   seg = lib.trim((seg:gsub("的$", "")))
   -- 智能汽车业务 → 智能汽车, but 新业务 stays 新业务.
-  for _, suffix in ipairs({ "业务分部", "分部", "业务板块", "板块", "业务" }) do
+  for _, suffix in ipairs(SUFFIXES) do
     local short = seg:sub(1, #seg - #suffix)
     if lib.ends(seg, suffix) and lib.chars(short) >= 2 then seg = short break end
   end
   if lib.chars(seg) < 2 or lib.chars(seg) > 12 then return nil end
-  for _, w in ipairs(NOT_SEGMENT) do
-    if lib.ends(seg, w) or seg == w then return nil end
-  end
+  if words.ends_any(seg, NOT_SEGMENT) then return nil end
   if lib.has(seg, "营业") or lib.has(seg, "总") then return nil end
   return seg, unit
 end
