@@ -95,12 +95,8 @@ static char *escape(char *o, unsigned char c)
     return o;
 }
 
-void json_string(json_writer *w, const char *s, size_t n)
+char *json_put_string(char *o, const char *s, size_t n)
 {
-    /* Worst case every byte becomes \u00XX. */
-    if (!reserve(w, n * 6 + 2))
-        return;
-    char *o = w->buf + w->len;
     *o++ = '"';
     size_t i = 0;
     while (i < n) {
@@ -114,7 +110,36 @@ void json_string(json_writer *w, const char *s, size_t n)
         i = run;
     }
     *o++ = '"';
-    w->len = (size_t)(o - w->buf);
+    return o;
+}
+
+void json_string(json_writer *w, const char *s, size_t n)
+{
+    /* Worst case every byte becomes \u00XX. */
+    if (!reserve(w, n * 6 + 2))
+        return;
+    w->len = (size_t)(json_put_string(w->buf + w->len, s, n) - w->buf);
+}
+
+char *json_line_room(json_writer *w, size_t n)
+{
+    return reserve(w, n) ? w->buf + w->len : NULL;
+}
+
+/* Output goes out in large writes, and only between lines. */
+static void line_end_flush(json_writer *w)
+{
+    if (w->len >= JSON_FLUSH_AT && !w->failed) {
+        if (fwrite(w->buf, 1, w->len, w->fp) != w->len)
+            w->failed = true;
+        w->len = 0;
+    }
+}
+
+void json_line_done(json_writer *w, char *end)
+{
+    w->len = (size_t)(end - w->buf);
+    line_end_flush(w);
 }
 
 void json_begin(json_writer *w)
@@ -126,11 +151,7 @@ void json_begin(json_writer *w)
 void json_end_line(json_writer *w)
 {
     json_raw(w, "}\n", 2);
-    if (w->len >= JSON_FLUSH_AT && !w->failed) {
-        if (fwrite(w->buf, 1, w->len, w->fp) != w->len)
-            w->failed = true;
-        w->len = 0;
-    }
+    line_end_flush(w);
 }
 
 /* Keys are the engine's own ASCII names: no escaping needed. */
