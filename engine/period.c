@@ -218,23 +218,42 @@ static bool may_start(const char *s, size_t len, size_t pos)
  * full English grammar ran at every one of them. */
 static bool en_start_word(const char *s, size_t len, size_t pos)
 {
-    static const char *const words[] = {
-        "as", "at", "between", "during", "fiscal", "from", "full", "first", "second", "third",
-        "fourth", "in", "last", "next", "this", "since", "six", "three", "nine", "twelve",
-        "year", "fy", "q", "h", "jan", "january", "feb", "february", "mar", "march", "apr",
-        "april", "may", "jun", "june", "jul", "july", "aug", "august", "sep", "sept",
-        "september", "oct", "october", "nov", "november", "dec", "december"};
+    /* By first letter, so that a word is compared with a handful of
+     * candidates rather than the whole list. */
+    static const char *const words[26] = {
+        ['a' - 'a'] = "as at apr april aug august",
+        ['b' - 'a'] = "between",
+        ['d' - 'a'] = "during dec december",
+        ['f' - 'a'] = "fiscal from full first fourth fy feb february",
+        ['h' - 'a'] = "h",
+        ['i' - 'a'] = "in",
+        ['j' - 'a'] = "jan january jun june jul july",
+        ['l' - 'a'] = "last",
+        ['m' - 'a'] = "mar march may",
+        ['n' - 'a'] = "next nine nov november",
+        ['o' - 'a'] = "oct october",
+        ['q' - 'a'] = "q",
+        ['s' - 'a'] = "second since six sep sept september",
+        ['t' - 'a'] = "third this three twelve",
+        ['y' - 'a'] = "year",
+    };
     char w[12];
     size_t n = 0;
     while (pos + n < len && n < sizeof w && pc_is_alpha((unsigned char)s[pos + n])) {
         w[n] = (char)((unsigned char)s[pos + n] | 0x20);
         n++;
     }
-    if (n == sizeof w)
+    if (n == 0 || n == sizeof w)
         return false;
-    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-        if (words[k][0] == w[0] && strlen(words[k]) == n && !memcmp(words[k], w, n))
+    const char *list = words[w[0] - 'a'];
+    while (list && *list) {
+        size_t k = 0;
+        while (list[k] && list[k] != ' ')
+            k++;
+        if (k == n && memcmp(list, w, n) == 0)
             return true;
+        list += list[k] ? k + 1 : k;
+    }
     return false;
 }
 
