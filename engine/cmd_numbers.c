@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "doc.h"
@@ -26,13 +27,14 @@ typedef struct {
     num_ctx ctx;
     size_t rows;
     char *doc_json; /* the document's name, quoted and escaped once */
+    size_t doc_json_len;
 } numbers_run;
 
 static int on_quantity(void *ud, const num_quantity *q)
 {
     numbers_run *run = ud;
-    out_span s = {run->doc->name, run->doc_json ? run->doc_json : "\"\"", run->block->orig[q->start],
-                  run->block->orig[q->end], "", 0};
+    out_span s = {run->doc->name, run->doc_json ? run->doc_json : "\"\"", run->doc_json_len,
+                  run->block->orig[q->start], run->block->orig[q->end], "", 0};
     if (doc_original(run->reader, s.start, s.end, &s.text, &s.text_len)) {
         s.text = "";
         s.text_len = 0;
@@ -59,6 +61,7 @@ static int on_begin(void *ud, const in_doc *d)
     run->doc = d;
     free(run->doc_json);
     run->doc_json = json_quote(d->name);
+    run->doc_json_len = run->doc_json ? strlen(run->doc_json) : 2;
     cli_doc_date(run->opts, d, &run->ctx.doc_date, shown);
     return 0;
 }

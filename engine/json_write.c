@@ -95,12 +95,29 @@ static char *escape(char *o, unsigned char c)
     return o;
 }
 
+/* Whether any of the eight bytes at s needs an escape, tested at once:
+ * (x - k) & ~x & 0x80.. is non-zero exactly when some byte of x is below
+ * k (k <= 0x80), and x ^ c has a zero byte where x has a byte c. */
+static bool word_needs_escape(const char *s)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+    uint64_t v, q, b, d;
+    memcpy(&v, s, sizeof v);
+    q = v ^ (ones * '"');
+    b = v ^ (ones * '\\');
+    d = v ^ (ones * 0x7F);
+    return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+            ((d - ones) & ~d)) & high;
+}
+
 char *json_put_string(char *o, const char *s, size_t n)
 {
     *o++ = '"';
     size_t i = 0;
     while (i < n) {
         size_t run = i;
+        while (run + 8 <= n && !word_needs_escape(s + run))
+            run += 8;
         while (run < n && !needs_escape((unsigned char)s[run]))
             run++;
         memcpy(o, s + i, run - i); /* copy safe runs whole: most text has no escapes */

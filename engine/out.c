@@ -33,14 +33,26 @@ static char *put(char *o, const char *s, size_t n)
 /* A literal key or value: the length is known at compile time. */
 #define PUT(o, lit) put((o), (lit), sizeof(lit) - 1)
 
+/* Two digits per division: offsets are printed twice on every line. */
 static char *put_uint(char *o, uint64_t v)
 {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     char tmp[24];
     size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {
+        i -= 2;
+        memcpy(tmp + i, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        i -= 2;
+        memcpy(tmp + i, pairs + 2 * v, 2);
+    } else {
+        tmp[--i] = (char)('0' + v);
+    }
     return put(o, tmp + i, sizeof tmp - i);
 }
 
@@ -108,7 +120,7 @@ static char *extra_fields(char *o, const num_quantity *q)
 
 void out_quantity_json(json_writer *w, const out_span *s, const num_quantity *q)
 {
-    size_t doc_len = strlen(s->doc_json);
+    size_t doc_len = s->doc_json_len;
     size_t ident_len = q->kind == NUM_IDENT && q->ident ? strlen(q->ident) : 0;
     char *o = json_line_room(w, LINE_ROOM + doc_len + 6 * (s->text_len + ident_len));
     if (!o)
