@@ -216,44 +216,61 @@ static bool may_start(const char *s, size_t len, size_t pos)
  * passed ascii_may_start is worth reading further only when its word is one
  * of these.  English prose is full of a/b/d/f/i/s/t words; without this the
  * full English grammar ran at every one of them. */
+typedef struct {
+    unsigned char n;
+    const char *w;
+} en_word;
+
+#define W(s) {sizeof(s) - 1, s}
+
+/* The words of one first letter (lower case), or NULL with *n = 0. */
+static const en_word *en_words_from(int first, size_t *n)
+{
+#define GROUP(...)                                                 \
+    {                                                              \
+        static const en_word g[] = {__VA_ARGS__};                  \
+        *n = sizeof g / sizeof g[0];                               \
+        return g;                                                  \
+    }
+    switch (first) {
+    case 'a': GROUP(W("as"), W("at"), W("apr"), W("april"), W("aug"), W("august"))
+    case 'b': GROUP(W("between"))
+    case 'd': GROUP(W("during"), W("dec"), W("december"))
+    case 'f': GROUP(W("fiscal"), W("from"), W("full"), W("first"), W("fourth"), W("fy"),
+                    W("feb"), W("february"))
+    case 'h': GROUP(W("h"))
+    case 'i': GROUP(W("in"))
+    case 'j': GROUP(W("jan"), W("january"), W("jun"), W("june"), W("jul"), W("july"))
+    case 'l': GROUP(W("last"))
+    case 'm': GROUP(W("mar"), W("march"), W("may"))
+    case 'n': GROUP(W("next"), W("nine"), W("nov"), W("november"))
+    case 'o': GROUP(W("oct"), W("october"))
+    case 'q': GROUP(W("q"))
+    case 's': GROUP(W("second"), W("since"), W("six"), W("sep"), W("sept"), W("september"))
+    case 't': GROUP(W("third"), W("this"), W("three"), W("twelve"))
+    case 'y': GROUP(W("year"))
+    default: *n = 0; return NULL;
+    }
+#undef GROUP
+}
+
+#undef W
+
 static bool en_start_word(const char *s, size_t len, size_t pos)
 {
-    /* By first letter, so that a word is compared with a handful of
-     * candidates rather than the whole list. */
-    static const char *const words[26] = {
-        ['a' - 'a'] = "as at apr april aug august",
-        ['b' - 'a'] = "between",
-        ['d' - 'a'] = "during dec december",
-        ['f' - 'a'] = "fiscal from full first fourth fy feb february",
-        ['h' - 'a'] = "h",
-        ['i' - 'a'] = "in",
-        ['j' - 'a'] = "jan january jun june jul july",
-        ['l' - 'a'] = "last",
-        ['m' - 'a'] = "mar march may",
-        ['n' - 'a'] = "next nine nov november",
-        ['o' - 'a'] = "oct october",
-        ['q' - 'a'] = "q",
-        ['s' - 'a'] = "second since six sep sept september",
-        ['t' - 'a'] = "third this three twelve",
-        ['y' - 'a'] = "year",
-    };
     char w[12];
-    size_t n = 0;
+    size_t n = 0, k;
     while (pos + n < len && n < sizeof w && pc_is_alpha((unsigned char)s[pos + n])) {
         w[n] = (char)((unsigned char)s[pos + n] | 0x20);
         n++;
     }
     if (n == 0 || n == sizeof w)
         return false;
-    const char *list = words[w[0] - 'a'];
-    while (list && *list) {
-        size_t k = 0;
-        while (list[k] && list[k] != ' ')
-            k++;
-        if (k == n && memcmp(list, w, n) == 0)
+    /* by first letter, so that a word meets a handful of candidates */
+    const en_word *g = en_words_from(w[0], &k);
+    for (size_t i = 0; i < k; i++)
+        if (g[i].n == n && memcmp(g[i].w, w, n) == 0)
             return true;
-        list += list[k] ? k + 1 : k;
-    }
     return false;
 }
 
@@ -264,7 +281,6 @@ static bool en_start_word(const char *s, size_t len, size_t pos)
  * the whole grammar. */
 static bool digit_start(const char *s, size_t len, size_t pos)
 {
-    static const char *const after[] = {"年", "月", "日", "号", "季", "至", "到"};
     size_t n = 0;
     while (pos + n < len && pc_is_digit((unsigned char)s[pos + n]))
         n++;
@@ -283,10 +299,17 @@ static bool digit_start(const char *s, size_t len, size_t pos)
     default:
         break;
     }
-    for (size_t k = 0; k < sizeof after / sizeof *after; k++)
-        if (rest >= 3 && !memcmp(p, after[k], 3))
-            return true;
-    return false;
+    if (rest < 3 || (unsigned char)*p < 0xE0)
+        return false;
+    uint32_t cp;
+    utf8_decode(p, rest, &cp);
+    switch (cp) {
+    case 0x5E74: case 0x6708: case 0x65E5: case 0x53F7: /* 年 月 日 号 */
+    case 0x5B63: case 0x81F3: case 0x5230:              /* 季 至 到 */
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* What survives them: the exact start, the character before it. */
