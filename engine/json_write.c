@@ -114,17 +114,22 @@ char *json_put_string(char *o, const char *s, size_t n)
 {
     *o++ = '"';
     size_t i = 0;
-    while (i < n) {
-        size_t run = i;
-        while (run + 8 <= n && !word_needs_escape(s + run))
-            run += 8;
-        while (run < n && !needs_escape((unsigned char)s[run]))
-            run++;
-        memcpy(o, s + i, run - i); /* copy safe runs whole: most text has no escapes */
-        o += run - i;
-        if (run < n)
-            o = escape(o, (unsigned char)s[run++]);
-        i = run;
+    /* Eight bytes at a time while none needs an escape, else one: the
+     * strings of a line are short, and a call to memcpy per run cost more
+     * than the copy. */
+    for (;;) {
+        while (i + 8 <= n && !word_needs_escape(s + i)) {
+            memcpy(o, s + i, 8);
+            o += 8;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = (unsigned char)s[i++];
+        if (needs_escape(c))
+            o = escape(o, c);
+        else
+            *o++ = (char)c;
     }
     *o++ = '"';
     return o;

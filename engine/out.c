@@ -33,27 +33,35 @@ static char *put(char *o, const char *s, size_t n)
 /* A literal key or value: the length is known at compile time. */
 #define PUT(o, lit) put((o), (lit), sizeof(lit) - 1)
 
-/* Two digits per division: offsets are printed twice on every line. */
+static size_t digit_count(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 100) {
+        v /= 100;
+        n += 2;
+    }
+    return n + (v >= 10);
+}
+
+/* Written from the last digit back, two digits per division: offsets are
+ * printed twice on every line. */
 static char *put_uint(char *o, uint64_t v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324"
                                 "25262728293031323334353637383940414243444546474849"
                                 "50515253545556575859606162636465666768697071727374"
                                 "75767778798081828384858687888990919293949596979899";
-    char tmp[24];
-    size_t i = sizeof tmp;
+    char *end = o + digit_count(v), *p = end;
     while (v >= 100) {
-        i -= 2;
-        memcpy(tmp + i, pairs + 2 * (v % 100), 2);
+        p -= 2;
+        memcpy(p, pairs + 2 * (v % 100), 2);
         v /= 100;
     }
-    if (v >= 10) {
-        i -= 2;
-        memcpy(tmp + i, pairs + 2 * v, 2);
-    } else {
-        tmp[--i] = (char)('0' + v);
-    }
-    return put(o, tmp + i, sizeof tmp - i);
+    if (v >= 10)
+        memcpy(p - 2, pairs + 2 * v, 2);
+    else
+        p[-1] = (char)('0' + v);
+    return end;
 }
 
 /* num_dec_format writes at most 31 bytes and a NUL with a cap of 32; the
