@@ -516,22 +516,44 @@ static bool continuation(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
+/* Whether the eight bytes at u are plain ASCII: (x - k) & ~x & 0x80.. is
+ * non-zero exactly when some byte of x is below k, so this finds a high
+ * bit, a NUL or (through x ^ CR) a CR at once. */
+static bool plain_ascii8(const unsigned char *u)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+    uint64_t v, cr;
+    memcpy(&v, u, sizeof v);
+    cr = v ^ (ones * '\r');
+    return ((v | ((v - ones) & ~v) | ((cr - ones) & ~cr)) & high) == 0;
+}
+
+/* An ideograph U+4000..U+9FFF (lead E4..E9) with both continuation bytes
+ * in place: every code point there is stable.  Masking the two bytes as
+ * one 16-bit value reads the same in either byte order. */
+static bool verbatim_ideograph(const unsigned char *u)
+{
+    uint16_t tail;
+    memcpy(&tail, u + 1, sizeof tail);
+    return (unsigned)(u[0] - 0xE4) <= 5 && (tail & 0xC0C0) == 0x8080;
+}
+
 /* End of the bytes from i on that are copied as they stand and need no
  * check beyond their continuation bytes: plain ASCII, and the ideographs
- * U+4000..U+9FFF (lead bytes E4..E9, every code point there stable).
- * Nearly all of a Chinese or English text; one tight loop each. */
+ * U+4000..U+9FFF.  Nearly all of a Chinese or English text; one tight
+ * loop each. */
 static size_t verbatim_end(const unsigned char *u, size_t n, size_t i)
 {
     for (;;) {
+        while (n - i >= 8 && plain_ascii8(u + i))
+            i += 8;
         while (i < n && plain_ascii[u[i]])
             i++;
-        if (n - i < 3 || u[i] < 0xE4 || u[i] > 0xE9 || !continuation(u[i + 1]) ||
-            !continuation(u[i + 2]))
+        if (n - i < 3 || !verbatim_ideograph(u + i))
             return i;
         do
             i += 3;
-        while (n - i >= 3 && u[i] >= 0xE4 && u[i] <= 0xE9 && continuation(u[i + 1]) &&
-               continuation(u[i + 2]));
+        while (n - i >= 3 && verbatim_ideograph(u + i));
     }
 }
 
