@@ -123,6 +123,7 @@ static bool sub_unit(const num_src *src, size_t *p, const char *w, int pow,
 static size_t money_cents(const num_src *src, size_t p, num_dec *add)
 {
     *add = num_dec_make(0, 0);
+    if (!num_figure_start(src, p)) return p; /* each sub-unit starts with a digit */
     if (!sub_unit(src, &p, "角", -1, add)) sub_unit(src, &p, "毛", -1, add);
     sub_unit(src, &p, "分", -2, add);
     return p;

@@ -64,18 +64,18 @@ static char *put_uint(char *o, uint64_t v)
     return end;
 }
 
-/* num_dec_format writes at most 31 bytes and a NUL with a cap of 32; the
- * NUL is overwritten by what follows. */
 static char *put_dec(char *o, num_dec d)
 {
-    return o + num_dec_format(d, o, 32);
+    return num_dec_put(d, o);
 }
 
-/* The engine's own names (kinds, qualifiers): plain ASCII. */
+/* The engine's own names (kinds, qualifiers): plain ASCII, a few bytes
+ * long, cheaper copied in a loop than measured and passed to memcpy. */
 static char *put_name(char *o, const char *s)
 {
     *o++ = '"';
-    o = put(o, s, strlen(s));
+    while (*s)
+        *o++ = *s++;
     *o++ = '"';
     return o;
 }
