@@ -13,10 +13,14 @@
 #include "num.h"
 #include "out.h"
 
-/* Bytes per block: large enough that cutting costs nothing measurable,
- * small enough that memory stays far below the 64 MB the benchmarks hold
- * us to (a block costs about 10× its size with the offset map). */
-enum { NUMBERS_BLOCK = 1 << 20, NUMBERS_READ = 1 << 20 };
+/* Bytes per block: a block's text, raw bytes and offset map (eight bytes
+ * per byte) come to about 10x its size, and at 64 KB they stay in the
+ * core's own cache while the block is scanned and printed: measured, the
+ * whole command ran about 30% faster than with 1 MB blocks, at the same
+ * instruction count.  Cutting costs nothing measurable at this size, and
+ * the cuts fall where no quantity can be split (text_safe_cut).  Input is
+ * still read 1 MB at a time. */
+enum { NUMBERS_BLOCK = 1 << 16, NUMBERS_READ = 1 << 20 };
 
 typedef struct {
     const cli_opts *opts;
