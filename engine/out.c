@@ -36,11 +36,16 @@ static char *put(char *o, const char *s, size_t n)
 static size_t digit_count(uint64_t v)
 {
     size_t n = 1;
-    while (v >= 100) {
+    while (v > UINT32_MAX) {
         v /= 100;
         n += 2;
     }
-    return n + (v >= 10);
+    uint32_t w = (uint32_t)v;
+    while (w >= 100) {
+        w /= 100;
+        n += 2;
+    }
+    return n + (w >= 10);
 }
 
 /* Written from the last digit back, two digits per division: offsets are
@@ -52,15 +57,21 @@ static char *put_uint(char *o, uint64_t v)
                                 "50515253545556575859606162636465666768697071727374"
                                 "75767778798081828384858687888990919293949596979899";
     char *end = o + digit_count(v), *p = end;
-    while (v >= 100) {
+    while (v > UINT32_MAX) {
         p -= 2;
         memcpy(p, pairs + 2 * (v % 100), 2);
         v /= 100;
     }
-    if (v >= 10)
-        memcpy(p - 2, pairs + 2 * v, 2);
+    uint32_t w = (uint32_t)v; /* cheaper divisions: offsets below 4 GB */
+    while (w >= 100) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (w % 100), 2);
+        w /= 100;
+    }
+    if (w >= 10)
+        memcpy(p - 2, pairs + 2 * w, 2);
     else
-        p[-1] = (char)('0' + v);
+        p[-1] = (char)('0' + w);
     return end;
 }
 
