@@ -37,6 +37,16 @@ void json_str_field(json_writer *w, const char *key, const char *s, size_t n);
 void json_cstr_field(json_writer *w, const char *key, const char *s);
 void json_uint_field(json_writer *w, const char *key, uint64_t v);
 void json_bool_field(json_writer *w, const char *key, bool v);
+/* For a caller that writes a whole line itself (out.c, one quantity per
+ * line, where the field-by-field calls above cost more than the scan):
+ * json_line_room gives room for n bytes at the end of the buffer, or NULL
+ * once the writer has failed; json_put_string writes s quoted and escaped
+ * as json_string does (at most 6n + 2 bytes) and returns the end;
+ * json_line_done takes everything up to end, which must finish with the
+ * line's newline, and flushes as json_end_line does. */
+char *json_line_room(json_writer *w, size_t n);
+char *json_put_string(char *o, const char *s, size_t n);
+void json_line_done(json_writer *w, char *end);
 /* s as a quoted, escaped JSON string in a new buffer (NULL if out of
  * memory): for a value written many times, such as a document's name. */
 char *json_quote(const char *s);

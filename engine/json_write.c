@@ -95,26 +95,73 @@ static char *escape(char *o, unsigned char c)
     return o;
 }
 
+/* Whether any of the eight bytes at s needs an escape, tested at once:
+ * (x - k) & ~x & 0x80.. is non-zero exactly when some byte of x is below
+ * k (k <= 0x80), and x ^ c has a zero byte where x has a byte c. */
+static bool word_needs_escape(const char *s)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+    uint64_t v, q, b, d;
+    memcpy(&v, s, sizeof v);
+    q = v ^ (ones * '"');
+    b = v ^ (ones * '\\');
+    d = v ^ (ones * 0x7F);
+    return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+            ((d - ones) & ~d)) & high;
+}
+
+char *json_put_string(char *o, const char *s, size_t n)
+{
+    *o++ = '"';
+    size_t i = 0;
+    /* Eight bytes at a time while none needs an escape, else one: the
+     * strings of a line are short, and a call to memcpy per run cost more
+     * than the copy. */
+    for (;;) {
+        while (i + 8 <= n && !word_needs_escape(s + i)) {
+            memcpy(o, s + i, 8);
+            o += 8;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = (unsigned char)s[i++];
+        if (needs_escape(c))
+            o = escape(o, c);
+        else
+            *o++ = (char)c;
+    }
+    *o++ = '"';
+    return o;
+}
+
 void json_string(json_writer *w, const char *s, size_t n)
 {
     /* Worst case every byte becomes \u00XX. */
     if (!reserve(w, n * 6 + 2))
         return;
-    char *o = w->buf + w->len;
-    *o++ = '"';
-    size_t i = 0;
-    while (i < n) {
-        size_t run = i;
-        while (run < n && !needs_escape((unsigned char)s[run]))
-            run++;
-        memcpy(o, s + i, run - i); /* copy safe runs whole: most text has no escapes */
-        o += run - i;
-        if (run < n)
-            o = escape(o, (unsigned char)s[run++]);
-        i = run;
+    w->len = (size_t)(json_put_string(w->buf + w->len, s, n) - w->buf);
+}
+
+char *json_line_room(json_writer *w, size_t n)
+{
+    return reserve(w, n) ? w->buf + w->len : NULL;
+}
+
+/* Output goes out in large writes, and only between lines. */
+static void line_end_flush(json_writer *w)
+{
+    if (w->len >= JSON_FLUSH_AT && !w->failed) {
+        if (fwrite(w->buf, 1, w->len, w->fp) != w->len)
+            w->failed = true;
+        w->len = 0;
     }
-    *o++ = '"';
-    w->len = (size_t)(o - w->buf);
+}
+
+void json_line_done(json_writer *w, char *end)
+{
+    w->len = (size_t)(end - w->buf);
+    line_end_flush(w);
 }
 
 void json_begin(json_writer *w)
@@ -126,11 +173,7 @@ void json_begin(json_writer *w)
 void json_end_line(json_writer *w)
 {
     json_raw(w, "}\n", 2);
-    if (w->len >= JSON_FLUSH_AT && !w->failed) {
-        if (fwrite(w->buf, 1, w->len, w->fp) != w->len)
-            w->failed = true;
-        w->len = 0;
-    }
+    line_end_flush(w);
 }
 
 /* Keys are mostly the engine's own ASCII names, written as they are; a

@@ -28,7 +28,9 @@ enum {
     OPEN_WORD = 4    /* an ASCII letter: opens something only at a word start */
 };
 
-#define CJK_FIRST 0x4E00u
+/* From U+4000, the first code point of lead byte E4, so that skip_inert
+ * needs no range test (ideographs start at U+4E00). */
+#define CJK_FIRST 0x4000u
 #define CJK_LAST 0x9FFFu
 #define CJK(c) [(c) - CJK_FIRST]
 
@@ -83,10 +85,15 @@ static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
 static size_t skip_inert(const char *s, size_t len, size_t i)
 {
     const unsigned char *u = (const unsigned char *)s;
+    /* The lead byte unmasked is the code point plus E0 << 12, a constant
+     * folded into the table index.  The other two are masked: the text
+     * may hold bytes that are not UTF-8, and the index must stay in the
+     * table whatever they are. */
+    const uint32_t bias = (0xE0u << 12) + CJK_FIRST;
     while (i + 2 < len && u[i] >= 0xE4 && u[i] <= 0xE9) {
-        uint32_t cp = ((uint32_t)(u[i] & 0x0F) << 12) |
-                      ((uint32_t)(u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
-        if (cp >= CJK_FIRST && cjk_open[cp - CJK_FIRST]) break;
+        uint32_t k = ((uint32_t)u[i] << 12) + ((uint32_t)(u[i + 1] & 0x3F) << 6) +
+                     (u[i + 2] & 0x3F) - bias;
+        if (cjk_open[k]) break;
         i += 3;
     }
     return i;

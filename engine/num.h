@@ -112,6 +112,9 @@ int num_scan(const char *text, size_t len, const num_ctx *ctx, num_sink sink,
  * JavaScript prints numbers.  Returns the length written (always < cap
  * when cap >= 32; a shorter cap truncates, NUL-terminated). */
 size_t num_dec_format(num_dec d, char *buf, size_t cap);
+/* The same text written straight into o, which has room for 32 bytes,
+ * without a terminator; returns its end.  For writers that print many. */
+char *num_dec_put(num_dec d, char *o);
 
 /* Names used in output. */
 const char *num_kind_name(num_kind k);

@@ -149,3 +149,25 @@ size_t num_dec_format(num_dec d, char *buf, size_t cap)
     buf[k] = '\0';
     return k;
 }
+
+char *num_dec_put(num_dec d, char *o)
+{
+    uint64_t u = d.m < 0 ? (uint64_t)0 - (uint64_t)d.m : (uint64_t)d.m;
+    if (u == 0) {
+        *o = '0';
+        return o + 1;
+    }
+    int64_t e = d.e;
+    while (u % 10 == 0) { u /= 10; e++; }
+    char dig[24], *p = dig + sizeof dig;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t n = (size_t)(dig + sizeof dig - p);
+    int64_t x = e + (int64_t)n - 1;
+    if (x <= -7 || x >= 21) /* e-notation: rare, and may drop digits */
+        return o + num_dec_format(d, o, 32);
+    if (d.m < 0) *o++ = '-';
+    return o + format_plain(p, n, x, o);
+}

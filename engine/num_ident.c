@@ -145,7 +145,7 @@ static size_t dotted_tail(const num_src *src, size_t p)
  * with a digit or two capitals, then one space).  Other words are prose:
  * "grew 2.0", "In 2.5 years" hold no version. */
 static int version(const num_src *src, size_t pos, size_t lend, size_t aend,
-                   num_quantity *q)
+                   int capitals, num_quantity *q)
 {
     size_t e;
     if (aend > lend && num_byte(src->s, src->len, aend) == '.' &&
@@ -153,8 +153,6 @@ static int version(const num_src *src, size_t pos, size_t lend, size_t aend,
         e = dotted_tail(src, aend);
         return ident(q, pos, e, "version");
     }
-    int capitals = 0;
-    for (size_t i = pos; i < lend; i++) capitals += is_upper((unsigned char)src->s[i]);
     bool named = aend - pos <= 8 && (aend > lend || capitals >= 2);
     if (!named || num_byte(src->s, src->len, aend) != ' ') return 0;
     e = version_number(src, aend + 1);
@@ -206,10 +204,8 @@ static bool currency_code(const num_src *src, size_t pos, size_t lend)
 /* A name with a short number after a hyphen, A-1, GPT-4, COVID-19: the
  * number is part of the name.  Four digits are left alone, since mid-2024
  * holds a year for the period reader. */
-static size_t hyphen_tail(const num_src *src, size_t pos, size_t lend, size_t aend)
+static size_t hyphen_tail(const num_src *src, bool capital, size_t aend)
 {
-    bool capital = false;
-    for (size_t i = pos; i < lend; i++) capital |= is_upper((unsigned char)src->s[i]);
     if (!capital || num_byte(src->s, src->len, aend) != '-') return aend;
     size_t d = run(src, aend + 1, num_is_digit);
     if (d == aend + 1 || d - aend - 1 > 3 || num_is_alpha(num_byte(src->s, src->len, d)))
@@ -222,8 +218,12 @@ static int letter_token(const num_src *src, size_t pos, num_quantity *q,
 {
     size_t lend = run(src, pos, num_is_alpha);
     size_t aend = run(src, lend, num_is_alnum);
-    if (share_class(src, pos, q) || formula(src, pos, q) ||
-        version(src, pos, lend, aend, q))
+    int capitals = 0;
+    for (size_t i = pos; i < lend; i++) capitals += is_upper((unsigned char)src->s[i]);
+    /* a share class and a formula start with one capital alone (B类, N+1) */
+    if (lend == pos + 1 && (share_class(src, pos, q) || formula(src, pos, q)))
+        return 1;
+    if (version(src, pos, lend, aend, capitals, q))
         return 1;
     if (lend - pos == 2 && aend - lend == 6 && ends_token(src, aend) &&
         (num_text_at(src, pos, "SH") || num_text_at(src, pos, "SZ") ||
@@ -233,7 +233,7 @@ static int letter_token(const num_src *src, size_t pos, num_quantity *q,
         *skip = lend; /* RMB5bn: the figure reads the code back */
         return -1;
     }
-    *skip = hyphen_tail(src, pos, lend, aend);
+    *skip = hyphen_tail(src, capitals > 0, aend);
     return -1;
 }
 

@@ -312,6 +312,8 @@ typedef struct {
     bool range;
     bool has_unit;
     num_unit_hit u;
+    size_t suffix_at;   /* end + 1 where suffix_ok was decided, or 0 */
+    bool suffix_ok;     /* num_suffix_possible there */
 } num_build;
 
 /* Whether a figure (ASCII digit or Chinese numeral) starts at p. */

@@ -123,6 +123,7 @@ static bool sub_unit(const num_src *src, size_t *p, const char *w, int pow,
 static size_t money_cents(const num_src *src, size_t p, num_dec *add)
 {
     *add = num_dec_make(0, 0);
+    if (!num_figure_start(src, p)) return p; /* each sub-unit starts with a digit */
     if (!sub_unit(src, &p, "角", -1, add)) sub_unit(src, &p, "毛", -1, add);
     sub_unit(src, &p, "分", -2, add);
     return p;
@@ -205,12 +206,23 @@ static void inherit_change(num_build *b, num_kind kind, const char *unit)
     }
 }
 
+/* num_suffix_possible at the end, which both the range and the qualifier
+ * ask: remembered while the end stays where it is. */
+static bool suffix_possible(num_build *b)
+{
+    if (b->suffix_at != b->end + 1) {
+        b->suffix_ok = num_suffix_possible(b->src, b->end);
+        b->suffix_at = b->end + 1;
+    }
+    return b->suffix_ok;
+}
+
 /* The qualifier, the first stated of: before the figure (约), inside it
  * (三十几, 一千多万), in the unit (个多月), after it (左右).  Reading the
  * last moves the end. */
 static num_qual pick_qual(num_build *b)
 {
-    num_qual after = num_suffix_possible(b->src, b->end) ? suffix_words(b) : NUM_Q_NONE;
+    num_qual after = suffix_possible(b) ? suffix_words(b) : NUM_Q_NONE;
     if (b->pf.qual != NUM_Q_NONE) return b->pf.qual;
     if (b->L.core.approx) return NUM_Q_APPROX;
     if (b->L.core.qual != NUM_Q_NONE) return b->L.core.qual;
@@ -317,7 +329,7 @@ static int figure_at(const num_src *src, size_t pos, num_quantity *q,
     if (b.pf.near && num_time_word_at(src, b.L.core.end))
         num_read_prefix(src, pos, false, false, &b.pf); /* 近3年: the last 3 */
     first_end(&b);
-    if (num_suffix_possible(src, b.end)) num_try_range(&b);
+    if (suffix_possible(&b)) num_try_range(&b);
     return complete(&b, q);
 }
 

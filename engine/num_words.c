@@ -278,15 +278,34 @@ static const char *yen_code(const num_src *src, size_t pos)
     return "JPY";
 }
 
-/* Signs, fillers (了 达 有) and the keys of the groups before a figure. */
+/* Whether some word of g ends at `at`, as bytes: a superset of what the
+ * lookups accept (they also heed the floor, vetoes and word ends). */
+static bool ends_at(const num_src *src, size_t at, const word *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (w[i].len <= at && same(src->s + at - w[i].len, &w[i])) return true;
+    return false;
+}
+
+static bool group_ends_at(const num_src *src, size_t at, num_group g)
+{
+    return ends_at(src, at, g.w, g.n);
+}
+
+/* Signs, 有, and the words that may end right before a figure: a
+ * currency, a qualifier, a verb or a verb's filler (了 达 by).  Most
+ * characters before a figure end none (营收17.4亿元), and a few end
+ * words only sometimes (为 of 约为 and 增幅为). */
 bool num_prefix_possible(const num_src *src, size_t pos)
 {
     for (size_t at = pos; at + 1 >= pos && at > src->floor; at--) {
         if (at < pos && src->s[at] != ' ') break;
         uint32_t k = key(num_cp_before(src->s, at));
-        if (k == '-' || k == '+' || k == u'−' || k == u'了' || k == u'达' ||
-            k == u'有' || num_currencies_to(k).n || num_quals_to(k).n ||
-            num_verbs_to(k).n)
+        if (k == '-' || k == '+' || k == u'−' || k == u'有' ||
+            group_ends_at(src, at, num_currencies_to(k)) ||
+            group_ends_at(src, at, num_quals_to(k)) ||
+            group_ends_at(src, at, num_verbs_to(k)) ||
+            ends_at(src, at, verb_fillers, N(verb_fillers)))
             return true;
     }
     return false;

@@ -16,6 +16,7 @@ typedef enum { OUT_JSONL, OUT_TABLE } out_format;
 typedef struct {
     const char *doc;
     const char *doc_json; /* doc as a quoted JSON string, made once per document */
+    size_t doc_json_len;
     size_t start, end; /* byte span in the original input */
     const char *text;  /* the original text of the span, UTF-8 */
     size_t text_len;

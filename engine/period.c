@@ -69,37 +69,55 @@ static bool ascii_mid_word(const char *s, size_t pos)
  * quarter", 每三月 "every three months". */
 #define AFTER_NUMERAL "〇零一二三四五六七八九十百千万亿两第前首近周星每逐单统唯同该这某上下本任哪各整多几"
 
+/* What may come right after a start, or the grammar cannot match there
+ * (period_zh.c).  No Chinese period is one character long, so most
+ * openers in running text (上市, 下降, 报告, 一个, 明显) are refused here,
+ * before the grammar tries its forms one by one.  Each list is a superset
+ * of what the grammar reads next; NX_* add the ASCII it reads:
+ *   numerals   a numeral year (二〇二四年), N十M, a count before 季度 / 月,
+ *              or a connector (一至三月, 一 - 三月)
+ *   从 自      any Chinese point, 2024…, Q3 … */
+#define NEXT_NUMERAL "〇零一二三四五六七八九十季月至到—–〜"
+#define NEXT_COUNT "一二三四五六七八九十两"
+#define NEXT_POINT "〇零一二三四五六七八九十今本上去前明下全首第"
+enum {
+    NX_DIGIT = 1, /* an ASCII digit: 前3季度, 第2季度, 近5年, 从2018年 */
+    NX_QH = 2,    /* Q or H: 从Q1至Q3 */
+    NX_CONN = 4   /* a space, ~ or -: the connectors of 一 - 三月 */
+};
+
 /* The code points that can open a period, each with the characters that,
  * just before it, make it the tail of another word (过 before 去 is
- * decided in cjk_blocked).  The one list builds both filters below. */
+ * decided in cjk_blocked), and those that may follow it.  The one list
+ * builds the filters below. */
 #define CJK_STARTS(X)                                                       \
-    X(0x4E00, AFTER_NUMERAL) /* 一 */                                       \
-    X(0x4E8C, AFTER_NUMERAL) /* 二 */                                       \
-    X(0x4E09, AFTER_NUMERAL) /* 三 */                                       \
-    X(0x56DB, AFTER_NUMERAL) /* 四 */                                       \
-    X(0x4E94, AFTER_NUMERAL) /* 五 */                                       \
-    X(0x516D, AFTER_NUMERAL) /* 六 */                                       \
-    X(0x4E03, AFTER_NUMERAL) /* 七 */                                       \
-    X(0x516B, AFTER_NUMERAL) /* 八 */                                       \
-    X(0x4E5D, AFTER_NUMERAL) /* 九 */                                       \
-    X(0x5341, AFTER_NUMERAL) /* 十 */                                       \
-    X(0x4ECA, "如迄")         /* 今: 如今年轻人 */                          \
-    X(0x53BB, "失出下回进上离死除") /* 去: 失去年… */                       \
-    X(0x524D, "提之此以目当空眼面跟门先事向往生战史") /* 前: 提前三季度 */  \
-    X(0x4E0A, "线之网马向北晚早路世地天乡手私加") /* 上: 线上月活 */       \
-    X(0x4E0B, "线之南地天乡旗手眼私底陛部属") /* 下: 线下月 */             \
-    X(0x672C, "成资基日根账版样文课标股原书副蓝脚读人剧工话范") /* 本: 成本年均 */ \
-    X(0x660E, "说表证声透查发注标申光分阐指简英高公鲜清文黎聪鉴神失") /* 明: 说明年报 */ \
-    X(0x5168, "安完健齐周保双十万") /* 全: 安全年度 */                      \
-    X(0x8FD1, "接将附靠邻逼贴亲") /* 近: 接近3年 */                         \
-    X(0x62A5, "") /* 报 */                                                  \
-    X(0x622A, "") /* 截 */                                                  \
-    X(0x8FC7, "") /* 过 */                                                  \
-    X(0x6700, "") /* 最 */                                                  \
-    X(0x9996, "") /* 首 */                                                  \
-    X(0x7B2C, "") /* 第 */                                                  \
-    X(0x4ECE, "") /* 从 */                                                  \
-    X(0x81EA, "") /* 自 */
+    X(0x4E00, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 一 */                \
+    X(0x4E8C, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 二 */                \
+    X(0x4E09, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 三 */                \
+    X(0x56DB, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 四 */                \
+    X(0x4E94, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 五 */                \
+    X(0x516D, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 六 */                \
+    X(0x4E03, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 七 */                \
+    X(0x516B, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 八 */                \
+    X(0x4E5D, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 九 */                \
+    X(0x5341, AFTER_NUMERAL, NEXT_NUMERAL, NX_CONN) /* 十 */                \
+    X(0x4ECA, "如迄", "年", 0)         /* 今: 如今年轻人 */                 \
+    X(0x53BB, "失出下回进上离死除", "年", 0) /* 去: 失去年… */              \
+    X(0x524D, "提之此以目当空眼面跟门先事向往生战史", "年" NEXT_COUNT, NX_DIGIT) /* 前: 提前三季度 */ \
+    X(0x4E0A, "线之网马向北晚早路世地天乡手私加", "年一个半季月", 0) /* 上: 线上月活 */ \
+    X(0x4E0B, "线之南地天乡旗手眼私底陛部属", "一个半季月", 0) /* 下: 线下月 */ \
+    X(0x672C, "成资基日根账版样文课标股原书副蓝脚读人剧工话范", "年季月报", 0) /* 本: 成本年均 */ \
+    X(0x660E, "说表证声透查发注标申光分阐指简英高公鲜清文黎聪鉴神失", "年", 0) /* 明: 说明年报 */ \
+    X(0x5168, "安完健齐周保双十万", "年", 0) /* 全: 安全年度 */             \
+    X(0x8FD1, "接将附靠邻逼贴亲", "的" NEXT_COUNT, NX_DIGIT) /* 近: 接近3年 */ \
+    X(0x62A5, "", "告", 0) /* 报 */                                         \
+    X(0x622A, "", "至止", 0) /* 截 */                                       \
+    X(0x8FC7, "", "去", 0) /* 过 */                                         \
+    X(0x6700, "", "近", 0) /* 最 */                                         \
+    X(0x9996, "", "季", 0) /* 首 */                                         \
+    X(0x7B2C, "", "一二三四五六七八九十", NX_DIGIT) /* 第 */                \
+    X(0x4ECE, "", NEXT_POINT, NX_DIGIT | NX_QH) /* 从 */                    \
+    X(0x81EA, "", NEXT_POINT, NX_DIGIT | NX_QH) /* 自 */
 
 /* First filter: every start encodes with a lead byte E4..E9, and the lead
  * byte with the second byte's six payload bits names a block of 64 code
@@ -107,12 +125,12 @@ static bool ascii_mid_word(const char *s, size_t pos)
  * every Chinese character before it is even decoded. */
 #define BLOCK_BIT(cp, row) \
     ((((cp) >> 12) - 4 == (row)) ? UINT64_C(1) << (((cp) >> 6) & 63) : 0)
-#define ROW0(cp, bl) | BLOCK_BIT(cp, 0)
-#define ROW1(cp, bl) | BLOCK_BIT(cp, 1)
-#define ROW2(cp, bl) | BLOCK_BIT(cp, 2)
-#define ROW3(cp, bl) | BLOCK_BIT(cp, 3)
-#define ROW4(cp, bl) | BLOCK_BIT(cp, 4)
-#define ROW5(cp, bl) | BLOCK_BIT(cp, 5)
+#define ROW0(cp, bl, nx, nxa) | BLOCK_BIT(cp, 0)
+#define ROW1(cp, bl, nx, nxa) | BLOCK_BIT(cp, 1)
+#define ROW2(cp, bl, nx, nxa) | BLOCK_BIT(cp, 2)
+#define ROW3(cp, bl, nx, nxa) | BLOCK_BIT(cp, 3)
+#define ROW4(cp, bl, nx, nxa) | BLOCK_BIT(cp, 4)
+#define ROW5(cp, bl, nx, nxa) | BLOCK_BIT(cp, 5)
 
 static bool cjk_block_may_start(unsigned char lead, unsigned char second)
 {
@@ -123,15 +141,24 @@ static bool cjk_block_may_start(unsigned char lead, unsigned char second)
     return lead >= 0xE4 && lead <= 0xE9 && (rows[lead - 0xE4] >> (second & 0x3F) & 1);
 }
 
-/* Second filter: the code point itself, and what may not stand before it. */
-static bool cjk_may_start(uint32_t cp, const char **blocked)
+typedef struct {
+    const char *blocked; /* characters that may not stand before it */
+    const char *next;    /* characters that may follow it */
+    unsigned next_ascii; /* NX_*: ASCII that may follow it */
+} cjk_start;
+
+/* Second filter: the code point itself.  NULL if it opens nothing. */
+static const cjk_start *cjk_may_start(uint32_t cp)
 {
-#define START_CASE(cp, bl) \
-    case cp: *blocked = bl; return true;
+#define START_CASE(cp, bl, nx, nxa) \
+    case cp: {                      \
+        static const cjk_start st = {bl, nx, nxa}; \
+        return &st;                 \
+    }
     switch (cp) {
         CJK_STARTS(START_CASE)
     default:
-        return false;
+        return NULL;
     }
 #undef START_CASE
 }
@@ -155,6 +182,19 @@ static bool guo_ends_word(const char *s, size_t guo)
     return guo > 0 && char_in("通经超不越错度", s, utf8_char_start(s, guo - 1), guo);
 }
 
+/* Third filter: the character after the start (at q). */
+static bool cjk_next_ok(const char *s, size_t len, size_t q, const cjk_start *st)
+{
+    if (q >= len) return false;
+    unsigned char b = (unsigned char)s[q];
+    if (b < 0x80) {
+        if (b >= '0' && b <= '9') return st->next_ascii & NX_DIGIT;
+        if (b == 'Q' || b == 'H') return st->next_ascii & NX_QH;
+        return (b == ' ' || b == '~' || b == '-') && (st->next_ascii & NX_CONN);
+    }
+    return len - q >= 3 && char_in(st->next, s, q, q + 3);
+}
+
 static bool cjk_blocked(const char *s, size_t pos, uint32_t cp, const char *blocked)
 {
     if (pos == 0) return false;
@@ -176,24 +216,60 @@ static bool may_start(const char *s, size_t len, size_t pos)
  * passed ascii_may_start is worth reading further only when its word is one
  * of these.  English prose is full of a/b/d/f/i/s/t words; without this the
  * full English grammar ran at every one of them. */
+typedef struct {
+    unsigned char n;
+    const char *w;
+} en_word;
+
+#define W(s) {sizeof(s) - 1, s}
+
+/* The words of one first letter (lower case), or NULL with *n = 0. */
+static const en_word *en_words_from(int first, size_t *n)
+{
+#define GROUP(...)                                                 \
+    {                                                              \
+        static const en_word g[] = {__VA_ARGS__};                  \
+        *n = sizeof g / sizeof g[0];                               \
+        return g;                                                  \
+    }
+    switch (first) {
+    case 'a': GROUP(W("as"), W("at"), W("apr"), W("april"), W("aug"), W("august"))
+    case 'b': GROUP(W("between"))
+    case 'd': GROUP(W("during"), W("dec"), W("december"))
+    case 'f': GROUP(W("fiscal"), W("from"), W("full"), W("first"), W("fourth"), W("fy"),
+                    W("feb"), W("february"))
+    case 'h': GROUP(W("h"))
+    case 'i': GROUP(W("in"))
+    case 'j': GROUP(W("jan"), W("january"), W("jun"), W("june"), W("jul"), W("july"))
+    case 'l': GROUP(W("last"))
+    case 'm': GROUP(W("mar"), W("march"), W("may"))
+    case 'n': GROUP(W("next"), W("nine"), W("nov"), W("november"))
+    case 'o': GROUP(W("oct"), W("october"))
+    case 'q': GROUP(W("q"))
+    case 's': GROUP(W("second"), W("since"), W("six"), W("sep"), W("sept"), W("september"))
+    case 't': GROUP(W("third"), W("this"), W("three"), W("twelve"))
+    case 'y': GROUP(W("year"))
+    default: *n = 0; return NULL;
+    }
+#undef GROUP
+}
+
+#undef W
+
 static bool en_start_word(const char *s, size_t len, size_t pos)
 {
-    static const char *const words[] = {
-        "as", "at", "between", "during", "fiscal", "from", "full", "first", "second", "third",
-        "fourth", "in", "last", "next", "this", "since", "six", "three", "nine", "twelve",
-        "year", "fy", "q", "h", "jan", "january", "feb", "february", "mar", "march", "apr",
-        "april", "may", "jun", "june", "jul", "july", "aug", "august", "sep", "sept",
-        "september", "oct", "october", "nov", "november", "dec", "december"};
     char w[12];
-    size_t n = 0;
+    size_t n = 0, k;
     while (pos + n < len && n < sizeof w && pc_is_alpha((unsigned char)s[pos + n])) {
         w[n] = (char)((unsigned char)s[pos + n] | 0x20);
         n++;
     }
-    if (n == sizeof w)
+    if (n == 0 || n == sizeof w)
         return false;
-    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-        if (words[k][0] == w[0] && strlen(words[k]) == n && !memcmp(words[k], w, n))
+    /* by first letter, so that a word meets a handful of candidates */
+    const en_word *g = en_words_from(w[0], &k);
+    for (size_t i = 0; i < k; i++)
+        if (g[i].n == n && memcmp(g[i].w, w, n) == 0)
             return true;
     return false;
 }
@@ -205,7 +281,6 @@ static bool en_start_word(const char *s, size_t len, size_t pos)
  * the whole grammar. */
 static bool digit_start(const char *s, size_t len, size_t pos)
 {
-    static const char *const after[] = {"年", "月", "日", "号", "季", "至", "到"};
     size_t n = 0;
     while (pos + n < len && pc_is_digit((unsigned char)s[pos + n]))
         n++;
@@ -224,10 +299,17 @@ static bool digit_start(const char *s, size_t len, size_t pos)
     default:
         break;
     }
-    for (size_t k = 0; k < sizeof after / sizeof *after; k++)
-        if (rest >= 3 && !memcmp(p, after[k], 3))
-            return true;
-    return false;
+    if (rest < 3 || (unsigned char)*p < 0xE0)
+        return false;
+    uint32_t cp;
+    utf8_decode(p, rest, &cp);
+    switch (cp) {
+    case 0x5E74: case 0x6708: case 0x65E5: case 0x53F7: /* 年 月 日 号 */
+    case 0x5B63: case 0x81F3: case 0x5230:              /* 季 至 到 */
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* What survives them: the exact start, the character before it. */
@@ -239,9 +321,9 @@ static bool start_ok(const char *s, size_t len, size_t pos)
                (pc_is_digit(b) ? digit_start(s, len, pos)
                                : !pc_is_alpha(b) || en_start_word(s, len, pos));
     uint32_t cp;
-    const char *blocked;
-    utf8_decode(s + pos, len - pos, &cp);
-    return cjk_may_start(cp, &blocked) && !cjk_blocked(s, pos, cp, blocked);
+    size_t n = utf8_decode(s + pos, len - pos, &cp);
+    const cjk_start *st = cjk_may_start(cp);
+    return st && cjk_next_ok(s, len, pos + n, st) && !cjk_blocked(s, pos, cp, st->blocked);
 }
 
 /* ---- entry ------------------------------------------------------------------ */

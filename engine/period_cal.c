@@ -136,11 +136,55 @@ static int format_point(const ppoint *p, char *buf, size_t cap)
     }
 }
 
+static char *put_digits(char *o, int v, int width)
+{
+    for (int k = width - 1; k >= 0; k--) {
+        o[k] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + width;
+}
+
+/* What format_point prints, without snprintf (a period is formatted for
+ * every one the scanner reports): only for the fields a valid point has. */
+static bool fast_point_ok(const ppoint *p)
+{
+    int n_max = p->g == PG_HALF || p->g == PG_QUARTER ? 9 : 99;
+    return p->y >= 0 && p->y <= 9999 && p->n >= 0 && p->n <= n_max && p->d >= 0 && p->d <= 99;
+}
+
+static char *fast_point(const ppoint *p, char *o)
+{
+    o = put_digits(o, p->y, 4);
+    switch (p->g) {
+    case PG_YEAR: return o;
+    case PG_HALF: *o++ = 'H'; return put_digits(o, p->n, 1);
+    case PG_QUARTER: *o++ = 'Q'; return put_digits(o, p->n, 1);
+    case PG_MONTH: *o++ = '-'; return put_digits(o, p->n, 2);
+    default:
+        *o++ = '-';
+        o = put_digits(o, p->n, 2);
+        *o++ = '-';
+        return put_digits(o, p->d, 2);
+    }
+}
+
 size_t period_format(const pspan *s, char *buf, size_t cap)
 {
+    bool single = period_is_single(s);
+    /* the longest, two days and a slash, is 21 bytes */
+    if (cap > 21 && fast_point_ok(&s->a) && (single || fast_point_ok(&s->b))) {
+        char *o = fast_point(&s->a, buf);
+        if (!single) {
+            *o++ = '/';
+            o = fast_point(&s->b, o);
+        }
+        *o = '\0';
+        return (size_t)(o - buf);
+    }
     int n = format_point(&s->a, buf, cap);
     if (n < 0 || (size_t)n >= cap) return 0;
-    if (period_is_single(s)) return (size_t)n;
+    if (single) return (size_t)n;
     int m = snprintf(buf + n, cap - (size_t)n, "/");
     int k = format_point(&s->b, buf + n + m, cap - (size_t)(n + m));
     if (k < 0 || (size_t)(n + m + k) >= cap) return 0;

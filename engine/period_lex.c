@@ -27,6 +27,9 @@ static int ascii_lower(int b) { return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : 
 
 bool period_phrase(pcur *c, const char *w)
 {
+    /* the grammar tries its phrases one after another: the first byte
+     * settles nearly every call */
+    if (c->i >= c->len || ascii_lower((unsigned char)c->s[c->i]) != w[0]) return false;
     size_t n = strlen(w);
     if (n > c->len - c->i) return false;
     for (size_t k = 0; k < n; k++)

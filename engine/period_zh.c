@@ -449,6 +449,11 @@ static bool zh_same_period(pcur *c, presult *r)
     pmark m = pc_mark(c);
     pspan yr;
     bool bare;
+    /* 同期 ends within 34 bytes of the start or not at (the longest single
+     * year phrase, 二〇二四 财政年度, is 25, then 的): most year phrases
+     * are followed by something else, and period_point reads them next. */
+    size_t near = c->len - c->i < 34 ? c->len - c->i : 34;
+    if (!memmem(c->s + c->i, near, "同期", 6)) return false;
     if (zh_year_phrase(c, &yr, &bare) && !bare && period_is_single(&yr)) {
         (void)pc_lit(c, "的");
         if (pc_lit(c, "同期")) {

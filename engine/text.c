@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "utf8.h"
 
@@ -136,14 +139,31 @@ static int out_of_memory(decoder *d, size_t i)
 
 /* ---- writing normalised bytes ---------------------------------------- */
 
+/* m[k] = origin + k for k < n.  The map is written for every byte of the
+ * input, so it goes two entries to a vector store where SSE2 is there
+ * (every x86-64), which the compiler does not do on its own at -O2. */
+static void fill_map(size_t *m, size_t n, size_t origin)
+{
+    size_t k = 0;
+#if defined(__SSE2__) && SIZE_MAX == UINT64_MAX
+    __m128i v = _mm_set_epi64x((long long)origin + 1, (long long)origin);
+    const __m128i two = _mm_set1_epi64x(2), four = _mm_set1_epi64x(4);
+    for (; k + 4 <= n; k += 4) {
+        _mm_storeu_si128((__m128i *)(void *)(m + k), v);
+        _mm_storeu_si128((__m128i *)(void *)(m + k + 2), _mm_add_epi64(v, two));
+        v = _mm_add_epi64(v, four);
+    }
+#endif
+    for (; k < n; k++)
+        m[k] = origin + k;
+}
+
 /* Verbatim bytes: each keeps the offset of its own original byte. */
 static void put_run(text_buf *tb, const unsigned char *src, size_t n,
                     size_t origin)
 {
     memcpy(tb->buf + tb->len, src, n);
-    size_t *m = tb->orig + tb->len;
-    for (size_t k = 0; k < n; k++)
-        m[k] = origin + k;
+    fill_map(tb->orig + tb->len, n, origin);
     tb->len += n;
 }
 
@@ -484,19 +504,77 @@ static void flush(decoder *d, size_t from, size_t to)
         put_run(d->tb, d->raw + from, to - from, d->base + from);
 }
 
+/* ASCII that is copied as it stands: all but NUL and CR. */
+#define A16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char plain_ascii[256] = {
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,
+    A16, A16, A16, A16, A16, A16, A16};
+#undef A16
+
+static bool continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* Whether the eight bytes at u are plain ASCII: (x - k) & ~x & 0x80.. is
+ * non-zero exactly when some byte of x is below k, so this finds a high
+ * bit, a NUL or (through x ^ CR) a CR at once. */
+static bool plain_ascii8(const unsigned char *u)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+    uint64_t v, cr;
+    memcpy(&v, u, sizeof v);
+    cr = v ^ (ones * '\r');
+    return ((v | ((v - ones) & ~v) | ((cr - ones) & ~cr)) & high) == 0;
+}
+
+/* An ideograph U+4000..U+9FFF (lead E4..E9) with both continuation bytes
+ * in place: every code point there is stable.  Masking the two bytes as
+ * one 16-bit value reads the same in either byte order. */
+static bool verbatim_ideograph(const unsigned char *u)
+{
+    uint16_t tail;
+    memcpy(&tail, u + 1, sizeof tail);
+    return (unsigned)(u[0] - 0xE4) <= 5 && (tail & 0xC0C0) == 0x8080;
+}
+
+/* End of the bytes from i on that are copied as they stand and need no
+ * check beyond their continuation bytes: plain ASCII, and the ideographs
+ * U+4000..U+9FFF.  Nearly all of a Chinese or English text; one tight
+ * loop each. */
+static size_t verbatim_end(const unsigned char *u, size_t n, size_t i)
+{
+    for (;;) {
+        while (n - i >= 8 && plain_ascii8(u + i))
+            i += 8;
+        while (i < n && plain_ascii[u[i]])
+            i++;
+        if (n - i < 3 || !verbatim_ideograph(u + i))
+            return i;
+        do
+            i += 3;
+        while (n - i >= 3 && verbatim_ideograph(u + i));
+    }
+}
+
+/* A well-formed three-byte character other than E0 and ED leads (whose
+ * second byte has a narrower range): u8_check's verdict without the
+ * call, for the CJK punctuation and full-width forms of Chinese text. */
+static bool plain_three(const unsigned char *u, size_t avail)
+{
+    return avail >= 3 && u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED &&
+           continuation(u[1]) && continuation(u[2]);
+}
+
 /* The whole UTF-8 path.  Bytes that normalise to themselves accumulate in
  * a run [run, i) and are copied in one go when something else turns up. */
 static int decode_utf8(decoder *d)
 {
     const unsigned char *u = d->raw;
     size_t n = d->n, i = 0, run = 0;
-    while (i < n) {
+    while ((i = verbatim_end(u, n, i)) < n) {
         unsigned c = u[i];
-        if (c < 0x80) {
-            if (c != '\0' && c != '\r') {
-                i++;
-                continue;
-            }
+        if (c < 0x80) { /* NUL or CR */
             flush(d, run, i);
             run = i;
             size_t used = put_control(d, i);
@@ -506,25 +584,25 @@ static int decode_utf8(decoder *d)
             run = i;
             continue;
         }
-        /* U+4000..U+9FFF: E4..E9 leads need no range check beyond the
-         * continuation bytes, and every code point there is stable. */
-        if (c >= 0xE4 && c <= 0xE9 && n - i >= 3 &&
-            (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
-            i += 3;
-            continue;
-        }
         uint32_t cp = 0;
-        size_t len = 0, bad = 0;
-        u8_status st = u8_check(u + i, n - i, &cp, &len, &bad);
-        if (st == U8_INCOMPLETE && !d->final)
-            break;
-        if (st != U8_OK) {
-            flush(d, run, i);
-            return fail_utf8(d, i, st, bad);
+        size_t len = 3, bad = 0;
+        if (plain_three(u + i, n - i)) {
+            cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(u[i + 1] & 0x3F) << 6) |
+                 (u[i + 2] & 0x3F);
+        } else {
+            u8_status st = u8_check(u + i, n - i, &cp, &len, &bad);
+            if (st == U8_INCOMPLETE && !d->final)
+                break;
+            if (st != U8_OK) {
+                flush(d, run, i);
+                return fail_utf8(d, i, st, bad);
+            }
         }
         if (!stable_cp(cp)) {
             flush(d, run, i);
-            if (put_cp(d, cp, d->base + i, n - i - len, i))
+            if (cp >= 0xFF01 && cp <= 0xFF5E) /* full-width ASCII: fold_cp's first case */
+                put_byte(d->tb, (char)(cp - 0xFEE0), d->base + i);
+            else if (put_cp(d, cp, d->base + i, n - i - len, i))
                 return -1;
             run = i + len;
         }
