@@ -16,11 +16,13 @@ local function lines(text)
   return list
 end
 
-local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+local trim = words.trim
+
+local TRAILER_LINE = {}
+for _, w in ipairs(TRAILER) do TRAILER_LINE[w] = true end
 
 local function is_trailer(t)
-  for _, w in ipairs(TRAILER) do if t == w then return true end end
-  return t:find("阅读更多精彩资讯", 1, true) ~= nil
+  return TRAILER_LINE[t] or t:find("阅读更多精彩资讯", 1, true) ~= nil
 end
 
 -- "1周前", "3小时前", "昨天 18:02", "2天前": when the app showed it, not text.
