@@ -82,10 +82,30 @@ static const char v3_sql[] =
     "DROP INDEX IF EXISTS facts_kind;"
     "CREATE INDEX facts_name_entity_period ON facts(name, entity, period);";
 
+/* Version 4: where each (document, run)'s facts lie, instead of the index
+ * facts_doc_run.  A document's facts are inserted in one transaction by
+ * one writer, so they take consecutive ids: one row per document and run
+ * finds them, where the index cost every fact an entry of its own (about
+ * 6 000 instructions, measured with callgrind).  Facts stored before get
+ * the range from their (doc, run)'s smallest id to its largest; a range
+ * may then hold other documents' facts too, which costs reading them but
+ * is harmless, as whoever reads a range checks each fact's doc. */
+static const char v4_sql[] =
+    "CREATE TABLE doc_runs ("
+    "  doc      TEXT NOT NULL,"
+    "  run      INTEGER NOT NULL,"
+    "  first_id INTEGER NOT NULL,"
+    "  last_id  INTEGER NOT NULL,"
+    "  PRIMARY KEY (doc, run)) WITHOUT ROWID;"
+    "INSERT INTO doc_runs (doc, run, first_id, last_id)"
+    "  SELECT doc, run, min(id), max(id) FROM facts GROUP BY doc, run;"
+    "DROP INDEX IF EXISTS facts_doc_run;";
+
 static const schema_step steps[] = {
     {1, v1_sql},
     {2, v2_sql},
     {3, v3_sql},
+    {4, v4_sql},
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_VERSION,
