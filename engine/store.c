@@ -351,7 +351,16 @@ int store_doc_begin(store *s, const store_doc *d)
               sqlite3_bind_int64(u, 6, s->run);
     if (bad ? store_fail(s, s->doc_what) : run_stmt(s, u, s->doc_what))
         return doc_fail(s);
-    return delete_old(s) ? doc_fail(s) : 0;
+    if (delete_old(s))
+        return doc_fail(s);
+    /* The same for each of its facts: bound once, until the commit. */
+    sqlite3_stmt *ins = s->insert_fact;
+    if (sqlite3_bind_text(ins, 1, s->doc, (int)s->doc_len, SQLITE_STATIC) |
+        sqlite3_bind_int64(ins, 2, s->run)) {
+        store_fail(s, s->doc_what);
+        return doc_fail(s);
+    }
+    return 0;
 }
 
 static void json_number(json_writer *w, double v)
@@ -413,9 +422,7 @@ static const char *extra_json(store *s, const fact *f, const char *printed,
 static int bind_fact(store *s, sqlite3_stmt *st, const fact *f, const char *printed,
                      size_t plen)
 {
-    int rc = sqlite3_bind_text(st, 1, s->doc, (int)s->doc_len, SQLITE_STATIC) |
-             sqlite3_bind_int64(st, 2, s->run) |
-             bind_text(st, 3, f->pack) | bind_text(st, 4, f->rule) |
+    int rc = bind_text(st, 3, f->pack) | bind_text(st, 4, f->rule) |
              bind_text(st, 5, f->pack_version) | bind_text(st, 6, f->kind) |
              bind_text(st, 7, f->name) |
              sqlite3_bind_text(st, 8, f->text, (int)f->text_len, SQLITE_STATIC) |
@@ -446,9 +453,9 @@ static void note_id(store *s, long long id)
         s->last_id = id;
 }
 
-/* Every parameter is bound anew for each fact, so the bindings are not
- * cleared between facts (run_stmt would); those left after the last one
- * are cleared at commit. */
+/* Every parameter but the document's is bound anew for each fact, so the
+ * bindings are not cleared between facts (run_stmt would); they are
+ * cleared at commit. */
 int store_doc_fact(store *s, const fact *f, const char *extra, size_t extra_len)
 {
     if (!s->in_doc || s->doc_failed)
