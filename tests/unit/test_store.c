@@ -125,6 +125,7 @@ static void test_schema_created(void **state)
     assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
     assert_int_equal(sql_int(p, "PRAGMA application_id"), STORE_APP_ID);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+    assert_int_equal(sql_int(p, "PRAGMA page_size"), 2048);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                                 "('runs', 'run_packs', 'documents', 'facts', 'doc_runs')"), 5);
     /* One index of our own (SQLite's automatic ones for keys aside). */
@@ -174,6 +175,7 @@ static void test_migrate_from_v1(void **state)
     s = open_new("v1.db");
     store_close(s);
     assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
+    assert_int_equal(sql_int(p, "PRAGMA page_size"), 4096); /* an upgrade keeps it */
     assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'size'"), 1);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts_kind'"), 0);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM documents WHERE doc = 'a.txt' AND size IS NULL"), 1);
