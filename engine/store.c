@@ -55,6 +55,16 @@ static int run_stmt(store *s, sqlite3_stmt *st, const char *what)
     return out;
 }
 
+/* Step a statement of the document in flight that returns no rows and
+ * reset it, keeping its bindings for the next time round. */
+static int run_again(store *s, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    int out = rc == SQLITE_DONE ? 0 : store_fail(s, s->doc_what);
+    sqlite3_reset(st);
+    return out;
+}
+
 /* The length is given: SQLite would otherwise count the bytes itself, one
  * at a time. */
 static int bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -131,10 +141,31 @@ static const char upsert_doc_sql[] =
     " size = excluded.size, run = excluded.run";
 
 /* Re-running a document with the same pack versions replaces what those
- * versions said about it; other versions' facts are history and stay. */
+ * versions said about it; other versions' facts are history and stay.
+ * The document's facts are found through the id ranges of doc_runs, one
+ * per earlier run, read first; the doc is checked too, as a range recorded
+ * by a schema upgrade may hold other documents' facts.  (One DELETE with a
+ * subquery over the ranges costs every document, new ones too, a temporary
+ * table of ids: 25 000 instructions, measured with callgrind.) */
+static const char find_ranges_sql[] =
+    "SELECT first_id, last_id FROM doc_runs WHERE doc = ?1";
+
 static const char delete_old_sql[] =
-    "DELETE FROM facts WHERE doc = ?1 AND (pack, pack_version) IN"
-    " (SELECT pack, version FROM run_packs WHERE run = ?2)";
+    "DELETE FROM facts WHERE id BETWEEN ?2 AND ?3 AND doc = ?1 AND (pack, pack_version) IN"
+    " (SELECT pack, version FROM run_packs WHERE run = ?4)";
+
+/* A range whose facts are all gone would otherwise stay for good, and be
+ * read at each later run of the document. */
+static const char drop_ranges_sql[] =
+    "DELETE FROM doc_runs WHERE doc = ?1 AND NOT EXISTS (SELECT 1 FROM facts f"
+    " WHERE f.id BETWEEN first_id AND last_id AND f.doc = ?1)";
+
+/* A document stored twice in one run (the same id twice in the input) has
+ * its first facts replaced above; merging keeps the range right even so. */
+static const char put_range_sql[] =
+    "INSERT INTO doc_runs (doc, run, first_id, last_id) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (doc, run) DO UPDATE SET first_id = min(first_id, excluded.first_id),"
+    " last_id = max(last_id, excluded.last_id)";
 
 static const char insert_fact_sql[] =
     "INSERT INTO facts (doc, run, pack, rule, pack_version, kind, name, text,"
@@ -154,8 +185,11 @@ static int prepare_writes(store *s)
            prepare(s, "COMMIT", &s->commit) ||
            prepare(s, "ROLLBACK", &s->rollback) ||
            prepare(s, upsert_doc_sql, &s->upsert_doc) ||
+           prepare(s, find_ranges_sql, &s->find_ranges) ||
            prepare(s, delete_old_sql, &s->delete_old) ||
-           prepare(s, insert_fact_sql, &s->insert_fact) ? -1 : 0;
+           prepare(s, drop_ranges_sql, &s->drop_ranges) ||
+           prepare(s, insert_fact_sql, &s->insert_fact) ||
+           prepare(s, put_range_sql, &s->put_range) ? -1 : 0;
 }
 
 store *store_open(const char *path, store_mode mode, char *err, size_t errcap)
@@ -184,7 +218,9 @@ void store_close(store *s)
     if (s->db) {
         store_doc_abort(s);
         sqlite3_stmt *all[] = {s->begin, s->commit, s->rollback,
-                               s->upsert_doc, s->delete_old, s->insert_fact};
+                               s->upsert_doc, s->find_ranges, s->delete_old,
+                               s->drop_ranges,
+                               s->insert_fact, s->put_range};
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
             sqlite3_finalize(all[i]);
         sqlite3_close(s->db);
@@ -260,6 +296,37 @@ static int doc_fail(store *s)
     return -1;
 }
 
+/* Drop the facts the current run's pack versions made of the document
+ * before (in each of its ranges), then the ranges that leaves empty (only
+ * a deletion can).  The ranges are read as the deletions go: they are in
+ * another table. */
+static int delete_old(store *s)
+{
+    sqlite3_stmt *find = s->find_ranges, *del = s->delete_old, *drop = s->drop_ranges;
+    if (bind_text(find, 1, s->doc) | bind_text(del, 1, s->doc) |
+        sqlite3_bind_int64(del, 4, s->run))
+        return store_fail(s, s->doc_what);
+    int rc = 0, step;
+    bool deleted = false;
+    while (!rc && (step = sqlite3_step(find)) == SQLITE_ROW) {
+        if (sqlite3_bind_int64(del, 2, sqlite3_column_int64(find, 0)) |
+            sqlite3_bind_int64(del, 3, sqlite3_column_int64(find, 1)))
+            rc = store_fail(s, s->doc_what);
+        else if (!(rc = run_again(s, del)))
+            deleted |= sqlite3_changes(s->db) > 0;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = store_fail(s, s->doc_what);
+    sqlite3_reset(find);
+    sqlite3_clear_bindings(find);
+    sqlite3_clear_bindings(del);
+    if (rc || !deleted)
+        return rc;
+    if (bind_text(drop, 1, s->doc))
+        return store_fail(s, s->doc_what);
+    return run_stmt(s, drop, s->doc_what);
+}
+
 int store_doc_begin(store *s, const store_doc *d)
 {
     store_doc_abort(s);
@@ -276,16 +343,23 @@ int store_doc_begin(store *s, const store_doc *d)
         return -1;
     s->in_doc = true;
     s->doc_failed = false;
-    sqlite3_stmt *u = s->upsert_doc, *del = s->delete_old;
+    s->first_id = s->last_id = 0;
+    sqlite3_stmt *u = s->upsert_doc;
     int bad = bind_text(u, 1, s->doc) | bind_text(u, 2, hash) |
               bind_text(u, 3, d->publication) | bind_text(u, 4, d->date) |
               sqlite3_bind_int64(u, 5, (sqlite3_int64)d->size) |
               sqlite3_bind_int64(u, 6, s->run);
     if (bad ? store_fail(s, s->doc_what) : run_stmt(s, u, s->doc_what))
         return doc_fail(s);
-    bad = bind_text(del, 1, s->doc) | sqlite3_bind_int64(del, 2, s->run);
-    if (bad ? store_fail(s, s->doc_what) : run_stmt(s, del, s->doc_what))
+    if (delete_old(s))
         return doc_fail(s);
+    /* The same for each of its facts: bound once, until the commit. */
+    sqlite3_stmt *ins = s->insert_fact;
+    if (sqlite3_bind_text(ins, 1, s->doc, (int)s->doc_len, SQLITE_STATIC) |
+        sqlite3_bind_int64(ins, 2, s->run)) {
+        store_fail(s, s->doc_what);
+        return doc_fail(s);
+    }
     return 0;
 }
 
@@ -337,9 +411,7 @@ static const char *extra_json(store *s, const fact *f, const char *printed,
 static int bind_fact(store *s, sqlite3_stmt *st, const fact *f, const char *printed,
                      size_t plen)
 {
-    int rc = sqlite3_bind_text(st, 1, s->doc, (int)s->doc_len, SQLITE_STATIC) |
-             sqlite3_bind_int64(st, 2, s->run) |
-             bind_text(st, 3, f->pack) | bind_text(st, 4, f->rule) |
+    int rc = bind_text(st, 3, f->pack) | bind_text(st, 4, f->rule) |
              bind_text(st, 5, f->pack_version) | bind_text(st, 6, f->kind) |
              bind_text(st, 7, f->name) |
              sqlite3_bind_text(st, 8, f->text, (int)f->text_len, SQLITE_STATIC) |
@@ -360,9 +432,19 @@ static int bind_fact(store *s, sqlite3_stmt *st, const fact *f, const char *prin
     return rc ? store_fail(s, s->doc_what) : 0;
 }
 
-/* Every parameter is bound anew for each fact, so the bindings are not
- * cleared between facts (run_stmt would); those left after the last one
- * are cleared at commit. */
+/* The smallest and largest id of the document's facts: consecutive in
+ * practice, but SQLite picks ids at random once the largest is taken. */
+static void note_id(store *s, long long id)
+{
+    if (!s->first_id || id < s->first_id)
+        s->first_id = id;
+    if (id > s->last_id)
+        s->last_id = id;
+}
+
+/* Every parameter but the document's is bound anew for each fact, so the
+ * bindings are not cleared between facts (run_stmt would); they are
+ * cleared at commit. */
 int store_doc_fact(store *s, const fact *f, const char *extra, size_t extra_len)
 {
     if (!s->in_doc || s->doc_failed)
@@ -373,6 +455,8 @@ int store_doc_fact(store *s, const fact *f, const char *extra, size_t extra_len)
         int step = sqlite3_step(st);
         rc = step == SQLITE_DONE ? 0 : store_fail(s, s->doc_what);
     }
+    if (!rc)
+        note_id(s, sqlite3_last_insert_rowid(s->db));
     sqlite3_reset(st);
     if (rc) {
         sqlite3_clear_bindings(st);
@@ -381,12 +465,24 @@ int store_doc_fact(store *s, const fact *f, const char *extra, size_t extra_len)
     return rc;
 }
 
+/* Where the document's facts lie (nothing to record without facts). */
+static int put_range(store *s)
+{
+    if (!s->first_id)
+        return 0;
+    sqlite3_stmt *st = s->put_range;
+    if (bind_text(st, 1, s->doc) | sqlite3_bind_int64(st, 2, s->run) |
+        sqlite3_bind_int64(st, 3, s->first_id) | sqlite3_bind_int64(st, 4, s->last_id))
+        return store_fail(s, s->doc_what);
+    return run_stmt(s, st, s->doc_what);
+}
+
 int store_doc_commit(store *s)
 {
     if (!s->in_doc)
         return store_fail_msg(s, s->doc_what, "no document in flight");
     sqlite3_clear_bindings(s->insert_fact); /* they point into the last fact */
-    if (s->doc_failed || run_stmt(s, s->commit, s->doc_what))
+    if (s->doc_failed || put_range(s) || run_stmt(s, s->commit, s->doc_what))
         return doc_fail(s);
     s->in_doc = false;
     return 0;

@@ -23,7 +23,7 @@
 
 /* The schema version this engine writes (PRAGMA user_version), and the
  * PRAGMA application_id that marks a database as the engine's ("ENGN"). */
-enum { STORE_VERSION = 3 };
+enum { STORE_VERSION = 4 };
 #define STORE_APP_ID 0x454E474E
 
 enum { STORE_ERR_LEN = 512 };

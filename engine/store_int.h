@@ -19,11 +19,12 @@ struct store {
     char err[STORE_ERR_LEN];
     /* Prepared once, reused for every document and fact. */
     sqlite3_stmt *begin, *commit, *rollback;
-    sqlite3_stmt *upsert_doc, *delete_old, *insert_fact;
+    sqlite3_stmt *upsert_doc, *find_ranges, *delete_old, *drop_ranges, *insert_fact, *put_range;
     long long run;          /* the current run's id; 0 before store_run_begin */
     bool in_doc, doc_failed;
     char *doc;              /* the document in flight (its name) */
     size_t doc_len;
+    long long first_id, last_id; /* the ids its facts took; first_id 0: none yet */
     char doc_what[160];     /* "storing NAME", for its error messages */
     json_writer extra;      /* a fact's extra fields as JSON (memory only) */
 };

@@ -82,10 +82,30 @@ static const char v3_sql[] =
     "DROP INDEX IF EXISTS facts_kind;"
     "CREATE INDEX facts_name_entity_period ON facts(name, entity, period);";
 
+/* Version 4: where each (document, run)'s facts lie, instead of the index
+ * facts_doc_run.  A document's facts are inserted in one transaction by
+ * one writer, so they take consecutive ids: one row per document and run
+ * finds them, where the index cost every fact an entry of its own (about
+ * 6 000 instructions, measured with callgrind).  Facts stored before get
+ * the range from their (doc, run)'s smallest id to its largest; a range
+ * may then hold other documents' facts too, which costs reading them but
+ * is harmless, as whoever reads a range checks each fact's doc. */
+static const char v4_sql[] =
+    "CREATE TABLE doc_runs ("
+    "  doc      TEXT NOT NULL,"
+    "  run      INTEGER NOT NULL,"
+    "  first_id INTEGER NOT NULL,"
+    "  last_id  INTEGER NOT NULL,"
+    "  PRIMARY KEY (doc, run)) WITHOUT ROWID;"
+    "INSERT INTO doc_runs (doc, run, first_id, last_id)"
+    "  SELECT doc, run, min(id), max(id) FROM facts GROUP BY doc, run;"
+    "DROP INDEX IF EXISTS facts_doc_run;";
+
 static const schema_step steps[] = {
     {1, v1_sql},
     {2, v2_sql},
     {3, v3_sql},
+    {4, v4_sql},
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_VERSION,
@@ -173,13 +193,23 @@ static int set_wal(store *s)
                       "PRAGMA wal_autocheckpoint = 8192;", "setting synchronous mode");
 }
 
+/* Pages of 2 KiB instead of SQLite's 4 KiB, for a new file (SQLite keeps
+ * an existing file's): each commit writes every page it changed to the
+ * log, checksummed, and a document's facts change one index page each,
+ * wherever their names fall.  Measured with callgrind on 2 000 documents
+ * (2024-11): storing costs 5% less per fact; reading, 0-2% more. */
+static int set_page_size(store *s)
+{
+    return store_exec(s, "PRAGMA page_size = 2048", "setting the page size");
+}
+
 /* Writers take the write lock first, so that two engines creating the same
  * file at once do it one after the other, and a foreign database is
  * recognised before anything is written to it. */
 static int open_for_writing(store *s)
 {
     int version = 0;
-    if (store_exec(s, "BEGIN IMMEDIATE", "locking the database"))
+    if (set_page_size(s) || store_exec(s, "BEGIN IMMEDIATE", "locking the database"))
         return -1;
     if (identify(s, &version) ||
         (version < STORE_VERSION && store_schema_migrate(s, version, STORE_VERSION))) {

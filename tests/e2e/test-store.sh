@@ -179,8 +179,8 @@ if have_sqlite3; then
     want=$(sha256sum "$T/a.txt" | cut -d' ' -f1)
     got=$(sqlite3 "$db" "SELECT sha256 || ' ' || size FROM documents WHERE doc = '$T/a.txt'")
     [ "$got" = "$want $(stat -c %s "$T/a.txt")" ] && pass "documents.sha256 and size are the file's" || fail "hash/size: '$got', wanted '$want'"
-    [ "$(sqlite3 "$db" 'PRAGMA user_version; PRAGMA journal_mode' | tr '\n' ' ')" = "3 wal " ] \
-        && pass "user_version 3, WAL" || fail "schema version or journal mode"
+    [ "$(sqlite3 "$db" 'PRAGMA user_version; PRAGMA journal_mode' | tr '\n' ' ')" = "4 wal " ] \
+        && pass "user_version 4, WAL" || fail "schema version or journal mode"
 else
     skip "SQL checks of the schema (no sqlite3 program)"
 fi

@@ -1,9 +1,9 @@
 /*
- * test_store.c — the SQLite fact store: the schema it creates, upgrading a
- * version-1 database, re-runs that replace and new pack versions that keep
- * history, one transaction per document (also across a real SIGKILL),
- * refusing files that are not engine databases, reading back with filters
- * in period order, and the content hash.
+ * test_store.c — the SQLite fact store: the schema it creates, upgrading
+ * databases of versions 1, 2 and 3, re-runs that replace and new pack
+ * versions that keep history, one transaction per document (also across a
+ * real SIGKILL), refusing files that are not engine databases, reading
+ * back with filters in period order, and the content hash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,13 +125,14 @@ static void test_schema_created(void **state)
     assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
     assert_int_equal(sql_int(p, "PRAGMA application_id"), STORE_APP_ID);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+    assert_int_equal(sql_int(p, "PRAGMA page_size"), 2048);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
-                                "('runs', 'run_packs', 'documents', 'facts')"), 4);
-    /* Two indexes of our own (SQLite's automatic ones for keys aside). */
+                                "('runs', 'run_packs', 'documents', 'facts', 'doc_runs')"), 5);
+    /* One index of our own (SQLite's automatic ones for keys aside). */
     char names[96];
     assert_string_equal(sql_text(p, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema"
                                     " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
-                                 names, sizeof names), "facts_doc_run facts_name_entity_period");
+                                 names, sizeof names), "facts_name_entity_period");
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest_facts'"), 1);
     /* Opening again changes nothing. */
     s = open_new("new.db");
@@ -174,6 +175,7 @@ static void test_migrate_from_v1(void **state)
     s = open_new("v1.db");
     store_close(s);
     assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
+    assert_int_equal(sql_int(p, "PRAGMA page_size"), 4096); /* an upgrade keeps it */
     assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'size'"), 1);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts_kind'"), 0);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM documents WHERE doc = 'a.txt' AND size IS NULL"), 1);
@@ -204,11 +206,11 @@ static void test_migrate_from_v2(void **state)
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"), 5);
 
     store *s = open_new("v2.db");
-    assert_int_equal(sql_int(p, "PRAGMA user_version"), 3);
+    assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
     char buf[96];
     assert_string_equal(sql_text(p, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema"
                                     " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
-                                 buf, sizeof buf), "facts_doc_run facts_name_entity_period mine");
+                                 buf, sizeof buf), "facts_name_entity_period mine");
     assert_int_equal(sql_int(p, "SELECT count(*) FROM latest_facts WHERE entity = '商汤'"), 1);
     /* The same pack version again: the old fact is replaced. */
     store_pack packs[] = {{"common", "1.0+aaaa"}};
@@ -217,6 +219,60 @@ static void test_migrate_from_v2(void **state)
     store_close(s);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'a.txt'"), 2);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE run = 1"), 0);
+}
+
+/* A version-3 database whose facts of one (doc, run) are not all
+ * consecutive (b.txt's fact lies between two of a.txt's) gets its id
+ * ranges recorded; a re-run then replaces a.txt's facts of the same pack
+ * version, keeps the older version's and leaves b.txt's alone. */
+static void test_migrate_from_v3(void **state)
+{
+    (void)state;
+    const char *p = path_for("v3.db");
+    store old = {.path = (char *)p, .mode = STORE_WRITE};
+    assert_int_equal(sqlite3_open(p, &old.db), SQLITE_OK);
+    assert_int_equal(store_schema_migrate(&old, 0, 3), 0);
+#define V3_FACT(id, doc, run, version) \
+    "INSERT INTO facts (id, doc, run, pack, rule, pack_version, kind, name, text, start," \
+    " \"end\", entity, value, period) VALUES (" #id ", '" doc "', " #run ", 'common'," \
+    " 'revenue', '" version "', 'metric', 'revenue', '营收', 0, 6, '商汤', 5, '2024');"
+    assert_int_equal(sqlite3_exec(old.db,
+        "INSERT INTO runs VALUES (1, '2024-01-01T00:00:00Z', NULL, 'rules');"
+        "INSERT INTO runs VALUES (2, '2024-01-02T00:00:00Z', NULL, 'rules');"
+        "INSERT INTO run_packs VALUES (1, 'common', '0.9+0000');"
+        "INSERT INTO run_packs VALUES (2, 'common', '1.0+aaaa');"
+        "INSERT INTO documents VALUES ('a.txt', 'abc', NULL, NULL, 2, 10);"
+        "INSERT INTO documents VALUES ('b.txt', 'abc', NULL, NULL, 2, 10);"
+        V3_FACT(1, "a.txt", 1, "0.9+0000")
+        V3_FACT(2, "a.txt", 2, "1.0+aaaa")
+        V3_FACT(3, "b.txt", 2, "1.0+aaaa")
+        V3_FACT(4, "a.txt", 2, "1.0+aaaa"),
+        NULL, NULL, NULL), SQLITE_OK);
+#undef V3_FACT
+    sqlite3_close(old.db);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts_doc_run'"), 1);
+
+    store *s = open_new("v3.db");
+    assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts_doc_run'"), 0);
+    char buf[96];
+    assert_string_equal(sql_text(p, "SELECT group_concat(doc || ' ' || run || ' ' || first_id || '-' || last_id, ', ')"
+                                    " FROM doc_runs", buf, sizeof buf),
+                        "a.txt 1 1-1, a.txt 2 2-4, b.txt 2 3-3");
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 4);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM latest_facts"), 3);
+
+    store_pack packs[] = {{"common", "1.0+aaaa"}};
+    assert_int_equal(store_run_begin(s, "rules", packs, 1), 0);
+    put_doc(s, "a.txt", "1.0+aaaa", 1);
+    store_close(s);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'a.txt' AND run = 3"), 1);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'a.txt' AND run = 2"), 0);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'a.txt' AND run = 1"), 1);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'b.txt'"), 1);
+    /* The emptied range is gone; b.txt's and the history's stay. */
+    assert_string_equal(sql_text(p, "SELECT group_concat(doc || ' ' || run, ', ') FROM doc_runs",
+                                 buf, sizeof buf), "a.txt 1, a.txt 3, b.txt 2");
 }
 
 /* ---- re-runs and pack versions ----------------------------------------- */
@@ -238,6 +294,20 @@ static void test_rerun_replaces(void **state)
     assert_int_equal(sql_int(p, "SELECT count(*) FROM documents"), 2);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM runs WHERE finished IS NOT NULL"), 3);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM run_packs WHERE run = 3"), 2);
+    /* The ranges of the replaced runs are dropped with their facts. */
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM doc_runs WHERE run = 3"), 2);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM doc_runs"), 2);
+
+    /* The same document twice in one run: the second replaces the first. */
+    store *s = open_new("rerun.db");
+    begin_run(s, "1.0+aaaa");
+    put_doc(s, "a.txt", "1.0+aaaa", 3);
+    put_doc(s, "a.txt", "1.0+aaaa", 2);
+    store_close(s);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'a.txt'"), 2);
+    char buf[64];
+    assert_string_equal(sql_text(p, "SELECT group_concat(run || ' ' || (last_id - first_id + 1))"
+                                    " FROM doc_runs WHERE doc = 'a.txt'", buf, sizeof buf), "4 2");
 }
 
 static int query_count(store *s, const char *name, bool all_runs)
@@ -406,6 +476,7 @@ static void test_sigkill_mid_document(void **state)
     assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 49 * 100);
     assert_int_equal(sql_int(p, "SELECT count(*) FROM (SELECT doc FROM facts GROUP BY doc"
                                 " HAVING count(*) <> 100)"), 0);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM doc_runs WHERE last_id - first_id = 99"), 49);
     /* And the database takes the next run. */
     store *s = open_new("kill.db");
     begin_run(s, "1.0+aaaa");
@@ -571,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_schema_created),
         cmocka_unit_test(test_migrate_from_v1),
         cmocka_unit_test(test_migrate_from_v2),
+        cmocka_unit_test(test_migrate_from_v3),
         cmocka_unit_test(test_rerun_replaces),
         cmocka_unit_test(test_new_version_keeps_both),
         cmocka_unit_test(test_extra_from_printed_line),
