@@ -8,7 +8,7 @@
  * header, then the page), and a document's commit writes about 8 pages
  * (facts, their index, the document's row, the database header).  Those
  * ~15 system calls per document become two; measured on 2 000 documents
- * (schema 3, 2024-11), that about halves the CPU time storing costs.
+ * (schema 3, 2026-11), that about halves the CPU time storing costs.
  *
  * Why it is safe: only writes that extend the log are held back, and they
  * are written out as soon as the frame that commits a transaction is
