@@ -278,11 +278,28 @@ local SHIFT = { "在此之前", "此前", "之前", "此后", "随后", "其后"
 local SAME_PERIOD = { "同期", "当期", "同一时期", "报告期内", "同季度", "同一季度", "same period",
                       "the quarter", "the period" }
 
+-- Openings of a paragraph that break down what the paragraph before it
+-- reported (分业务看，生成式AI业务收入…): it goes on in that period.
+local BREAKDOWN = { "分业务看", "分业务来看", "分板块看", "分板块来看", "分产品看", "分产品来看",
+                    "分地区看", "分地区来看", "分部门看", "具体来看", "具体而言", "细分来看",
+                    "by segment", "by business" }
+
+-- Does the sentence open with a word of BREAKDOWN?  Memoised per sentence.
+local breakdown_of = setmetatable({}, { __mode = "k" })
+local function breaks_down(s)
+  local v = breakdown_of[s]
+  if v == nil then
+    v = M.starts_any(trim(s.text):lower(), BREAKDOWN) ~= nil
+    breakdown_of[s] = v
+  end
+  return v
+end
+
 -- The period in force at pos: the nearest stated period before it in the
 -- sentence; else one after it in the same clause ("revenue rose 21% in
 -- the first half"); else the last one of an earlier sentence of the
--- paragraph; else, when the text says 同期 / 报告期内, the last one of an
--- earlier paragraph.  A fiscal period gives nil.  Like s:period, but it
+-- paragraph; else, when the text says 同期 / 报告期内 or the paragraph
+-- opens with a breakdown (分业务看), the last one of an earlier paragraph.  A fiscal period gives nil.  Like s:period, but it
 -- skips comparison bases and relative restatements, and reads 全年 as the
 -- year in context.
 -- 全年 with no year in its sentence: the year of the last explicit period
@@ -329,9 +346,10 @@ function M.period(s, pos)
   local opening = s:before(pos, 40)
   if shifts(s) then return nil end
   local anaphor = M.has_any(opening:lower(), SAME_PERIOD) ~= nil
-  local prev, steps = s:prev(), 0
+  local prev, steps, first = s:prev(), 0, s -- first: the paragraph's first sentence seen
   while prev and steps < 12 do
-    if prev.paragraph ~= s.paragraph and not anaphor then break end
+    if prev.paragraph ~= s.paragraph and not anaphor and not breaks_down(first) then break end
+    if prev.paragraph == s.paragraph then first = prev end
     local plist = M.periods(prev)
     if #plist > 0 then return plist[#plist].period or nil end
     prev, steps = prev:prev(), steps + 1
