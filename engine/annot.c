@@ -2,6 +2,7 @@
  * annot.c — builds the annotated document (annot.h).
  */
 #include "annot.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,24 +31,11 @@ void an_free(an_doc *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Make room for one more element of an array the doc reuses. */
-static int reserve(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 64;
-    void *p = realloc(*v, c * size);
-    if (!p)
-        return -1;
-    *v = p;
-    *cap = c;
-    return 0;
-}
 
 static int on_sentence(void *ud, size_t start, size_t end, size_t para)
 {
     an_doc *d = ud;
-    if (reserve((void **)&d->sent, &d->capsent, d->nsent, sizeof *d->sent))
+    if (array_reserve((void **)&d->sent, &d->capsent, d->nsent, sizeof *d->sent))
         return -1;
     d->sent[d->nsent++] = (an_sentence){start, end, (uint32_t)para};
     return 0;
@@ -56,7 +44,7 @@ static int on_sentence(void *ud, size_t start, size_t end, size_t para)
 static int on_quantity(void *ud, const num_quantity *q)
 {
     an_doc *d = ud;
-    if (reserve((void **)&d->qty, &d->capqty, d->nqty, sizeof *d->qty))
+    if (array_reserve((void **)&d->qty, &d->capqty, d->nqty, sizeof *d->qty))
         return -1;
     d->qty[d->nqty++] = *q;
     return 0;
@@ -65,7 +53,7 @@ static int on_quantity(void *ud, const num_quantity *q)
 static int on_hit(void *ud, uint32_t id, size_t start, size_t end)
 {
     an_doc *d = ud;
-    if (reserve((void **)&d->hits, &d->caphits, d->nhits, sizeof *d->hits))
+    if (array_reserve((void **)&d->hits, &d->caphits, d->nhits, sizeof *d->hits))
         return 1;
     d->hits[d->nhits++] = (an_hit){id, start, end};
     return 0;
@@ -136,7 +124,7 @@ static char *keep(an_doc *d, const char *s)
     if (!s)
         return NULL;
     char *copy = strdup(s);
-    if (!copy || reserve((void **)&d->strings, &d->capstrings, d->nstrings,
+    if (!copy || array_reserve((void **)&d->strings, &d->capstrings, d->nstrings,
                          sizeof *d->strings)) {
         free(copy);
         return NULL;
@@ -148,7 +136,7 @@ static char *keep(an_doc *d, const char *s)
 int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
                    const char *type, const char *extra, bool copy)
 {
-    if (reserve((void **)&d->ment, &d->capment, d->nment, sizeof *d->ment))
+    if (array_reserve((void **)&d->ment, &d->capment, d->nment, sizeof *d->ment))
         return -1;
     if (!extra)
         extra = "";

@@ -30,36 +30,10 @@ enum { FLUSH_AT = 1 << 16 };
 
 /* ---- JSON Lines ---------------------------------------------------------- */
 
-static void opt_str(json_writer *w, const char *key, const char *v)
-{
-    if (v)
-        json_cstr_field(w, key, v);
-}
-
 static void write_jsonl(printer *p, const store_row *r)
 {
     json_writer *w = &p->w;
-    const fact *f = &r->f;
-    char num[40];
-    json_begin(w);
-    json_cstr_field(w, "doc", f->doc);
-    json_cstr_field(w, "pack", f->pack);
-    json_cstr_field(w, "rule", f->rule);
-    json_cstr_field(w, "pack_version", f->pack_version);
-    json_uint_field(w, "run", (uint64_t)r->run);
-    json_cstr_field(w, "kind", f->kind);
-    json_cstr_field(w, "name", f->name);
-    json_str_field(w, "text", f->text, f->text_len);
-    json_uint_field(w, "start", f->start);
-    json_uint_field(w, "end", f->end);
-    opt_str(w, "entity", f->entity);
-    if (f->has_value) {
-        json_key(w, "value");
-        json_raw(w, num, fact_format_number(f->value, num, sizeof num));
-    }
-    opt_str(w, "unit", f->unit);
-    opt_str(w, "period", f->period);
-    opt_str(w, "qualifier", f->qualifier);
+    fact_write_fixed(w, &r->f, r->run);
     /* The extra fields are stored as one JSON object: splice its members
      * in, so the line reads like `engine run`'s. */
     size_t n = r->extra ? strlen(r->extra) : 0;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "array.h"
 #include "doc.h"
 #include "input.h"
 #include "json.h"
@@ -39,14 +40,8 @@ typedef struct {
 
 static int list_push(jv_list *l, jv *v)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        jv *p = realloc(l->v, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->v = p;
-        l->cap = cap;
-    }
+    if (array_reserve((void **)&l->v, &l->cap, l->n, sizeof *l->v))
+        return -1;
     l->v[l->n++] = *v;
     return 0;
 }

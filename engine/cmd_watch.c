@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "array.h"
 #include "doc.h"
 #include "fact.h"
 #include "input.h"
@@ -155,15 +156,9 @@ static const char *stable_key(w_render *r, const char *key, bool *oom)
     for (size_t i = 0; i < r->nnames; i++)
         if (!strcmp(r->names[i], key))
             return r->names[i];
-    if (r->nnames == r->capnames) {
-        size_t cap = r->capnames ? r->capnames * 2 : 32;
-        char **v = realloc(r->names, cap * sizeof *v);
-        if (!v) {
-            *oom = true;
-            return "?";
-        }
-        r->names = v;
-        r->capnames = cap;
+    if (array_reserve((void **)&r->names, &r->capnames, r->nnames, sizeof *r->names)) {
+        *oom = true;
+        return "?";
     }
     char *copy = strdup(key);
     if (!copy) {
@@ -389,14 +384,8 @@ static void split_fields(field_list *l, const fact *f, w_fact *out)
 
 static int snapshot_add(w_snapshot *s, const fact *f, w_render *r)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        w_fact *v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        s->v = v;
-        s->cap = cap;
-    }
+    if (array_reserve((void **)&s->v, &s->cap, s->n, sizeof *s->v))
+        return -1;
     w_fact *w = &s->v[s->n];
     memset(w, 0, sizeof *w);
     w->seq = s->n;

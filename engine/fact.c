@@ -14,20 +14,15 @@
  * (as "%.0f" writes it, only without printf's float machinery). */
 static size_t format_integer(double v, char *buf, size_t cap)
 {
-    char tmp[24];
-    size_t n = 0;
-    unsigned long long u = (unsigned long long)fabs(v);
-    do
-        tmp[n++] = (char)('0' + u % 10);
-    while ((u /= 10) > 0);
+    char tmp[24], *o = tmp;
     if (signbit(v))
-        tmp[n++] = '-';
-    size_t len = n;
-    if (cap == 0)
-        return len;
-    for (size_t i = 0; i < n && i + 1 < cap; i++)
-        buf[i] = tmp[n - 1 - i];
-    buf[len < cap ? len : cap - 1] = '\0';
+        *o++ = '-';
+    size_t len = (size_t)(json_put_uint(o, (uint64_t)fabs(v)) - tmp);
+    if (cap > 0) {
+        size_t n = len < cap ? len : cap - 1;
+        memcpy(buf, tmp, n);
+        buf[n] = '\0';
+    }
     return len;
 }
 
@@ -62,13 +57,15 @@ static void opt_str(json_writer *w, const char *key, const char *s)
         json_cstr_field(w, key, s);
 }
 
-size_t fact_write_json(json_writer *w, const fact *f)
+void fact_write_fixed(json_writer *w, const fact *f, long long run)
 {
     json_begin(w);
     json_cstr_field(w, "doc", f->doc);
     json_cstr_field(w, "pack", f->pack);
     json_cstr_field(w, "rule", f->rule);
     json_cstr_field(w, "pack_version", f->pack_version);
+    if (run >= 0)
+        json_uint_field(w, "run", (uint64_t)run);
     json_cstr_field(w, "kind", f->kind);
     json_cstr_field(w, "name", f->name);
     json_str_field(w, "text", f->text, f->text_len);
@@ -80,7 +77,19 @@ size_t fact_write_json(json_writer *w, const fact *f)
     opt_str(w, "unit", f->unit);
     opt_str(w, "period", f->period);
     opt_str(w, "qualifier", f->qualifier);
+}
+
+size_t fact_write_json(json_writer *w, const fact *f)
+{
+    fact_write_fixed(w, f, -1);
     size_t extra = w->len;
+    fact_write_extras(w, f);
+    json_end_line(w);
+    return extra;
+}
+
+void fact_write_extras(json_writer *w, const fact *f)
+{
     for (size_t i = 0; i < f->nextra; i++) {
         const fact_field *x = &f->extra[i];
         if (x->type == FACT_STR)
@@ -94,8 +103,6 @@ size_t fact_write_json(json_writer *w, const fact *f)
         else
             json_bool_field(w, x->key, x->boolean);
     }
-    json_end_line(w);
-    return extra;
 }
 
 enum { W_KIND = 7, W_NAME = 26, W_ENTITY = 12, W_VALUE = 16, W_UNIT = 4, W_PERIOD = 10, W_TEXT = 34 };

@@ -42,10 +42,16 @@ typedef struct {
  * 1.5699999999999998); integers up to 2^53 without exponent. */
 size_t fact_format_number(double v, char *buf, size_t cap);
 
+/* The opening of a fact's JSON line: "{" and the fixed fields, with
+ * "run" after pack_version when run >= 0 (`engine facts`). */
+void fact_write_fixed(json_writer *w, const fact *f, long long run);
 /* One JSON Lines line.  Returns where in w->buf the fields beyond the
  * fixed ones start (at the comma before the first), for a caller that
  * wants them too (the store): they run to the line's closing "}\n". */
 size_t fact_write_json(json_writer *w, const fact *f);
+/* The fields beyond the fixed ones, as members ("key":value, comma-separated
+ * as w->first says), in f->extra's order: what fact_write_json ends with. */
+void fact_write_extras(json_writer *w, const fact *f);
 /* A table row; the header before row 0. */
 void fact_write_row(json_writer *w, const fact *f, size_t row);
 

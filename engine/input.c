@@ -2,6 +2,7 @@
  * input.c — reads the inputs named on the command line (input.h).
  */
 #include "input.h"
+#include "array.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,14 +22,8 @@ typedef struct {
 
 static int list_add(path_list *l, const char *path)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (array_reserve((void **)&l->v, &l->cap, l->n, sizeof *l->v))
+        return -1;
     if (!(l->v[l->n] = strdup(path)))
         return -1;
     l->n++;

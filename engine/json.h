@@ -46,6 +46,8 @@ void json_bool_field(json_writer *w, const char *key, bool v);
  * line's newline, and flushes as json_end_line does. */
 char *json_line_room(json_writer *w, size_t n);
 char *json_put_string(char *o, const char *s, size_t n);
+/* v in decimal at o (at most 20 bytes, no NUL); returns the end. */
+char *json_put_uint(char *o, uint64_t v);
 void json_line_done(json_writer *w, char *end);
 /* s as a quoted, escaped JSON string in a new buffer (NULL if out of
  * memory): for a value written many times, such as a document's name. */

@@ -214,16 +214,53 @@ void json_cstr_field(json_writer *w, const char *key, const char *s)
     json_str_field(w, key, s, strlen(s));
 }
 
+static size_t digit_count(uint64_t v)
+{
+    size_t n = 1;
+    while (v > UINT32_MAX) {
+        v /= 100;
+        n += 2;
+    }
+    uint32_t w = (uint32_t)v;
+    while (w >= 100) {
+        w /= 100;
+        n += 2;
+    }
+    return n + (w >= 10);
+}
+
+/* Written from the last digit back, two digits per division: offsets are
+ * printed twice on every quantity and fact line. */
+char *json_put_uint(char *o, uint64_t v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    char *end = o + digit_count(v), *p = end;
+    while (v > UINT32_MAX) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    uint32_t w = (uint32_t)v; /* cheaper divisions: offsets below 4 GB */
+    while (w >= 100) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (w % 100), 2);
+        w /= 100;
+    }
+    if (w >= 10)
+        memcpy(p - 2, pairs + 2 * w, 2);
+    else
+        p[-1] = (char)('0' + w);
+    return end;
+}
+
 void json_uint_field(json_writer *w, const char *key, uint64_t v)
 {
     char tmp[24];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
     json_key(w, key);
-    json_raw(w, tmp + i, sizeof tmp - i);
+    json_raw(w, tmp, (size_t)(json_put_uint(tmp, v) - tmp));
 }
 
 void json_bool_field(json_writer *w, const char *key, bool v)

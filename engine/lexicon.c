@@ -4,6 +4,7 @@
  * columns it has.
  */
 #include "lexicon.h"
+#include "array.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -24,18 +25,6 @@ void lexicon_free(lexicon *lx)
     memset(lx, 0, sizeof *lx);
 }
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 256;
-    void *p = realloc(*v, c * size);
-    if (!p)
-        return -1;
-    *v = p;
-    *cap = c;
-    return 0;
-}
 
 static bool known_type(const char *t)
 {
@@ -86,8 +75,8 @@ static int add_line(lexicon *lx, char *line, const char *where,
         free(line);
         return 1;
     }
-    if (grow((void **)&lx->v, &lx->cap, lx->n, sizeof *lx->v) ||
-        grow((void **)&lx->lines, &lx->caplines, lx->nlines, sizeof *lx->lines)) {
+    if (array_reserve((void **)&lx->v, &lx->cap, lx->n, sizeof *lx->v) ||
+        array_reserve((void **)&lx->lines, &lx->caplines, lx->nlines, sizeof *lx->lines)) {
         free(line);
         return -1;
     }

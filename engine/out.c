@@ -33,48 +33,6 @@ static char *put(char *o, const char *s, size_t n)
 /* A literal key or value: the length is known at compile time. */
 #define PUT(o, lit) put((o), (lit), sizeof(lit) - 1)
 
-static size_t digit_count(uint64_t v)
-{
-    size_t n = 1;
-    while (v > UINT32_MAX) {
-        v /= 100;
-        n += 2;
-    }
-    uint32_t w = (uint32_t)v;
-    while (w >= 100) {
-        w /= 100;
-        n += 2;
-    }
-    return n + (w >= 10);
-}
-
-/* Written from the last digit back, two digits per division: offsets are
- * printed twice on every line. */
-static char *put_uint(char *o, uint64_t v)
-{
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
-                                "25262728293031323334353637383940414243444546474849"
-                                "50515253545556575859606162636465666768697071727374"
-                                "75767778798081828384858687888990919293949596979899";
-    char *end = o + digit_count(v), *p = end;
-    while (v > UINT32_MAX) {
-        p -= 2;
-        memcpy(p, pairs + 2 * (v % 100), 2);
-        v /= 100;
-    }
-    uint32_t w = (uint32_t)v; /* cheaper divisions: offsets below 4 GB */
-    while (w >= 100) {
-        p -= 2;
-        memcpy(p, pairs + 2 * (w % 100), 2);
-        w /= 100;
-    }
-    if (w >= 10)
-        memcpy(p - 2, pairs + 2 * w, 2);
-    else
-        p[-1] = (char)('0' + w);
-    return end;
-}
-
 static char *put_dec(char *o, num_dec d)
 {
     return num_dec_put(d, o);
@@ -145,8 +103,8 @@ void out_quantity_json(json_writer *w, const out_span *s, const num_quantity *q)
     if (!o)
         return; /* the writer has failed; json_flush reports it */
     o = put(PUT(o, "{\"doc\":"), s->doc_json, doc_len);
-    o = put_uint(PUT(o, ",\"start\":"), s->start);
-    o = put_uint(PUT(o, ",\"end\":"), s->end);
+    o = json_put_uint(PUT(o, ",\"start\":"), s->start);
+    o = json_put_uint(PUT(o, ",\"end\":"), s->end);
     o = json_put_string(PUT(o, ",\"text\":"), s->text, s->text_len);
     o = put_name(PUT(o, ",\"kind\":"), num_kind_name(q->kind));
     if (has_value(q))

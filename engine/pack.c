@@ -9,6 +9,7 @@
  * the pack_version of the folder it was made from.
  */
 #include "pack.h"
+#include "array.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,15 +31,9 @@ static int names_add(names *l, char *s)
 {
     if (!s)
         return -1;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            free(s);
-            return -1;
-        }
-        l->v = v;
-        l->cap = cap;
+    if (array_reserve((void **)&l->v, &l->cap, l->n, sizeof *l->v)) {
+        free(s);
+        return -1;
     }
     l->v[l->n++] = s;
     return 0;

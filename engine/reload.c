@@ -16,6 +16,7 @@
  * every RETRY_MS; its return counts as a change.
  */
 #include "reload.h"
+#include "array.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -134,15 +135,9 @@ static int watch_folder(reload_watcher *w, const char *path, bool *fresh)
         return fail(w, path, "cannot watch");
     watch_dir *d = find_wd(w, wd);
     if (!d) {
-        if (w->ndirs == w->cap) {
-            size_t cap = w->cap ? w->cap * 2 : 16;
-            watch_dir *p = realloc(w->dirs, cap * sizeof *p);
-            if (!p) {
-                errno = ENOMEM;
-                return fail(w, path, "cannot watch");
-            }
-            w->dirs = p;
-            w->cap = cap;
+        if (array_reserve((void **)&w->dirs, &w->cap, w->ndirs, sizeof *w->dirs)) {
+            errno = ENOMEM;
+            return fail(w, path, "cannot watch");
         }
         d = &w->dirs[w->ndirs++];
         d->wd = wd;

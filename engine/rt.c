@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rt_internal.h"
+#include "array.h"
 #include "text.h"
 
 void rt_report(rt_runtime *rt, const char *where, const char *fmt, ...)
@@ -35,18 +36,6 @@ static char *shown_path(const rt_pack *p, const char *path)
     return asprintf(&s, "%s/%s", p->files.folder, rel) < 0 ? NULL : s;
 }
 
-static bool grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return true;
-    size_t c = *cap ? *cap * 2 : 32;
-    void *p = realloc(*v, c * size);
-    if (!p)
-        return false;
-    *v = p;
-    *cap = c;
-    return true;
-}
 
 static char *opt_string(lua_State *L, int t, const char *key)
 {
@@ -159,7 +148,7 @@ static int add_rule(rt_runtime *rt, size_t pack, const char *shown)
             lua_pop(L, 1);
             return 1;
         }
-    if (!grow((void **)&rt->rules, &rt->caprules, rt->nrules, sizeof *rt->rules))
+    if (array_reserve((void **)&rt->rules, &rt->caprules, rt->nrules, sizeof *rt->rules))
         return 1;
     rt_rule *r = &rt->rules[rt->nrules];
     memset(r, 0, sizeof *r);
@@ -262,7 +251,7 @@ static bool blank_edges(const char *kw)
 
 static int add_pattern(rt_runtime *rt, const char *text, unsigned flags, rt_pattern pat)
 {
-    if (!grow((void **)&rt->patterns, &rt->cappatterns, rt->npatterns, sizeof *rt->patterns))
+    if (array_reserve((void **)&rt->patterns, &rt->cappatterns, rt->npatterns, sizeof *rt->patterns))
         return LEX_ENOMEM;
     int rc = lex_add(rt->ac, text, strlen(text), (uint32_t)rt->npatterns, flags);
     if (rc == LEX_OK)

@@ -774,12 +774,15 @@ static void add_value(luaL_Buffer *b, const emit_field *x)
         /* an integer, or a whole float: what "%.14g" writes, then
          * tostring's ".0" */
         long long v = x->isint ? (long long)x->i : (long long)x->num;
-        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-        char *p = buf + sizeof buf;
-        if (whole) { *--p = '0'; *--p = '.'; }
-        do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
-        if (v < 0) *--p = '-';
-        luaL_addlstring(b, p, (size_t)(buf + sizeof buf - p));
+        char *p = buf;
+        if (v < 0)
+            *p++ = '-';
+        p = json_put_uint(p, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+        if (whole) { /* tostring's ".0" */
+            memcpy(p, ".0", 2);
+            p += 2;
+        }
+        luaL_addlstring(b, buf, (size_t)(p - buf));
         return;
     } else {
         n = snprintf(buf, sizeof buf, LUA_NUMBER_FMT, (LUAI_UACNUMBER)x->num);

@@ -363,46 +363,22 @@ int store_doc_begin(store *s, const store_doc *d)
     return 0;
 }
 
-static void json_number(json_writer *w, double v)
-{
-    char buf[40];
-    json_raw(w, buf, fact_format_number(v, buf, sizeof buf));
-}
-
-/* The fields beyond the fixed ones, as one JSON object (sorted by key, as
- * the runtime hands them over), so that SQL can reach them with
- * json_extract(extra, '$.segment'). */
-static void extra_members(json_writer *w, const fact *f)
-{
-    for (size_t i = 0; i < f->nextra; i++) {
-        const fact_field *x = &f->extra[i];
-        if (i)
-            json_raw(w, ",", 1);
-        json_string(w, x->key, strlen(x->key)); /* a rule's key: escape it */
-        json_raw(w, ":", 1);
-        if (x->type == FACT_STR)
-            json_string(w, x->str, strlen(x->str));
-        else if (x->type == FACT_NUM)
-            json_number(w, x->num);
-        else if (x->type == FACT_JSON)
-            json_raw(w, x->str, strlen(x->str));
-        else
-            json_raw(w, x->boolean ? "true" : "false", x->boolean ? 4 : 5);
-    }
-}
-
-/* The extra fields' JSON object: the printer's members when the fact was
- * printed (formatting numbers is most of the work), else written here. */
+/* The extra fields as one JSON object (sorted by key, as the runtime hands
+ * them over), so that SQL can reach them with json_extract(extra,
+ * '$.segment'): the printer's members when the fact was printed
+ * (formatting numbers is most of the work), else written now. */
 static const char *extra_json(store *s, const fact *f, const char *printed,
                               size_t plen, int *len)
 {
     json_writer *w = &s->extra;
     w->len = 0;
     json_raw(w, "{", 1);
-    if (printed)
+    if (printed) {
         json_raw(w, printed, plen);
-    else
-        extra_members(w, f);
+    } else {
+        w->first = true;
+        fact_write_extras(w, f);
+    }
     json_raw(w, "}", 1);
     *len = (int)w->len;
     return w->failed ? NULL : w->buf;

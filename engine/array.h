@@ -1,0 +1,15 @@
+/*
+ * array.h — growing the arrays the engine keeps as (pointer, count,
+ * capacity): room for one more element, doubling, so that appending n
+ * elements costs O(n) in all.
+ */
+#ifndef ENGINE_ARRAY_H
+#define ENGINE_ARRAY_H
+
+#include <stddef.h>
+
+/* Makes room in *v (*cap elements of size bytes, n in use) for element n:
+ * 0, or -1 when memory runs out (*v and *cap untouched). */
+int array_reserve(void **v, size_t *cap, size_t n, size_t size);
+
+#endif
