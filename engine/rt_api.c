@@ -67,6 +67,20 @@ static size_t chars(const char *s, size_t a, size_t b)
     return n;
 }
 
+/* The lowest x >= floor with chars(s, x, pos) <= n: just after the
+ * (n+1)th character start before pos, counting back to floor.  (A
+ * negative n, read as unsigned, limits nothing.) */
+static size_t chars_back_limit(const char *s, size_t pos, size_t floor, lua_Integer n)
+{
+    if (n < 0)
+        return floor;
+    lua_Integer seen = 0;
+    for (size_t i = pos; i > floor; i--)
+        if (((unsigned char)s[i - 1] & 0xC0) != 0x80 && ++seen > n)
+            return i;
+    return floor;
+}
+
 /* Byte offset n characters from pos, forwards or backwards, within [lo, hi]. */
 static size_t step_chars(const char *s, size_t pos, long n, size_t lo, size_t hi)
 {
@@ -213,8 +227,11 @@ static int after(lua_State *L, const char *kind)
     const an_sentence *s = &rt->an.sent[self_sentence(L)];
     size_t pos = pos_arg(L, 2, true, s->start);
     lua_Integer n = luaL_optinteger(L, 3, 20);
+    size_t counted = 0, at = pos; /* counted: characters in [pos, at) */
     for (size_t q = an_first_qty(&rt->an, pos); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++) {
-        if (chars(rt->an.text, pos, rt->an.qty[q].start) > (size_t)n)
+        counted += chars(rt->an.text, at, rt->an.qty[q].start);
+        at = rt->an.qty[q].start;
+        if (counted > (size_t)n)
             break;
         if (kind_is(&rt->an.qty[q], kind)) {
             push_qty(L, rt, q);
@@ -236,9 +253,9 @@ static int s_quantity_before(lua_State *L)
     size_t pos = pos_arg(L, 2, false, s->end);
     lua_Integer n = luaL_optinteger(L, 3, 20);
     const char *kind = luaL_optstring(L, 4, NULL);
-    size_t best = SIZE_MAX;
+    size_t best = SIZE_MAX, lo = chars_back_limit(rt->an.text, pos, s->start, n);
     for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].end <= pos; q++)
-        if (kind_is(&rt->an.qty[q], kind) && chars(rt->an.text, rt->an.qty[q].end, pos) <= (size_t)n)
+        if (kind_is(&rt->an.qty[q], kind) && rt->an.qty[q].end >= lo)
             best = q;
     if (best != SIZE_MAX)
         push_qty(L, rt, best);

@@ -172,20 +172,28 @@ static const wview *list_arg(lua_State *L, int arg, wshort *sh)
     return &w->v;
 }
 
-/* Pushes the word at list position pos ("" for the first empty word), or
- * nil for NONE. */
-static int push_word(lua_State *L, const wview *v, uint32_t pos)
+/* The best word found so far: its list position (NONE: none) and its
+ * index in the view (NONE for the empty word). */
+typedef struct pick {
+    uint32_t pos, i;
+} pick;
+
+/* What a list's search starts from: its first empty word, which every
+ * text holds, starts and ends with, or nothing. */
+static pick no_pick(const wview *v)
 {
-    if (pos == v->empty && pos != NONE) {
+    return (pick){v->empty, NONE};
+}
+
+/* Pushes the word picked: "" for the empty word, nil for none. */
+static int push_pick(lua_State *L, const wview *v, pick b)
+{
+    if (b.pos == NONE)
+        lua_pushnil(L);
+    else if (b.i == NONE)
         lua_pushliteral(L, "");
-        return 1;
-    }
-    for (uint32_t i = 0; pos != NONE && i < v->n; i++)
-        if (v->pos[i] == pos) {
-            lua_pushlstring(L, v->s[i], v->len[i]);
-            return 1;
-        }
-    lua_pushnil(L);
+    else
+        lua_pushlstring(L, v->s[b.i], v->len[b.i]);
     return 1;
 }
 
@@ -199,20 +207,21 @@ static int word_at(const wview *v, uint32_t i, const char *t, size_t tlen, size_
     return len <= tlen - p && memcmp(t + p, v->s[i], len) == 0;
 }
 
-/* The list position of the first word (in list order, and before best)
- * that starts at p (or ends at p, with `last`); else best. */
-static uint32_t best_at(const wview *v, const char *t, size_t tlen, size_t p, int last, uint32_t best)
+/* Picks the first word (in list order, and before the one picked) that
+ * starts at p (or ends at p, with `last`), if any. */
+static void best_at(const wview *v, const char *t, size_t tlen, size_t p, int last, pick *b)
 {
     uint32_t k, to;
     const uint32_t *order = candidates(v, (unsigned char)t[p], last, &k, &to);
     for (; k < to; k++) {
         uint32_t i = order[k];
-        if (v->pos[i] >= best)
-            break; /* candidates are in list order */
-        if (word_at(v, i, t, tlen, p, last))
-            return v->pos[i];
+        if (v->pos[i] >= b->pos)
+            return; /* candidates are in list order */
+        if (word_at(v, i, t, tlen, p, last)) {
+            *b = (pick){v->pos[i], i};
+            return;
+        }
     }
-    return best;
 }
 
 /* words.has_any(text, list): the first word of list that text contains. */
@@ -222,10 +231,10 @@ static int w_has_any(lua_State *L)
     const char *t = luaL_checklstring(L, 1, &len);
     wshort sh;
     const wview *v = list_arg(L, 2, &sh);
-    uint32_t best = v->empty;
-    for (size_t p = 0; p < len && best > 0; p++)
-        best = best_at(v, t, len, p, 0, best);
-    return push_word(L, v, best);
+    pick b = no_pick(v);
+    for (size_t p = 0; p < len && b.pos > 0; p++)
+        best_at(v, t, len, p, 0, &b);
+    return push_pick(L, v, b);
 }
 
 /* words.starts_any(text, list), words.ends_any(text, list): the first
@@ -236,7 +245,10 @@ static int w_starts_any(lua_State *L)
     const char *t = luaL_checklstring(L, 1, &len);
     wshort sh;
     const wview *v = list_arg(L, 2, &sh);
-    return push_word(L, v, len ? best_at(v, t, len, 0, 0, v->empty) : v->empty);
+    pick b = no_pick(v);
+    if (len)
+        best_at(v, t, len, 0, 0, &b);
+    return push_pick(L, v, b);
 }
 
 static int w_ends_any(lua_State *L)
@@ -245,7 +257,10 @@ static int w_ends_any(lua_State *L)
     const char *t = luaL_checklstring(L, 1, &len);
     wshort sh;
     const wview *v = list_arg(L, 2, &sh);
-    return push_word(L, v, len ? best_at(v, t, len, len - 1, 1, v->empty) : v->empty);
+    pick b = no_pick(v);
+    if (len)
+        best_at(v, t, len, len - 1, 1, &b);
+    return push_pick(L, v, b);
 }
 
 /* words.after_last(text, list): what follows the end of the last-ending
@@ -257,9 +272,12 @@ static int w_after_last(lua_State *L)
     wshort sh;
     const wview *v = list_arg(L, 2, &sh);
     size_t cut = v->empty != NONE ? len : 0;
-    for (size_t p = len; p-- > cut;) /* the first end found from the back */
-        if (best_at(v, t, len, p, 1, NONE) != NONE)
+    for (size_t p = len; p-- > cut;) { /* the first end found from the back */
+        pick b = {NONE, NONE};
+        best_at(v, t, len, p, 1, &b);
+        if (b.pos != NONE)
             cut = p + 1;
+    }
     lua_pushlstring(L, t + cut, len - cut);
     return 1;
 }

@@ -27,8 +27,9 @@ local SURNAME_LIST = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
   "仲虞敖巩佘池查麻苑迟邝"
 local SURNAMES = {}
 for _, c in utf8.codes(SURNAME_LIST) do SURNAMES[utf8.char(c)] = true end
-local COMPOUND = { "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
-                   "宇文", "司徒", "夏侯" }
+local COMPOUND = { ["欧阳"] = true, ["司马"] = true, ["诸葛"] = true, ["上官"] = true, ["东方"] = true,
+                   ["皇甫"] = true, ["尉迟"] = true, ["公孙"] = true, ["慕容"] = true, ["令狐"] = true,
+                   ["长孙"] = true, ["宇文"] = true, ["司徒"] = true, ["夏侯"] = true }
 
 -- Characters that end a two-character name when they come third
 -- (王晟的…, 徐立向…, 王晟这样…).
@@ -64,7 +65,7 @@ local PREFIXES = { "前任", "现任", "时任", "新任", "轮值", "代理", "
                    "then-", "acting ", "Acting ", "interim ", "Interim " }
 
 -- Words that join two titles into one role: 董事长兼CEO, Chairman and CEO.
-local JOINS = { "兼", "、", "及", "和", " and ", ", " }
+local JOINS = { ["兼"] = true, ["、"] = true, ["及"] = true, ["和"] = true, [" and "] = true, [", "] = true }
 
 -- Capitalised words that are not names.
 local NOT_ENGLISH = { The = true, A = true, An = true, Officer = true, Of = true, And = true, Group = true,
@@ -85,11 +86,7 @@ local function in_mention(mentions, a, b)
 end
 
 local function surname_len(chars)
-  if chars[1] and chars[2] then
-    for _, c in ipairs(COMPOUND) do
-      if chars[1] .. chars[2] == c then return 2 end
-    end
-  end
+  if chars[1] and chars[2] and COMPOUND[chars[1] .. chars[2]] then return 2 end
   if chars[1] and SURNAMES[chars[1]] then return 1 end
   return 0
 end
@@ -220,9 +217,7 @@ local function role_at(s, titles, i, mentions)
   local j = i
   while titles[j + 1] do
     local gap = s:between(stop, titles[j + 1])
-    local joined = false
-    for _, w in ipairs(JOINS) do if gap == w then joined = true end end
-    if not joined then break end
+    if not JOINS[gap] then break end
     j = j + 1
     stop = titles[j].stop
   end

@@ -18,18 +18,8 @@ local NET = { "净额", "净筹", "所得款项净额", "净募", "net proceeds"
 local NET_AFTER = { "after expenses", "after costs", "after fees", "net of", "净额" }
 
 -- The position just past the last occurrence of any of the words, or 0.
-local function last_of(text, words)
-  local best = 0
-  for _, w in ipairs(words) do
-    local from = 1
-    while true do
-      local a, b = text:find(w, from, true)
-      if not a then break end
-      if b > best then best = b end
-      from = a + 1
-    end
-  end
-  return best
+local function last_of(text, list)
+  return #text - #words.after_last(text, list)
 end
 
 -- Which kind of figure a money amount is.
@@ -51,8 +41,8 @@ local function is_shares(s, q)
   if q.kind == "quantity" and q.unit == "股" then return true end
   if q.kind == "number" and q.value and q.value >= 1000 then
     local after = s:after(q, 30):lower()
-    local words = after:match("^(.-)shares")
-    return words ~= nil and #words <= 20 and not words:find("[%d%.,;]")
+    local between = after:match("^(.-)shares")
+    return between ~= nil and #between <= 20 and not between:find("[%d%.,;]")
   end
   return false
 end

@@ -38,7 +38,8 @@ local function segment_name(s, kw)
 end
 
 -- Words of a comparison chain: 从5.9%升至9.7%.
-local CHAIN = { "升至", "降至", "增至", "至", "提升至", "上升至", "下降至", "提高至", "回落至", "to" }
+local CHAIN = { ["升至"] = true, ["降至"] = true, ["增至"] = true, ["至"] = true, ["提升至"] = true,
+                ["上升至"] = true, ["下降至"] = true, ["提高至"] = true, ["回落至"] = true, ["to"] = true }
 
 -- The segment's share of total revenue stated after its amount, before
 -- stop (the next segment): the first plain percent with 占 before it.
@@ -58,9 +59,7 @@ local function share_after(s, from, stop)
         local r = percents[j]
         if r.start >= stop then break end
         local mid = lib.trim(s:between(last, r))
-        local chained = false
-        for _, w in ipairs(CHAIN) do if mid == w then chained = true end end
-        if not chained then break end
+        if not CHAIN[mid] then break end
         last = r
       end
       return last, at

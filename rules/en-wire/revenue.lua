@@ -17,13 +17,6 @@ local function period_of(s, kw)
   return before
 end
 
-local function has_verb(text)
-  for _, v in ipairs(VERBS) do
-    if text:find(v, 1, true) then return true end
-  end
-  return false
-end
-
 return rule {
   name = "revenue",
   description = "revenue in wire phrasing, with its period, change and converted amount",
@@ -33,7 +26,8 @@ return rule {
       local change = s:quantity_after(kw, 60, "percent")
       local from = change and change.change and change or kw
       local m = s:money_after(from, change and 8 or 40)
-      if m and has_verb(s:between(kw, m)) and not s:between(kw, m):find("[;.]") then
+      local between = m and s:between(kw, m)
+      if m and words.has_any(between, VERBS) and not between:find("[;.]") then
         local conv = s:money_after(m, 3)
         if conv and not s:between(m, conv):find("^%s*%(") then conv = nil end
         s:emit{ kind = "metric", name = "revenue", entity = s:subject(kw), period = period_of(s, kw),

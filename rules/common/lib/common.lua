@@ -148,7 +148,7 @@ function M.change_after(s, m)
   if q and q.change and q.unit == "%" then
     local between = s:between(m, q)
     if not M.has(between, "占") and not between:find("share") and not M.has(between, "元") and
-       not between:find("[%.;]%s") and #s:quantities("money") > 0 then
+       not between:find("[%.;]%s") then
       return q
     end
   end
@@ -339,12 +339,13 @@ function M.period(s, pos)
   end
   if before and before.whole then return whole_year(s, before) end
   if before then return before.period or nil end
-  if after and not s:between(pos, after):find("[,;:]") and not M.has(s:between(pos, after), "。") then
+  local gap = after and s:between(pos, after)
+  if after and not gap:find("[,;:]") and not M.has(gap, "。") then
     if after.whole then return whole_year(s, after) end
     return after.period or nil
   end
-  local opening = s:before(pos, 40)
   if shifts(s) then return nil end
+  local opening = s:before(pos, 40)
   local anaphor = M.has_any(opening:lower(), SAME_PERIOD) ~= nil
   local prev, steps, first = s:prev(), 0, s -- first: the paragraph's first sentence seen
   while prev and steps < 12 do
