@@ -1311,37 +1311,57 @@ static int cmp_field(const void *a, const void *b)
 }
 
 /* `from` as JSON: the name, entity, period and value of each fact used. */
+/* Appends `key` (a literal key with its quotes and colon, after a comma
+ * or brace) and v as a JSON string; the room was checked. */
+static char *put_str_member(char *o, const char *key, const char *v)
+{
+    size_t k = strlen(key);
+    memcpy(o, key, k);
+    return json_put_string(o + k, v ? v : "", v ? strlen(v) : 0);
+}
+
 static void from_json(lua_State *L, int t, char *json, size_t cap)
 {
-    size_t n = 0;
+    char *o = json, *end = json + cap;
     lua_Integer count = luaL_len(L, t);
-    n += (size_t)snprintf(json + n, cap - n, "[");
-    for (lua_Integer i = 1; i <= count && n < cap; i++) {
+    *o++ = '[';
+    for (lua_Integer i = 1; i <= count; i++) {
         lua_geti(L, t, i);
         int f = lua_gettop(L);
         char num[40] = "null";
+        size_t numlen = 4;
         lua_getfield(L, f, "value");
         if (lua_type(L, -1) == LUA_TNUMBER)
-            fact_format_number(lua_tonumber(L, -1), num, sizeof num);
+            numlen = fact_format_number(lua_tonumber(L, -1), num, sizeof num);
         lua_pop(L, 1);
         const char *name = field_str(L, f, "name"), *period = field_str(L, f, "period");
         const char *entity = field_str(L, f, "entity");
         lua_getfield(L, f, "start");
         lua_Integer start = lua_tointeger(L, -1);
         lua_pop(L, 1);
-        /* Names, entities and periods are plain text without quotes or
-         * backslashes in practice; anything else is dropped, not escaped,
-         * to keep this small. */
-        n += (size_t)snprintf(json + n, cap - n, "%s{\"name\":\"%s\",\"entity\":\"%s\",\"period\":\"%s\",\"value\":%s,\"start\":%lld}",
-                              i > 1 ? "," : "", name && !strpbrk(name, "\"\\") ? name : "",
-                              entity && !strpbrk(entity, "\"\\") ? entity : "",
-                              period && !strpbrk(period, "\"\\") ? period : "", num, (long long)start);
+        /* each string at most 6 bytes a byte, quoted; keys, number, start */
+        size_t need = 6 * ((name ? strlen(name) : 0) + (entity ? strlen(entity) : 0) +
+                           (period ? strlen(period) : 0)) + numlen + 96;
+        if ((size_t)(end - o) < need) { /* too long for the buffer: none */
+            lua_pop(L, 1);
+            memcpy(json, "[]", 3);
+            return;
+        }
+        o = put_str_member(o, i > 1 ? ",{\"name\":" : "{\"name\":", name);
+        o = put_str_member(o, ",\"entity\":", entity);
+        o = put_str_member(o, ",\"period\":", period);
+        memcpy(o, ",\"value\":", 9);
+        memcpy(o + 9, num, numlen);
+        o += 9 + numlen;
+        memcpy(o, ",\"start\":", 9);
+        o += 9;
+        if (start < 0)
+            *o++ = '-';
+        o = json_put_uint(o, start < 0 ? 0ULL - (unsigned long long)start : (unsigned long long)start);
+        *o++ = '}';
         lua_pop(L, 1);
     }
-    if (n < cap)
-        snprintf(json + n, cap - n, "]");
-    if (n >= cap - 1)
-        snprintf(json, cap, "[]");
+    memcpy(o, "]", 2);
 }
 
 /* The fields of a fact that have their own place in the C struct. */

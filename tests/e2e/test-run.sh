@@ -102,6 +102,20 @@ expect_status "unknown rule field" 1
 expect_grep "unknown field named" "common/typo.lua:1: rule: unknown field 'sentense'" "$T/err"
 rm -f "$T/rules/common/typo.lua"
 
+# A fact's "from" list is JSON like the rest of the line: quotes and
+# control characters in its strings are escaped, not dropped.
+cat >"$T/rules/common/odd.lua" <<'LUA'
+return rule { name = "odd", keywords = { "营收" }, sentence = function(s)
+  for kw in s:hits() do
+    local f = s:emit{ kind = "metric", name = "odd_part", entity = "a\"b\tc", value = 1, evidence = { kw } }
+    s:emit{ kind = "check", name = "odd_whole", value = 1, from = { f }, evidence = { kw } }
+  end
+end }
+LUA
+run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
+expect_grep "from: strings escaped" '"from":\[{"name":"odd_part","entity":"a\\"b\\tc"' "$T/out"
+rm -f "$T/rules/common/odd.lua"
+
 # The same fact stated twice is reported once.
 printf '商汤营收17.4亿元。\n\n商汤营收17.4亿元。\n' >"$T/twice.txt"
 run "$ENGINE" run "$T/rules" --format jsonl "$T/twice.txt"
