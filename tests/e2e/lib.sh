@@ -39,6 +39,22 @@ expect_no_grep() { # NAME PATTERN FILE
     else fail "$1: '$2' found in $(basename "$3"): $(grep -m1 -- "$2" "$3" | head -c 300)"; fi
 }
 
+# wait_for PATTERN FILE: poll for up to 5 s (for output of a process that
+# runs on, such as engine watch).
+wait_for() {
+    local i
+    for i in $(seq 100); do
+        grep -q -- "$1" "$2" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+expect_soon() { # NAME PATTERN FILE
+    if wait_for "$2" "$3"; then pass "$1"
+    else fail "$1: no '$2' in $(basename "$3") after 5 s: $(tail -c 400 "$3")"; fi
+}
+
 expect_empty() { # NAME FILE
     if [ ! -s "$2" ]; then pass "$1"
     else fail "$1: not empty: $(head -c 300 "$2")"; fi

@@ -101,22 +101,13 @@ wdb=$T/watch.db
 "$ENGINE" watch "$T/rules" --input jsonl --format jsonl --db "$wdb" "$T/docs.jsonl" \
     >"$T/watch.out" 2>"$T/watch.err" &
 wpid=$!
-# soon PATTERN FILE: wait up to 5 s for PATTERN to appear in FILE.
-soon() {
-    local i
-    for i in $(seq 100); do
-        grep -q -- "$1" "$2" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
-if soon "watching .* for changes" "$T/watch.err"; then
+if wait_for "watching .* for changes" "$T/watch.err"; then
     n=$(count_all "$wdb")
     [ "$n" -eq "$n1" ] && pass "watch --db: the first run's $n facts stored" \
         || fail "watch --db, first run: $n facts stored, wanted $n1"
     # A rule saved: the pack's version changes, its new facts join the old.
     write_money_rule "$p/revenue.lua" revenue '"营收", "收入"'
-    if soon " in [0-9]* ms$" "$T/watch.out"; then
+    if wait_for " in [0-9]* ms$" "$T/watch.out"; then
         n=$(count_all "$wdb")
         [ "$n" -eq $((2 * n1)) ] && pass "watch --db: after a rule save, new pack version stored beside the old ($n facts)" \
             || fail "watch --db after a save: $n facts stored, wanted $((2 * n1))"

@@ -53,20 +53,6 @@ out=$T/watch.out err=$T/watch.err
 wpid=$!
 trap 'kill "$wpid" 2>/dev/null' EXIT
 
-# wait_for PATTERN FILE: poll for up to 5 s.
-wait_for() {
-    local i
-    for i in $(seq 100); do
-        grep -q -- "$1" "$2" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
-# expect_soon NAME PATTERN FILE
-expect_soon() {
-    if wait_for "$2" "$3"; then pass "$1"
-    else fail "$1: no '$2' in $(basename "$3") after 5 s: $(tail -c 400 "$3")"; fi
-}
 summaries() { grep -c ' in [0-9]* ms$' "$out"; }
 
 expect_soon "watching, after the first run" "watching .* for changes" "$err"

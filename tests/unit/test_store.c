@@ -75,6 +75,14 @@ static const char *sql_text(const char *path, const char *sql, char *buf, size_t
     return buf;
 }
 
+/* The indexes someone made (SQLite's automatic ones for keys aside), by
+ * name, space-separated. */
+static const char *index_names(const char *path, char *buf, size_t cap)
+{
+    return sql_text(path, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema"
+                          " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)", buf, cap);
+}
+
 static store *open_new(const char *name)
 {
     char err[STORE_ERR_LEN];
@@ -130,9 +138,7 @@ static void test_schema_created(void **state)
                                 "('runs', 'run_packs', 'documents', 'facts', 'doc_runs')"), 5);
     /* One index of our own (SQLite's automatic ones for keys aside). */
     char names[96];
-    assert_string_equal(sql_text(p, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema"
-                                    " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
-                                 names, sizeof names), "facts_name_entity_period");
+    assert_string_equal(index_names(p, names, sizeof names), "facts_name_entity_period");
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest_facts'"), 1);
     /* Opening again changes nothing. */
     s = open_new("new.db");
@@ -140,25 +146,35 @@ static void test_schema_created(void **state)
     assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
 }
 
+/* A database made by the schema steps up to `version` themselves, holding
+ * what sql inserts: an older engine's file. */
+static void make_old(const char *path, int version, const char *sql)
+{
+    store old = {.path = (char *)path, .mode = STORE_WRITE};
+    assert_int_equal(sqlite3_open(path, &old.db), SQLITE_OK);
+    assert_int_equal(store_schema_migrate(&old, 0, version), 0);
+    assert_int_equal(sqlite3_exec(old.db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(old.db);
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), version);
+}
+
+/* One revenue fact of an older file (the columns every version has). */
+#define OLD_FACT(id, doc, run, version) \
+    "INSERT INTO facts (id, doc, run, pack, rule, pack_version, kind, name, text, start," \
+    " \"end\", entity, value, period) VALUES (" #id ", '" doc "', " #run ", 'common'," \
+    " 'revenue', '" version "', 'metric', 'revenue', '营收', 0, 6, '商汤', 5, '2024');"
+
 /* A version-1 database, made by the version-1 step itself, with a run, a
  * document and a fact in it, is upgraded in place and keeps its data. */
 static void test_migrate_from_v1(void **state)
 {
     (void)state;
     const char *p = path_for("v1.db");
-    store old = {.path = (char *)p, .mode = STORE_WRITE};
-    assert_int_equal(sqlite3_open(p, &old.db), SQLITE_OK);
-    assert_int_equal(store_schema_migrate(&old, 0, 1), 0);
-    assert_int_equal(sqlite3_exec(old.db,
+    make_old(p, 1,
         "INSERT INTO runs VALUES (1, '2024-01-01T00:00:00Z', NULL, 'rules');"
         "INSERT INTO run_packs VALUES (1, 'common', '1.0+aaaa');"
         "INSERT INTO documents VALUES ('a.txt', 'abc', NULL, '2024-12-15', 1);"
-        "INSERT INTO facts (doc, run, pack, rule, pack_version, kind, name, text, start,"
-        " \"end\", entity, value, period) VALUES ('a.txt', 1, 'common', 'revenue',"
-        " '1.0+aaaa', 'metric', 'revenue', '营收', 0, 6, '商汤', 5, '2024');",
-        NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(old.db);
-    assert_int_equal(sql_int(p, "PRAGMA user_version"), 1);
+        OLD_FACT(1, "a.txt", 1, "1.0+aaaa"));
     assert_int_equal(sql_int(p, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'size'"), 0);
 
     /* Reading does not upgrade, and reads version 1 as it is. */
@@ -189,28 +205,18 @@ static void test_migrate_from_v2(void **state)
 {
     (void)state;
     const char *p = path_for("v2.db");
-    store old = {.path = (char *)p, .mode = STORE_WRITE};
-    assert_int_equal(sqlite3_open(p, &old.db), SQLITE_OK);
-    assert_int_equal(store_schema_migrate(&old, 0, 2), 0);
-    assert_int_equal(sqlite3_exec(old.db,
+    make_old(p, 2,
         "INSERT INTO runs VALUES (1, '2024-01-01T00:00:00Z', NULL, 'rules');"
         "INSERT INTO run_packs VALUES (1, 'common', '1.0+aaaa');"
         "INSERT INTO documents VALUES ('a.txt', 'abc', NULL, '2024-12-15', 1, 10);"
-        "INSERT INTO facts (doc, run, pack, rule, pack_version, kind, name, text, start,"
-        " \"end\", entity, value, period) VALUES ('a.txt', 1, 'common', 'revenue',"
-        " '1.0+aaaa', 'metric', 'revenue', '营收', 0, 6, '商汤', 5, '2024');"
-        "CREATE INDEX mine ON facts(unit);",
-        NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(old.db);
-    assert_int_equal(sql_int(p, "PRAGMA user_version"), 2);
+        OLD_FACT(1, "a.txt", 1, "1.0+aaaa")
+        "CREATE INDEX mine ON facts(unit);");
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"), 5);
 
     store *s = open_new("v2.db");
     assert_int_equal(sql_int(p, "PRAGMA user_version"), STORE_VERSION);
     char buf[96];
-    assert_string_equal(sql_text(p, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema"
-                                    " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
-                                 buf, sizeof buf), "facts_name_entity_period mine");
+    assert_string_equal(index_names(p, buf, sizeof buf), "facts_name_entity_period mine");
     assert_int_equal(sql_int(p, "SELECT count(*) FROM latest_facts WHERE entity = '商汤'"), 1);
     /* The same pack version again: the old fact is replaced. */
     store_pack packs[] = {{"common", "1.0+aaaa"}};
@@ -229,27 +235,17 @@ static void test_migrate_from_v3(void **state)
 {
     (void)state;
     const char *p = path_for("v3.db");
-    store old = {.path = (char *)p, .mode = STORE_WRITE};
-    assert_int_equal(sqlite3_open(p, &old.db), SQLITE_OK);
-    assert_int_equal(store_schema_migrate(&old, 0, 3), 0);
-#define V3_FACT(id, doc, run, version) \
-    "INSERT INTO facts (id, doc, run, pack, rule, pack_version, kind, name, text, start," \
-    " \"end\", entity, value, period) VALUES (" #id ", '" doc "', " #run ", 'common'," \
-    " 'revenue', '" version "', 'metric', 'revenue', '营收', 0, 6, '商汤', 5, '2024');"
-    assert_int_equal(sqlite3_exec(old.db,
+    make_old(p, 3,
         "INSERT INTO runs VALUES (1, '2024-01-01T00:00:00Z', NULL, 'rules');"
         "INSERT INTO runs VALUES (2, '2024-01-02T00:00:00Z', NULL, 'rules');"
         "INSERT INTO run_packs VALUES (1, 'common', '0.9+0000');"
         "INSERT INTO run_packs VALUES (2, 'common', '1.0+aaaa');"
         "INSERT INTO documents VALUES ('a.txt', 'abc', NULL, NULL, 2, 10);"
         "INSERT INTO documents VALUES ('b.txt', 'abc', NULL, NULL, 2, 10);"
-        V3_FACT(1, "a.txt", 1, "0.9+0000")
-        V3_FACT(2, "a.txt", 2, "1.0+aaaa")
-        V3_FACT(3, "b.txt", 2, "1.0+aaaa")
-        V3_FACT(4, "a.txt", 2, "1.0+aaaa"),
-        NULL, NULL, NULL), SQLITE_OK);
-#undef V3_FACT
-    sqlite3_close(old.db);
+        OLD_FACT(1, "a.txt", 1, "0.9+0000")
+        OLD_FACT(2, "a.txt", 2, "1.0+aaaa")
+        OLD_FACT(3, "b.txt", 2, "1.0+aaaa")
+        OLD_FACT(4, "a.txt", 2, "1.0+aaaa"));
     assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts_doc_run'"), 1);
 
     store *s = open_new("v3.db");
