@@ -558,6 +558,15 @@ static int sb_setmetatable(lua_State *L)
     return 1;
 }
 
+/* The function on the top runs with the table at env as its _ENV (its
+ * first upvalue; a chunk always has one). */
+static void sb_set_env(lua_State *L, int env)
+{
+    lua_pushvalue(L, env);
+    if (!lua_setupvalue(L, -2, 1))
+        lua_pop(L, 1);
+}
+
 /* Text only, since a crafted binary chunk can break the VM; and always in
  * the pack's environment, so that every chunk a pack makes plays by the
  * same allow-list. */
@@ -577,9 +586,7 @@ static int sb_load(lua_State *L)
                              " rules (a chunk runs in its pack's environment)");
     int status = luaL_loadbufferx(L, chunk, len, name, "t");
     if (status == LUA_OK) {
-        lua_pushvalue(L, lua_upvalueindex(SB_UP_ENV));
-        if (!lua_setupvalue(L, -2, 1))
-            lua_pop(L, 1);
+        sb_set_env(L, lua_upvalueindex(SB_UP_ENV));
         return 1;
     }
     sb_reraise_fatal(L, status);
@@ -640,6 +647,23 @@ static const char *sb_read(lua_State *L, void *ud, size_t *size)
     return n ? p : NULL;
 }
 
+/* Compiles the text file at path as chunkname and pushes the function (or
+ * lua_load's message); returns lua_load's status, or -1 with nothing
+ * pushed and errno set when the file cannot be opened.  *read_err is the
+ * errno of a failed read (0: none).  The file is closed on return. */
+static int sb_load_path(lua_State *L, const char *path, const char *chunkname, int *read_err)
+{
+    sb_reader r;
+    memset(&r, 0, sizeof r);
+    r.f = fopen(path, "rb");
+    if (!r.f)
+        return -1;
+    int status = lua_load(L, sb_read, &r, chunkname, "t");
+    fclose(r.f);
+    *read_err = r.err;
+    return status;
+}
+
 /* "a.b_c" -> "a/b_c", or 0 if the name is not [A-Za-z0-9_] parts joined
  * by single dots.  No '/', so no absolute path and no ".." can appear. */
 static int sb_module_path(const char *name, char *out, size_t n)
@@ -676,15 +700,14 @@ static int sb_is_under(const char *real, const char *dir)
 /* Scratch space for sb_require_load, kept off the C stack: require
  * recurses through the C stack once per nested module. */
 typedef struct sb_require_buf {
-    char rel[SB_MODNAME_MAX + 1];
     char path[PATH_MAX];
     char real[PATH_MAX];
-    sb_reader reader;
 } sb_require_buf;
 
-/* Finds and compiles module `name` of the pack; pushes its function.
- * Every file is closed before an error is raised. */
-static void sb_require_load(lua_State *L, const char *name)
+/* Finds and compiles module `name` of the pack (rel: its path in the
+ * pack, without .lua); pushes its function.  Every file is closed before
+ * an error is raised. */
+static void sb_require_load(lua_State *L, const char *name, const char *rel)
 {
     const char *pack = lua_tostring(L, lua_upvalueindex(SB_UP_PACK));
     const char *dir = lua_tostring(L, lua_upvalueindex(SB_UP_DIR));
@@ -693,35 +716,29 @@ static void sb_require_load(lua_State *L, const char *name)
     if (!dir)
         luaL_error(L, "require: pack '%s' has no folder to load '%s' from",
                    pack, name);
-    sb_module_path(name, b->rel, sizeof b->rel);
-    if (snprintf(b->path, sizeof b->path, "%s/%s.lua", dir, b->rel) >=
+    if (snprintf(b->path, sizeof b->path, "%s/%s.lua", dir, rel) >=
             (int)sizeof b->path ||
         !realpath(b->path, b->real))
         luaL_error(L, "require: module '%s' not found in pack '%s' (no file"
-                      " %s.lua)", name, pack, b->rel);
+                      " %s.lua)", name, pack, rel);
     if (!sb_is_under(b->real, dir))
         luaL_error(L, "require: module '%s' resolves to a file outside pack"
                       " '%s'", name, pack);
     if (stat(b->real, &st) != 0 || !S_ISREG(st.st_mode))
-        luaL_error(L, "require: %s/%s.lua is not a regular file", pack, b->rel);
-    const char *chunkname = lua_pushfstring(L, "@%s/%s.lua", pack, b->rel);
-    memset(&b->reader, 0, sizeof b->reader);
-    b->reader.f = fopen(b->real, "rb");
-    if (!b->reader.f)
-        luaL_error(L, "require: cannot open %s/%s.lua (%s)", pack, b->rel,
+        luaL_error(L, "require: %s/%s.lua is not a regular file", pack, rel);
+    const char *chunkname = lua_pushfstring(L, "@%s/%s.lua", pack, rel);
+    int read_err, status = sb_load_path(L, b->real, chunkname, &read_err);
+    if (status < 0)
+        luaL_error(L, "require: cannot open %s/%s.lua (%s)", pack, rel,
                    strerror(errno));
-    int status = lua_load(L, sb_read, &b->reader, chunkname, "t");
-    fclose(b->reader.f);
-    if (b->reader.err)
-        luaL_error(L, "require: cannot read %s/%s.lua (%s)", pack, b->rel,
-                   strerror(b->reader.err));
+    if (read_err)
+        luaL_error(L, "require: cannot read %s/%s.lua (%s)", pack, rel,
+                   strerror(read_err));
     if (status != LUA_OK) {
         sb_reraise_fatal(L, status);
         lua_error(L);
     }
-    lua_pushvalue(L, lua_upvalueindex(SB_UP_ENV));
-    if (!lua_setupvalue(L, -2, 1))
-        lua_pop(L, 1);
+    sb_set_env(L, lua_upvalueindex(SB_UP_ENV));
 }
 
 /* A module runs once per pack environment; its value (true if it returns
@@ -737,7 +754,7 @@ static int sb_require(lua_State *L)
     if (lua_getfield(L, lua_upvalueindex(SB_UP_CACHE), name) != LUA_TNIL)
         return 1;
     lua_pop(L, 1);
-    sb_require_load(L, name);
+    sb_require_load(L, name, rel);
     lua_pushvalue(L, 1);
     lua_call(L, 1, 1);
     if (lua_isnil(L, -1)) {
@@ -1015,25 +1032,21 @@ int sb_load_file(sb_state *s, int env_index, const char *path,
     lua_State *L = s->L;
     char name[PATH_MAX + 2];
     const char *shown = chunkname ? chunkname : path;
-    sb_reader r;
     env_index = lua_absindex(L, env_index);
     assert(lua_istable(L, env_index));
     snprintf(name, sizeof name, "@%s", shown);
     if (!lua_checkstack(L, 2))
         return sb_failf(err, SB_ERR_MEMORY, "%s: out of memory", shown);
-    memset(&r, 0, sizeof r);
-    r.f = fopen(path, "rb");
-    if (!r.f)
-        return sb_failf(err, SB_ERR_FILE, "%s: cannot open (%s)", shown,
-                        strerror(errno));
     if (s->depth == 0)
         s->refused = 0;
-    int status = lua_load(L, sb_read, &r, name, "t");
-    fclose(r.f);
-    if (r.err) {
+    int read_err, status = sb_load_path(L, path, name, &read_err);
+    if (status < 0)
+        return sb_failf(err, SB_ERR_FILE, "%s: cannot open (%s)", shown,
+                        strerror(errno));
+    if (read_err) {
         lua_pop(L, 1);
         return sb_failf(err, SB_ERR_FILE, "%s: cannot read (%s)", shown,
-                        strerror(r.err));
+                        strerror(read_err));
     }
     if (status == LUA_ERRMEM) {
         char where[PATH_MAX + 2], msg[PATH_MAX + 96];
@@ -1051,9 +1064,7 @@ int sb_load_file(sb_state *s, int env_index, const char *path,
         lua_pop(L, 1);
         return SB_ERR_SYNTAX;
     }
-    lua_pushvalue(L, env_index);
-    if (!lua_setupvalue(L, -2, 1))
-        lua_pop(L, 1);
+    sb_set_env(L, env_index);
     return SB_OK;
 }
 

@@ -1,8 +1,8 @@
 /*
  * store.c — opening the fact store and writing runs, documents and facts
  * into it (store.h).  The schema lives in store_schema.c, reading in
- * store_read.c, the content hash in store_hash.c, and the layer that
- * gathers each commit's writes in store_vfs.c.
+ * store_read.c, and the layer that gathers each commit's writes in
+ * store_vfs.c; documents are hashed with sha256.c.
  *
  * The statements a run repeats per document and per fact are prepared once
  * when the store opens; each document is one transaction, begun with
@@ -73,9 +73,7 @@ static int bind_text(sqlite3_stmt *st, int i, const char *v)
              : sqlite3_bind_null(st, i);
 }
 
-/* Roll back without touching the error message: the first error is the
- * one worth reporting. */
-static void rollback(store *s)
+void store_rollback(store *s)
 {
     if (sqlite3_get_autocommit(s->db)) /* an error has rolled back already */
         return;
@@ -272,7 +270,7 @@ int store_run_begin(store *s, const char *rules, const store_pack *packs,
         return -1;
     if (insert_run(s, rules) || insert_packs(s, packs, npacks) ||
         run_stmt(s, s->commit, "recording the run")) {
-        rollback(s);
+        store_rollback(s);
         s->run = 0;
         return -1;
     }
@@ -291,7 +289,7 @@ int store_run_end(store *s)
 
 static int doc_fail(store *s)
 {
-    rollback(s);
+    store_rollback(s);
     s->in_doc = false;
     return -1;
 }
@@ -336,7 +334,6 @@ int store_doc_begin(store *s, const store_doc *d)
     free(s->doc);
     if (!(s->doc = strdup(d->name)))
         return store_fail_msg(s, s->doc_what, "out of memory");
-    s->doc_len = strlen(s->doc);
     char hash[65];
     sha256_hex_of(d->bytes, d->len, hash);
     if (run_stmt(s, s->begin, s->doc_what))
@@ -355,7 +352,7 @@ int store_doc_begin(store *s, const store_doc *d)
         return doc_fail(s);
     /* The same for each of its facts: bound once, until the commit. */
     sqlite3_stmt *ins = s->insert_fact;
-    if (sqlite3_bind_text(ins, 1, s->doc, (int)s->doc_len, SQLITE_STATIC) |
+    if (bind_text(ins, 1, s->doc) |
         sqlite3_bind_int64(ins, 2, s->run)) {
         store_fail(s, s->doc_what);
         return doc_fail(s);
@@ -468,7 +465,7 @@ void store_doc_abort(store *s)
 {
     if (s->in_doc) {
         sqlite3_clear_bindings(s->insert_fact);
-        rollback(s);
+        store_rollback(s);
         s->in_doc = false;
     }
 }

@@ -1,6 +1,6 @@
 /*
  * store_int.h — what the store's own files share (store.c, store_schema.c,
- * store_read.c) and what its unit tests reach into: the handle and the
+ * store_read.c, store_vfs.c) and what its unit tests reach into: the handle and the
  * schema steps.  Not for the rest of the engine: use store.h.
  */
 #ifndef ENGINE_STORE_INT_H
@@ -23,7 +23,6 @@ struct store {
     long long run;          /* the current run's id; 0 before store_run_begin */
     bool in_doc, doc_failed;
     char *doc;              /* the document in flight (its name) */
-    size_t doc_len;
     long long first_id, last_id; /* the ids its facts took; first_id 0: none yet */
     char doc_what[160];     /* "storing NAME", for its error messages */
     json_writer extra;      /* a fact's extra fields as JSON (memory only) */
@@ -36,6 +35,9 @@ int store_fail_msg(store *s, const char *what, const char *msg);
 
 /* Run SQL that returns no rows; 0 or -1 (recorded with what). */
 int store_exec(store *s, const char *sql, const char *what);
+/* Rolls back the open transaction, if any, leaving the error message as
+ * it is: the first error is the one worth reporting. */
+void store_rollback(store *s);
 
 /* Check the file is an engine database of a version this engine knows,
  * and in STORE_WRITE mode create or upgrade its schema.  0 or -1. */

@@ -217,11 +217,11 @@ static int open_for_writing(store *s)
         return -1;
     if (identify(s, &version) ||
         (version < STORE_VERSION && store_schema_migrate(s, version, STORE_VERSION))) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        store_rollback(s);
         return -1;
     }
     if (store_exec(s, "COMMIT", "writing the schema")) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        store_rollback(s);
         return -1;
     }
     return set_wal(s);
