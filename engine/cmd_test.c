@@ -33,9 +33,8 @@ typedef struct {
     const char *date;     /* from the test's options */
     jv_list facts;        /* what the rules emitted */
     size_t rule_errors;
-    FILE *mem;            /* facts as JSON Lines, in memory */
-    char *membuf;
-    size_t memlen;
+    json_writer line;     /* in memory: each fact's line, read back at once */
+    bool lost;            /* a fact could not be read back (out of memory) */
 } test_run;
 
 static int list_push(jv_list *l, jv *v)
@@ -273,12 +272,17 @@ static size_t compare(const expectations *e, const jv_list *facts)
 
 /* ---- running the article ---------------------------------------------------- */
 
+/* The fact as `engine run` prints it, read back as the expectations are. */
 static void on_fact(void *ud, const fact *f)
 {
-    json_writer w;
-    json_writer_init(&w, ((test_run *)ud)->mem);
-    fact_write_json(&w, f);
-    json_writer_free(&w);
+    test_run *t = ud;
+    char err[160];
+    jv v;
+    t->line.len = 0;
+    fact_write_json(&t->line, f);
+    if (t->line.failed || jv_parse(t->line.buf, t->line.len - 1, &v, err, sizeof err) ||
+        list_push(&t->facts, &v))
+        t->lost = true;
 }
 
 static int on_block(void *ud, const doc_block *b)
@@ -302,22 +306,6 @@ static void on_end(void *ud, const in_doc *d, bool failed)
     (void)ud, (void)d, (void)failed;
 }
 
-/* Parse the facts the run wrote into t->mem. */
-static int collect(test_run *t)
-{
-    fflush(t->mem);
-    char *p = t->membuf, *end = t->membuf + t->memlen, err[160];
-    while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        jv v;
-        if (jv_parse(p, n, &v, err, sizeof err) || list_push(&t->facts, &v))
-            return -1;
-        p += n + 1;
-    }
-    return 0;
-}
-
 static bool run_one(test_run *t, const char *txt, const char *shown)
 {
     char *expect_path = NULL;
@@ -329,21 +317,16 @@ static bool run_one(test_run *t, const char *txt, const char *shown)
     const jv *date = option(&e, "date"), *pack = option(&e, "pack");
     t->date = date && date->type == JV_STR ? date->str : NULL;
     rt_set_force_pack(t->rt, pack && pack->type == JV_STR ? pack->str : t->opts->pack);
-    t->membuf = NULL;
-    t->memlen = 0;
     t->rule_errors = 0;
-    t->mem = open_memstream(&t->membuf, &t->memlen);
+    t->lost = false;
     in_options io = {false, 1 << 20};
     in_handler h = {on_begin, on_block, on_end};
     char *inputs[] = {(char *)txt};
-    bad |= !t->mem || in_run(inputs, 1, &io, t->reader, &h, t) || collect(t);
+    bad |= in_run(inputs, 1, &io, t->reader, &h, t) || t->lost;
     size_t diffs = bad ? 0 : compare(&e, &t->facts);
     bool ok = !bad && diffs == 0 && t->rule_errors == 0;
     printf("%s %s (%zu facts%s)\n", ok ? "ok  " : "FAIL", shown, t->facts.n,
            t->rule_errors ? ", rule errors above" : "");
-    if (t->mem)
-        fclose(t->mem);
-    free(t->membuf);
     list_free(&t->facts);
     expectations_free(&e);
     free(expect_path);
@@ -405,6 +388,7 @@ int cmd_test(const cli_opts *o)
         run_pack(&t, k, &pass, &fail);
     printf("pack tests: %zu passed, %zu failed%s\n", pass, fail,
            problems ? " (and the rules had load errors, above)" : "");
+    json_writer_free(&t.line);
     doc_reader_free(t.reader);
     rt_free(t.rt);
     return fail || problems ? EXIT_SOME_FAILED : EXIT_OK;

@@ -107,45 +107,20 @@ static int cmp_wfact(const void *a, const void *b)
 
 /* ---- rendering ----------------------------------------------------------- */
 
-/* What turning facts into w_facts needs.  Field values are rendered into
- * buf and taken out at once; whole lines from fact_write_json (which may
- * flush a long line) go on through buf to mem, a FILE in memory, opened
- * for one run.  Extra fields' names belong to the fact and die with the
- * callback: they are few and repeat, so each is copied once into names,
- * which lives as long as the command. */
+/* What turning facts into w_facts needs.  Field values and whole lines
+ * are rendered into buf, a writer in memory, and taken out at once.
+ * Extra fields' names belong to the fact and die with the callback: they
+ * are few and repeat, so each is copied once into names, which lives as
+ * long as the command. */
 typedef struct {
     json_writer buf;
-    FILE *mem;
-    char *membuf;
-    size_t memlen, mark;
     char **names;
     size_t nnames, capnames;
 } w_render;
 
-static int render_open(w_render *r)
-{
-    r->mark = 0;
-    if (!(r->mem = open_memstream(&r->membuf, &r->memlen)))
-        return -1;
-    json_writer_init(&r->buf, r->mem);
-    return 0;
-}
-
-static void render_close(w_render *r)
-{
-    if (!r->mem)
-        return;
-    r->buf.len = 0; /* whatever a failed fact left behind */
-    json_writer_free(&r->buf);
-    fclose(r->mem);
-    free(r->membuf);
-    r->mem = NULL;
-    r->membuf = NULL;
-}
-
 static void render_free(w_render *r)
 {
-    render_close(r);
+    json_writer_free(&r->buf);
     for (size_t i = 0; i < r->nnames; i++)
         free(r->names[i]);
     free(r->names);
@@ -169,17 +144,14 @@ static const char *stable_key(w_render *r, const char *key, bool *oom)
 }
 
 /* The fact's JSON Lines form, exactly as `engine run` prints it, without
- * the newline. */
-static char *json_line(w_render *r, const fact *f, bool *oom)
+ * the newline; *extra_at: where its extra fields start (at the comma
+ * before the first), as fact_write_json says. */
+static char *json_line(w_render *r, const fact *f, size_t *extra_at, bool *oom)
 {
     r->buf.len = 0;
-    fact_write_json(&r->buf, f);
-    if (json_flush(&r->buf) || r->memlen <= r->mark) {
-        *oom = true;
-        return NULL;
-    }
-    char *s = strndup(r->membuf + r->mark, r->memlen - r->mark - 1);
-    r->mark = r->memlen;
+    *extra_at = fact_write_json(&r->buf, f);
+    char *s = r->buf.failed ? NULL : strndup(r->buf.buf, r->buf.len - 1);
+    r->buf.len = 0;
     if (!s)
         *oom = true;
     return s;
@@ -382,8 +354,12 @@ static void split_fields(field_list *l, const fact *f, w_fact *out)
     }
 }
 
-static int snapshot_add(w_snapshot *s, const fact *f, w_render *r)
+/* Adds f to s.  *line: its JSON line (NULL if it could not be made),
+ * *extra_at: where the extra fields start in it. */
+static int snapshot_add(w_snapshot *s, const fact *f, w_render *r, const char **line,
+                        size_t *extra_at)
 {
+    *line = NULL;
     if (array_reserve((void **)&s->v, &s->cap, s->n, sizeof *s->v))
         return -1;
     w_fact *w = &s->v[s->n];
@@ -394,7 +370,7 @@ static int snapshot_add(w_snapshot *s, const fact *f, w_render *r)
     split_fields(&l, f, w);
     for (size_t i = 0; i < w->nfields; i++)
         w->fields[i].key = stable_key(r, w->fields[i].key, &l.oom);
-    w->json = json_line(r, f, &l.oom);
+    *line = w->json = json_line(r, f, extra_at, &l.oom);
     size_t n = strlen(f->doc) + 40;
     if ((w->where = malloc(n)))
         snprintf(w->where, n, "%s, byte %zu", f->doc, f->start);
@@ -455,19 +431,31 @@ static void report(void *ud, const char *where, const char *msg)
     }
 }
 
+/* The line printed, stored and kept for the diff is written once, for
+ * the snapshot; printing copies it, the store takes its extra fields. */
 static void on_fact(void *ud, const fact *f)
 {
     watch_state *st = ud;
-    if (st->storing)
-        store_doc_fact(st->db, f, NULL, 0); /* a failure is reported at commit */
-    if (snapshot_add(st->snap, f, &st->render))
+    size_t at = 0;
+    const char *line;
+    if (snapshot_add(st->snap, f, &st->render, &line, &at))
         st->oom = true;
+    size_t len = line ? strlen(line) : 0;
+    if (st->storing) /* a failure is reported at commit */
+        store_doc_fact(st->db, f, line && f->nextra && len >= at + 2 ? line + at + 1 : NULL,
+                       line && f->nextra && len >= at + 2 ? len - at - 2 : 0);
     if (!st->print)
         return;
+    char *o;
     if (st->opts->format == OUT_TABLE)
         fact_write_row(&st->out, f, st->rows);
-    else
+    else if (line && (o = json_line_room(&st->out, len + 1))) {
+        memcpy(o, line, len);
+        o[len] = '\n';
+        json_line_done(&st->out, o + len + 1);
+    } else {
         fact_write_json(&st->out, f);
+    }
     st->rows++;
 }
 
@@ -536,17 +524,12 @@ static int run_all(watch_state *st, w_snapshot *snap, bool print)
     in_handler h = {on_begin, on_block, on_end};
     st->snap = snap;
     st->print = print;
-    if (render_open(&st->render)) {
-        st->oom = true;
-    } else {
-        /* A run that cannot be recorded is not stored; the diff goes on. */
-        st->recording = st->db && store_begin(st) == 0;
-        in_run(st->inputs, st->ninputs, &io, st->reader, &h, st);
-        if (st->recording)
-            store_end(st);
-        st->recording = false;
-    }
-    render_close(&st->render);
+    /* A run that cannot be recorded is not stored; the diff goes on. */
+    st->recording = st->db && store_begin(st) == 0;
+    in_run(st->inputs, st->ninputs, &io, st->reader, &h, st);
+    if (st->recording)
+        store_end(st);
+    st->recording = false;
     if (st->oom) {
         fprintf(stderr, "engine: out of memory keeping the facts for the next diff\n");
         return -1;

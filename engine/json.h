@@ -24,6 +24,8 @@ typedef struct {
     bool first;  /* no member written yet in the current object */
 } json_writer;
 
+/* fp NULL: a writer in memory only, whose lines stay in buf (flushing
+ * writes nothing out; reset len to reuse it). */
 void json_writer_init(json_writer *w, FILE *fp);
 void json_writer_free(json_writer *w); /* flushes first */
 int json_flush(json_writer *w);        /* 0, or -1 if any write failed */

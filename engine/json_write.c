@@ -20,6 +20,8 @@ void json_writer_init(json_writer *w, FILE *fp)
 
 int json_flush(json_writer *w)
 {
+    if (!w->fp)
+        return w->failed ? -1 : 0;
     if (w->len && !w->failed && fwrite(w->buf, 1, w->len, w->fp) != w->len)
         w->failed = true;
     w->len = 0;
@@ -151,7 +153,7 @@ char *json_line_room(json_writer *w, size_t n)
 /* Output goes out in large writes, and only between lines. */
 static void line_end_flush(json_writer *w)
 {
-    if (w->len >= JSON_FLUSH_AT && !w->failed) {
+    if (w->fp && w->len >= JSON_FLUSH_AT && !w->failed) {
         if (fwrite(w->buf, 1, w->len, w->fp) != w->len)
             w->failed = true;
         w->len = 0;

@@ -67,6 +67,23 @@ static void test_writer_many_lines(void **state)
     free(s);
 }
 
+/* With no FILE the writer keeps every line, however many: nothing is
+ * written out, flushing included. */
+static void test_writer_in_memory(void **state)
+{
+    (void)state;
+    json_writer w;
+    json_writer_init(&w, NULL);
+    write_many(&w);
+    assert_int_equal(json_flush(&w), 0);
+    size_t lines = 0;
+    for (size_t i = 0; i < w.len; i++)
+        lines += w.buf[i] == '\n';
+    assert_int_equal(lines, 100000);
+    assert_memory_equal(w.buf, "{\"i\":0}\n{\"i\":1}\n", 16);
+    json_writer_free(&w);
+}
+
 static void test_parse_tree(void **state)
 {
     (void)state;
@@ -167,6 +184,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_escapes),
         cmocka_unit_test(test_writer_many_lines),
+        cmocka_unit_test(test_writer_in_memory),
         cmocka_unit_test(test_parse_tree),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_parse_depth_bounded),
