@@ -79,5 +79,6 @@ void an_settle_mentions(an_doc *d);
 size_t an_first_qty(const an_doc *d, size_t pos);
 size_t an_first_hit(const an_doc *d, size_t pos);
 size_t an_first_mention(const an_doc *d, size_t pos);
+size_t an_first_sentence(const an_doc *d, size_t pos);
 
 #endif

@@ -109,3 +109,16 @@ int cli_store_doc(store *db, const in_doc *d, const doc_block *b,
     }
     return 0;
 }
+
+int cli_store_doc_end(store *db, bool failed)
+{
+    if (failed) {
+        store_doc_abort(db);
+        return 0;
+    }
+    if (store_doc_commit(db)) {
+        fprintf(stderr, "engine: %s\n", store_error(db));
+        return -1;
+    }
+    return 0;
+}

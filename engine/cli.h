@@ -66,6 +66,9 @@ int cli_store_run(store *db, const char *rules, const rt_runtime *rt);
  * text gives the hash), resolved against date (or NULL).  0 or -1. */
 int cli_store_doc(store *db, const in_doc *d, const doc_block *b,
                   doc_reader *reader, const char *date);
+/* End the document cli_store_doc began: drop it when reading it failed,
+ * else commit it.  0, or -1 when the commit failed (reported). */
+int cli_store_doc_end(store *db, bool failed);
 
 int cmd_numbers(const cli_opts *o);
 int cmd_run(const cli_opts *o);

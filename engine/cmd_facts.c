@@ -59,14 +59,13 @@ static void cell(json_writer *w, const char *s, size_t width)
  * shown after the name as the run command's table does. */
 static void name_with_detail(const store_row *r, char *out, size_t cap)
 {
-    static const char *const keys[] = {"role", "segment", "structure", "target"};
     snprintf(out, cap, "%s", r->f.name);
     jv obj;
     char err[64];
     if (!r->extra || jv_parse(r->extra, strlen(r->extra), &obj, err, sizeof err))
         return;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const jv *v = jv_get(&obj, keys[i]);
+    for (size_t i = 0; fact_detail_keys[i]; i++) {
+        const jv *v = jv_get(&obj, fact_detail_keys[i]);
         if (v && v->type == JV_STR) {
             snprintf(out, cap, "%s:%s", r->f.name, v->str);
             break;

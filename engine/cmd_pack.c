@@ -84,10 +84,7 @@ static size_t report(const problem_list *l, const char *folder, const char *dir)
         const problem *p = &l->v[i];
         if (folder && !concerns(p, folder, dir))
             continue;
-        if (p->where)
-            fprintf(stderr, "engine: %s: %s\n", p->where, p->msg ? p->msg : "?");
-        else
-            fprintf(stderr, "engine: %s\n", p->msg ? p->msg : "?");
+        cli_report(NULL, p->where, p->msg ? p->msg : "?");
         n++;
     }
     return n;

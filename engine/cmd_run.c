@@ -109,10 +109,7 @@ static void on_end(void *ud, const in_doc *d, bool failed)
     (void)d;
     if (st->storing) {
         st->storing = false;
-        if (failed)
-            store_doc_abort(st->db);
-        else if (store_doc_commit(st->db))
-            store_problem(st);
+        st->store_errors += cli_store_doc_end(st->db, failed) != 0;
     }
     json_flush(&st->w);
 }

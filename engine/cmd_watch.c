@@ -424,10 +424,8 @@ static void report(void *ud, const char *where, const char *msg)
         }
         json_raw(&st->errs, msg, strlen(msg));
         json_raw(&st->errs, "\n", 1);
-    } else if (where) {
-        fprintf(stderr, "engine: %s: %s\n", where, msg);
     } else {
-        fprintf(stderr, "engine: %s\n", msg);
+        cli_report(NULL, where, msg);
     }
 }
 
@@ -489,12 +487,7 @@ static void on_end(void *ud, const in_doc *d, bool failed)
     if (!st->storing)
         return;
     st->storing = false;
-    if (failed) {
-        store_doc_abort(st->db);
-    } else if (store_doc_commit(st->db)) {
-        fprintf(stderr, "engine: %s\n", store_error(st->db));
-        st->store_errors++;
-    }
+    st->store_errors += cli_store_doc_end(st->db, failed) != 0;
 }
 
 /* With --db, each run of the rules is a run in the store.  A run cut short

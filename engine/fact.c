@@ -123,12 +123,13 @@ static const char *extra_str(const fact *f, const char *key)
 
 /* Role, segment, structure or target say the most about a fact after its
  * value, so the table shows whichever is there beside its name. */
+const char *const fact_detail_keys[] = {"role", "segment", "structure", "target", NULL};
+
 static const char *detail(const fact *f)
 {
-    static const char *const keys[] = {"role", "segment", "structure", "target"};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (extra_str(f, keys[i]))
-            return extra_str(f, keys[i]);
+    for (size_t i = 0; fact_detail_keys[i]; i++)
+        if (extra_str(f, fact_detail_keys[i]))
+            return extra_str(f, fact_detail_keys[i]);
     return NULL;
 }
 

@@ -52,6 +52,9 @@ size_t fact_write_json(json_writer *w, const fact *f);
 /* The fields beyond the fixed ones, as members ("key":value, comma-separated
  * as w->first says), in f->extra's order: what fact_write_json ends with. */
 void fact_write_extras(json_writer *w, const fact *f);
+/* The extra fields a table shows beside a fact's name (name:detail), the
+ * first present in this order; NULL-terminated. */
+extern const char *const fact_detail_keys[];
 /* A table row; the header before row 0. */
 void fact_write_row(json_writer *w, const fact *f, size_t row);
 

@@ -71,22 +71,6 @@ static int unicode_escape(parser *p, uint32_t *cp)
     return 0;
 }
 
-/* Length of a valid UTF-8 sequence at s[0..n), or 0. */
-static size_t valid_utf8_len(const unsigned char *s, size_t n)
-{
-    if (s[0] < 0x80) return 1;
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (len == 0 || s[0] > 0xF4 || n < len) return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((s[k] & 0xC0) != 0x80) return 0;
-    uint32_t cp;
-    utf8_decode((const char *)s, n, &cp);
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 static int escape_char(parser *p, char **o)
 {
     char c = p->s[p->i++];
@@ -129,7 +113,7 @@ static int parse_string(parser *p, char **out, size_t *outlen)
             p->i++;
             rc = p->i >= p->n ? fail(p, "unterminated string") : escape_char(p, &o);
         } else {
-            size_t k = valid_utf8_len((const unsigned char *)p->s + p->i, p->n - p->i);
+            size_t k = utf8_valid_len(p->s + p->i, p->n - p->i);
             if (k == 0) {
                 rc = fail(p, "invalid UTF-8 in string");
             } else {

@@ -120,38 +120,12 @@ int lex_set_dense_limit(lex_automaton *a, size_t bytes)
     return LEX_OK;
 }
 
-/* Strict UTF-8: the shortest form of a scalar value, as RFC 3629 says. */
-static bool lex_utf8_valid(const unsigned char *s, size_t n)
+/* Strict UTF-8 throughout (utf8_valid_len). */
+static bool lex_utf8_valid(const char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t k;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, cp = c & 0x1F, min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, cp = c & 0x0F, min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, cp = c & 0x07, min = 0x10000;
-        } else {
+    for (size_t i = 0, k; i < n; i += k)
+        if (!(k = utf8_valid_len(s + i, n - i)))
             return false;
-        }
-        if (n - i <= k)
-            return false;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + j] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += k + 1;
-    }
     return true;
 }
 
@@ -209,7 +183,7 @@ int lex_add(lex_automaton *a, const char *pattern, size_t len, uint32_t id,
         return LEX_EINVAL;
     if (a->compiled)
         return LEX_ESTATE;
-    if (!lex_utf8_valid((const unsigned char *)pattern, len))
+    if (!lex_utf8_valid(pattern, len))
         return LEX_EUTF8;
     if (len > LEXI_MAX_BYTES - a->nbytes)
         return LEX_ELIMIT;

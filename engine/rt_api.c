@@ -61,10 +61,7 @@ static size_t pos_arg(lua_State *L, int idx, bool end, size_t dflt)
 
 static size_t chars(const char *s, size_t a, size_t b)
 {
-    size_t n = 0;
-    for (size_t i = a; i < b; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
+    return a < b ? utf8_count(s + a, b - a) : 0;
 }
 
 /* The lowest x >= floor with chars(s, x, pos) <= n: just after the
@@ -1015,11 +1012,7 @@ static int d_sentences(lua_State *L)
 /* The sentence holding pos, or SIZE_MAX. */
 static size_t sentence_at(const an_doc *d, size_t pos)
 {
-    size_t lo = 0, hi = d->nsent;
-    while (lo < hi) { /* the first sentence starting after pos */
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->sent[mid].start <= pos) lo = mid + 1; else hi = mid;
-    }
+    size_t lo = an_first_sentence(d, pos + 1); /* the first starting after pos */
     return lo > 0 && pos < d->sent[lo - 1].end ? lo - 1 : SIZE_MAX;
 }
 

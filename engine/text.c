@@ -661,14 +661,6 @@ static size_t gb_convert(iconv_t cd, const unsigned char *src, size_t n,
     return n - inleft;
 }
 
-static size_t count_cps(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
 /* Each character of raw[i..j) on its own: the fallback for a run whose
  * conversion did not give one code point per character, so that no
  * output byte is ever mapped to the wrong source character. */
@@ -704,7 +696,7 @@ static int gb_run(decoder *d, size_t i, size_t j)
     size_t chars = 0;
     for (size_t k = i; k < i + ok; k += (size_t)gb_len(d->raw + k, j - k))
         chars++;
-    if (chars != count_cps(out, olen)) {
+    if (chars != utf8_count(out, olen)) {
         if (gb_one_by_one(d, i, i + ok))
             return -1;
     } else {

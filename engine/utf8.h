@@ -1,8 +1,9 @@
 /*
- * utf8.h — the two UTF-8 primitives every module needs, inline so that the
- * scanner's inner loops pay no call.  Input to these is already validated
- * (text.c checks and repairs nothing silently), so they decode without
- * re-checking continuation bytes.
+ * utf8.h — the UTF-8 primitives every module needs, inline so that the
+ * scanner's inner loops pay no call.  Input to the decoder is already
+ * validated (text.c checks and repairs nothing silently), so it decodes
+ * without re-checking continuation bytes; utf8_valid_len is the check, for
+ * text that comes from elsewhere (JSON input, rule keywords).
  */
 #ifndef ENGINE_UTF8_H
 #define ENGINE_UTF8_H
@@ -63,6 +64,36 @@ static inline size_t utf8_char_start(const char *s, size_t i)
 {
     while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
     return i;
+}
+
+/* Characters (code points) in s[0..n) of valid UTF-8. */
+static inline size_t utf8_count(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* Length of the strictly valid UTF-8 sequence at s[0..n) (n >= 1): the
+ * shortest form of a scalar value, as RFC 3629 says; 0 if it is not. */
+static inline size_t utf8_valid_len(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (s[0] < 0x80)
+        return 1;
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (len == 0 || s[0] > 0xF4 || n < len)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    uint32_t cp;
+    utf8_decode(str, n, &cp);
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
 }
 
 #endif
