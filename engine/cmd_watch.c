@@ -232,7 +232,9 @@ static void add_num(field_list *l, const char *key, double v)
 
 static void add_uint(field_list *l, const char *key, size_t v)
 {
-    add_num(l, key, (double)v);
+    char num[24];
+    size_t n = (size_t)(json_put_uint(num, v) - num);
+    add_field(l, key, strndup(num, n), strndup(num, n));
 }
 
 static void add_extra(field_list *l, const fact_field *x)

@@ -33,11 +33,6 @@ static char *put(char *o, const char *s, size_t n)
 /* A literal key or value: the length is known at compile time. */
 #define PUT(o, lit) put((o), (lit), sizeof(lit) - 1)
 
-static char *put_dec(char *o, num_dec d)
-{
-    return num_dec_put(d, o);
-}
-
 /* The engine's own names (kinds, qualifiers): plain ASCII, a few bytes
  * long, cheaper copied in a loop than measured and passed to memcpy. */
 static char *put_name(char *o, const char *s)
@@ -81,8 +76,8 @@ static char *period_fields(char *o, const num_quantity *q)
 static char *extra_fields(char *o, const num_quantity *q)
 {
     if (q->flags & NUM_F_RANGE) {
-        o = put_dec(PUT(o, ",\"low\":"), q->low);
-        o = put_dec(PUT(o, ",\"high\":"), q->high);
+        o = num_dec_put(q->low, PUT(o, ",\"low\":"));
+        o = num_dec_put(q->high, PUT(o, ",\"high\":"));
     }
     if (change_name(q->change))
         o = put_name(PUT(o, ",\"change\":"), change_name(q->change));
@@ -108,7 +103,7 @@ void out_quantity_json(json_writer *w, const out_span *s, const num_quantity *q)
     o = json_put_string(PUT(o, ",\"text\":"), s->text, s->text_len);
     o = put_name(PUT(o, ",\"kind\":"), num_kind_name(q->kind));
     if (has_value(q))
-        o = put_dec(PUT(o, ",\"value\":"), q->value);
+        o = num_dec_put(q->value, PUT(o, ",\"value\":"));
     if (q->unit[0])
         o = json_put_string(PUT(o, ",\"unit\":"), q->unit, strnlen(q->unit, sizeof q->unit));
     if (num_qual_name(q->qual))

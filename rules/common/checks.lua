@@ -52,7 +52,7 @@ local function sum_vs_total(doc)
       for _, y in ipairs(years) do
         local item
         for f in doc:facts{ kind = "metric", name = total.name, entity = total.entity, period = y } do
-          if not item and actual(f) and not f.total and same_kind(f, total) then item = f end
+          if actual(f) and not f.total and same_kind(f, total) then item = f break end
         end
         if not item then items = nil break end
         items[#items + 1] = item

@@ -23,18 +23,20 @@ local function new_group(s, kw)
   return name .. kw.text, kw.start - #name
 end
 
+-- Words that say units go into a new group (整合, 合并, 把…并入).
+local INTO = { "整合", "合并", "并入", "纳入", "融合" }
+
 return rule {
   name = "merger",
   description = "mergers, consolidations and new business groups formed from existing units",
   keywords = { "合并", "事业群", "事业部", "业务集团", "merger", "merge", "merged", "merging" },
   sentence = function(s)
     for kw in s:hits() do
-      if lib.starts_any(kw.keyword, GROUPS) or kw.keyword == "事业部" then
+      if lib.starts_any(kw.keyword, GROUPS) then
         local target, start = new_group(s, kw)
         -- A new group counts as a merger when the text says what goes into
         -- it (整合, 合并, 把…并入) — else it is only a new unit.
-        if target and (lib.has(s.text, "整合") or lib.has(s.text, "合并") or lib.has(s.text, "并入")
-                       or lib.has(s.text, "纳入") or lib.has(s.text, "融合")) then
+        if target and lib.has_any(s.text, INTO) then
           lib.event(s, { start = start, stop = kw.stop }, "merger", { target = target }, target)
           return
         end

@@ -33,21 +33,21 @@ local function scope(s, kw)
   return nil
 end
 
+local LIST_WORDS = { "分别", "依次", "respectively" }
+
 -- "研发分别投入8.49亿元、19.16亿元…", "研发投入依次为…": one fact per year of
 -- the interval in force.  Returns the list's measure when it was one.
 local function yearly_list(s, kw)
   local after = s:after(kw, 8)
-  if not lib.has(after, "分别") and not lib.has(after, "依次") and not lib.has(after:lower(), "respectively") then
-    return nil
-  end
+  if not lib.has_any(after:lower(), LIST_WORDS) then return nil end
   local years = lib.years(lib.interval(s, kw))
   local amounts = lib.money_list(s, kw)
   if not years or #amounts < 2 or #years ~= #amounts then return nil end
-  local measure = measure_of(kw)
+  local measure, entity, where = measure_of(kw), s:subject(kw), scope(s, kw)
   for i, m in ipairs(amounts) do
-    lib.emit_metric(s, { kind = "metric", name = "rd_expense", entity = s:subject(kw), period = years[i],
+    lib.emit_metric(s, { kind = "metric", name = "rd_expense", entity = entity, period = years[i],
                          value = m.value, unit = m.unit, qualifier = m.qualifier, measure = measure,
-                         scope = scope(s, kw), evidence = { kw, m } }, m)
+                         scope = where, evidence = { kw, m } }, m)
   end
   return measure
 end
@@ -113,7 +113,8 @@ return rule {
       if RATIO[kw.keyword] then
         stated_ratio(s, kw)
       elseif measure_of(kw) then
-        any_measure = any_measure or measure_of(kw)
+        local measure = measure_of(kw)
+        any_measure = any_measure or measure
         local listed = yearly_list(s, kw)
         list_measure = list_measure or listed
         if not listed and kw.keyword ~= "研发" then
@@ -121,11 +122,12 @@ return rule {
           if m then
             change = change or lib.change_after(s, m)
             local total = lib.has(s:before(kw, 3), "累计") or nil
+            local where = scope(s, kw)
             local f = lib.money_fields("rd_expense", s, kw, m,
-                                       { measure = measure_of(kw), scope = scope(s, kw), total = total })
+                                       { measure = measure, scope = where, total = total })
             f.change = lib.change_value(change)
             lib.emit_metric(s, f, m)
-            if not total and not scope(s, kw) then stated_share(s, kw, change or m) end
+            if not total and not where then stated_share(s, kw, change or m) end
           elseif lib.starts(s:after(kw, 1), "占") then
             stated_share(s, kw, kw)
           end
