@@ -14,8 +14,8 @@ OPT       ?= -O2
 SANITIZE  ?=
 CFLAGS    ?=
 CFLAGS    += -std=c11 $(OPT) -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
-             -D_DEFAULT_SOURCE -D_GNU_SOURCE $(SANITIZE)
-LDFLAGS   += $(SANITIZE)
+             -D_DEFAULT_SOURCE -D_GNU_SOURCE -pthread $(SANITIZE)
+LDFLAGS   += -pthread $(SANITIZE)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -68,16 +68,22 @@ void cli_rt_doc(const cli_opts *o, const in_doc *d, const doc_block *b,
 
 /* ---- --db ---------------------------------------------------------------- */
 
-store *cli_store_open(const char *path)
+store_writer *cli_store_open(const char *path)
 {
     char err[STORE_ERR_LEN];
-    store *db = store_open(path, STORE_WRITE, err, sizeof err);
+    store_writer *db = sw_open(path, err, sizeof err);
     if (!db)
         fprintf(stderr, "engine: %s\n", err);
     return db;
 }
 
-int cli_store_run(store *db, const char *rules, const rt_runtime *rt)
+static int store_problem(store_writer *db)
+{
+    fprintf(stderr, "engine: %s\n", sw_error(db));
+    return 1;
+}
+
+int cli_store_run(store_writer *db, const char *rules, const rt_runtime *rt)
 {
     size_t n = rt_pack_count(rt);
     store_pack *packs = calloc(n ? n : 1, sizeof *packs);
@@ -87,38 +93,40 @@ int cli_store_run(store *db, const char *rules, const rt_runtime *rt)
     }
     for (size_t i = 0; i < n; i++)
         packs[i] = (store_pack){rt_pack_name(rt, i), rt_pack_version(rt, i)};
-    int rc = store_run_begin(db, rules, packs, n);
+    int rc = sw_run_begin(db, rules, packs, n);
     free(packs);
     if (rc)
-        fprintf(stderr, "engine: %s\n", store_error(db));
+        store_problem(db);
     return rc;
 }
 
-int cli_store_doc(store *db, const in_doc *d, const doc_block *b,
+int cli_store_run_end(store_writer *db, bool finished)
+{
+    int problems = sw_flush(db) ? store_problem(db) : 0;
+    if (finished && sw_run_end(db))
+        problems += store_problem(db);
+    return problems;
+}
+
+int cli_store_doc(store_writer *db, const in_doc *d, const doc_block *b,
                   doc_reader *reader, const char *date)
 {
     size_t size = b->orig[b->len];
-    store_doc sd = {d->name, "", 0, size, d->publication, date};
+    store_doc sd = {d->name, "", 0, size, d->publication, date, NULL};
     if (doc_original(reader, 0, size, &sd.bytes, &sd.len)) {
         fprintf(stderr, "engine: %s: cannot read back its text to store it\n", d->name);
         return -1;
     }
-    if (store_doc_begin(db, &sd)) {
-        fprintf(stderr, "engine: %s\n", store_error(db));
-        return -1;
-    }
+    if (sw_doc_begin(db, &sd))
+        return -store_problem(db);
     return 0;
 }
 
-int cli_store_doc_end(store *db, bool failed)
+int cli_store_doc_end(store_writer *db, bool failed)
 {
     if (failed) {
-        store_doc_abort(db);
+        sw_doc_abort(db);
         return 0;
     }
-    if (store_doc_commit(db)) {
-        fprintf(stderr, "engine: %s\n", store_error(db));
-        return -1;
-    }
-    return 0;
+    return sw_doc_commit(db) ? -store_problem(db) : 0;
 }

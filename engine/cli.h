@@ -12,7 +12,7 @@
 #include "input.h"
 #include "out.h"
 #include "rt.h"
-#include "store.h"
+#include "store_writer.h"
 #include "text.h"
 
 /* Exit statuses (DESIGN.md). */
@@ -57,18 +57,24 @@ void cli_doc_date(const cli_opts *o, const in_doc *d, num_date *date,
 void cli_rt_doc(const cli_opts *o, const in_doc *d, const doc_block *b,
                 doc_reader *reader, rt_doc *doc, char date[CLI_DATE_LEN]);
 
-/* --db, for run and watch.  Each reports its problem on stderr. */
+/* --db, for run and watch (the writes run on a thread of their own,
+ * store_writer.h).  Each reports its problem on stderr. */
 /* Open FILE to write; NULL when it cannot be used. */
-store *cli_store_open(const char *path);
+store_writer *cli_store_open(const char *path);
 /* Record a run of rt: every pack loaded, with its version.  0 or -1. */
-int cli_store_run(store *db, const char *rules, const rt_runtime *rt);
+int cli_store_run(store_writer *db, const char *rules, const rt_runtime *rt);
+/* Wait for the documents queued, then, if finished, mark the run finished
+ * (a run cut short keeps finished = NULL, as a killed one does).  Returns
+ * the number of problems reported. */
+int cli_store_run_end(store_writer *db, bool finished);
 /* Begin storing the document handed over whole as block b (its original
  * text gives the hash), resolved against date (or NULL).  0 or -1. */
-int cli_store_doc(store *db, const in_doc *d, const doc_block *b,
+int cli_store_doc(store_writer *db, const in_doc *d, const doc_block *b,
                   doc_reader *reader, const char *date);
 /* End the document cli_store_doc began: drop it when reading it failed,
- * else commit it.  0, or -1 when the commit failed (reported). */
-int cli_store_doc_end(store *db, bool failed);
+ * else queue it.  0, or -1 when that failed or the document queued before
+ * it failed to store (reported). */
+int cli_store_doc_end(store_writer *db, bool failed);
 
 int cmd_numbers(const cli_opts *o);
 int cmd_run(const cli_opts *o);

@@ -25,18 +25,12 @@ typedef struct {
     doc_reader *reader;
     const in_doc *doc;
     size_t rows, rule_errors;
-    store *db;          /* --db, or NULL */
+    store_writer *db;   /* --db, or NULL */
     reload_watcher *watch; /* --reload, or NULL */
     rt_options ro;
     bool storing;       /* the current document's transaction is open */
     size_t store_errors;
 } run_state;
-
-static void store_problem(run_state *st)
-{
-    fprintf(stderr, "engine: %s\n", store_error(st->db));
-    st->store_errors++;
-}
 
 /* The store takes the extra fields as the line printed them, unless the
  * line was written out (the writer flushes when its buffer is full). */
@@ -55,7 +49,7 @@ static void on_fact(void *ud, const fact *f)
         }
     }
     if (st->storing)
-        store_doc_fact(st->db, f, extra, extra_len); /* a failure is reported at commit */
+        sw_doc_fact(st->db, f, extra, extra_len); /* a failure is reported at commit */
     st->rows++;
 }
 
@@ -74,10 +68,10 @@ static void maybe_reload(run_state *st)
     }
     fprintf(stderr, "engine: %s: rules reloaded\n", st->opts->args[0]);
     /* The store keeps which run (which pack versions) made each fact. */
-    if (st->db && store_run_end(st->db))
-        store_problem(st);
-    else if (st->db && cli_store_run(st->db, st->opts->args[0], st->rt))
-        st->store_errors++;
+    if (st->db) {
+        st->store_errors += cli_store_run_end(st->db, true);
+        st->store_errors += cli_store_run(st->db, st->opts->args[0], st->rt) != 0;
+    }
 }
 
 static int on_begin(void *ud, const in_doc *d)
@@ -125,9 +119,9 @@ static int open_store(run_state *st, const char *path)
 
 static void close_store(run_state *st)
 {
-    if (st->db && store_run_end(st->db))
-        store_problem(st);
-    store_close(st->db);
+    if (st->db)
+        st->store_errors += cli_store_run_end(st->db, true);
+    sw_close(st->db);
 }
 
 int cmd_run(const cli_opts *o)
@@ -157,7 +151,7 @@ int cmd_run(const cli_opts *o)
         return EXIT_SOME_FAILED;
     }
     if (o->db && open_store(&st, o->db)) {
-        store_close(st.db);
+        sw_close(st.db);
         doc_reader_free(st.reader);
         reload_close(st.watch);
         rt_free(st.rt);

@@ -406,7 +406,7 @@ typedef struct {
     size_t rows;         /* table rows printed (the header goes before 0) */
     json_writer errs;    /* a load's problems, held until it counts */
     bool holding;        /* report() appends to errs */
-    store *db;           /* --db, or NULL */
+    store_writer *db;    /* --db, or NULL */
     bool recording;      /* the run in progress is a run in the store */
     bool storing;        /* the current document's transaction is open */
     size_t store_errors; /* reported; they make the exit status 1 */
@@ -442,7 +442,7 @@ static void on_fact(void *ud, const fact *f)
         st->oom = true;
     size_t len = line ? strlen(line) : 0;
     if (st->storing) /* a failure is reported at commit */
-        store_doc_fact(st->db, f, line && f->nextra && len >= at + 2 ? line + at + 1 : NULL,
+        sw_doc_fact(st->db, f, line && f->nextra && len >= at + 2 ? line + at + 1 : NULL,
                        line && f->nextra && len >= at + 2 ? len - at - 2 : 0);
     if (!st->print)
         return;
@@ -505,10 +505,7 @@ static int store_begin(watch_state *st)
 
 static void store_end(watch_state *st)
 {
-    if (!stop_signal && store_run_end(st->db)) {
-        fprintf(stderr, "engine: %s\n", store_error(st->db));
-        st->store_errors++;
-    }
+    st->store_errors += cli_store_run_end(st->db, !stop_signal);
 }
 
 /* Run the rules over every input into snap, sorted for the diff.
@@ -836,7 +833,7 @@ static int set_up(watch_state *st, const cli_opts *o)
 
 static void tear_down(watch_state *st, reload_watcher *rw)
 {
-    store_close(st->db);
+    sw_close(st->db);
     json_writer_free(&st->out);
     st->errs.len = 0; /* a load overtaken when the stop came */
     json_writer_free(&st->errs);

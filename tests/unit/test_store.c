@@ -21,32 +21,7 @@
 #include "store.h"
 #include "sha256.h"
 #include "store_int.h"
-
-static char tmpdir[] = "/tmp/test_store.XXXXXX";
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-/* A fresh path in the temporary folder. */
-static const char *path_for(const char *name)
-{
-    static char buf[4][128];
-    static int next;
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", tmpdir, name);
-    return p;
-}
+#include "store_test.h"
 
 /* One integer from SQL run on a separate, plain connection. */
 static long long sql_int(const char *path, const char *sql)
@@ -59,20 +34,6 @@ static long long sql_int(const char *path, const char *sql)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
-}
-
-/* The first column of the first row, as text, into buf. */
-static const char *sql_text(const char *path, const char *sql, char *buf, size_t cap)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    const unsigned char *v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
-    snprintf(buf, cap, "%s", v ? (const char *)v : "(none)");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return buf;
 }
 
 /* The indexes someone made (SQLite's automatic ones for keys aside), by
@@ -102,7 +63,7 @@ static void begin_run(store *s, const char *version)
 static void put_doc(store *s, const char *doc, const char *version, int n)
 {
     static const char text[] = "商汤营收17.4亿元", evidence[] = "营收17.4亿元";
-    store_doc d = {doc, text, sizeof text - 1, sizeof text - 1, "demo", "2024-12-15"};
+    store_doc d = {doc, text, sizeof text - 1, sizeof text - 1, "demo", "2024-12-15", NULL};
     fact_field extra[] = {{"change", FACT_NUM, NULL, 21, false},
                           {"segment", FACT_STR, "生成式\"AI\"", 0, false}};
     assert_int_equal(store_doc_begin(s, &d), 0);
@@ -350,7 +311,7 @@ static void test_new_version_keeps_both(void **state)
  * printed (as `engine run` does), or written by the store (NULL). */
 static void put_extra(store *s, const char *doc, const fact *f, bool printed)
 {
-    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL};
+    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL, NULL};
     json_writer w;
     json_writer_init(&w, NULL); /* a memory buffer: never flushed */
     size_t at = fact_write_json(&w, f);
@@ -406,7 +367,7 @@ static void test_transaction_per_document(void **state)
     put_doc(s, "a.txt", "1.0+aaaa", 2);
 
     /* A document in flight is invisible to a reader, and dropped whole. */
-    store_doc d = {"b.txt", "x", 1, 1, NULL, NULL};
+    store_doc d = {"b.txt", "x", 1, 1, NULL, NULL, NULL};
     fact f = {"b.txt", "common", "revenue", "1.0+aaaa", "metric", "revenue", "x", 1,
               0, 1, NULL, NULL, NULL, NULL, false, 0, NULL, 0};
     assert_int_equal(store_doc_begin(s, &d), 0);
@@ -451,7 +412,7 @@ static void test_sigkill_mid_document(void **state)
         for (int i = 0; i < 50; i++) {
             char name[16];
             snprintf(name, sizeof name, "d%d", i);
-            store_doc d = {name, "x", 1, 1, NULL, NULL};
+            store_doc d = {name, "x", 1, 1, NULL, NULL, NULL};
             fact f = {name, "common", "r", "1.0+aaaa", "metric", "revenue", "x", 1,
                       0, 1, NULL, NULL, NULL, NULL, false, 0, NULL, 0};
             store_doc_begin(s, &d);
@@ -549,7 +510,7 @@ static int collect(void *ud, const store_row *r)
 static void put_period(store *s, const char *doc, const char *name, const char *entity,
                        const char *period)
 {
-    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL};
+    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL, NULL};
     fact f = {doc, "common", "r", "1.0+aaaa", "metric", name, "t", 1, 0, 1, entity,
               NULL, period, NULL, true, 1, NULL, 0};
     assert_int_equal(store_doc_begin(s, &d), 0);

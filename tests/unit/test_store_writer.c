@@ -1,0 +1,222 @@
+/*
+ * test_store_writer.c — the store's writes on their own thread: what is
+ * queued arrives whole (every field, the extra fields printed or not, the
+ * hash), the caller's memory may go as soon as a call returns, a document
+ * that fails to store is reported once by a later call and names itself,
+ * an aborted document stores nothing, and many documents in a row (one
+ * with a large evidence text) all arrive.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sha256.h"
+#include "store_writer.h"
+#include "store_test.h"
+
+static long long sql_int(const char *path, const char *sql)
+{
+    char buf[32];
+    return atoll(sql_text(path, sql, buf, sizeof buf));
+}
+
+static store_writer *open_run(const char *path)
+{
+    char err[STORE_ERR_LEN];
+    store_writer *w = sw_open(path, err, sizeof err);
+    if (!w)
+        fail_msg("%s", err);
+    store_pack packs[] = {{"common", "1.0+aaaa"}};
+    assert_int_equal(sw_run_begin(w, "rules", packs, 1), 0);
+    return w;
+}
+
+static void begin_doc(store_writer *w, const char *name, const char *text)
+{
+    store_doc d = {name, text, strlen(text), strlen(text), "demo", "2024-12-15", NULL};
+    assert_int_equal(sw_doc_begin(w, &d), 0);
+}
+
+/* A fact whose strings live in buffers the test then scribbles over. */
+typedef struct {
+    char kind[16], name[16], text[64], entity[16], segment[32];
+    fact_field extra[2];
+    fact f;
+} owned_fact;
+
+static void make_fact(owned_fact *o, const char *doc, size_t start)
+{
+    strcpy(o->kind, "metric");
+    strcpy(o->name, "revenue");
+    strcpy(o->text, "营收17.4亿元");
+    strcpy(o->entity, "商汤");
+    strcpy(o->segment, "生成式\"AI\"");
+    o->extra[0] = (fact_field){"change", FACT_NUM, NULL, 0.21, false};
+    o->extra[1] = (fact_field){"segment", FACT_STR, o->segment, 0, false};
+    o->f = (fact){doc, "common", "revenue", "1.0+aaaa", o->kind, o->name, o->text,
+                  strlen(o->text), start, start + strlen(o->text), o->entity, "CNY",
+                  "2024H1", NULL, true, 1740000000.0, o->extra, 2};
+}
+
+/* Every field arrives, from copies: the caller's buffers are overwritten
+ * right after each call, before the thread can have written anything. */
+static void test_fields_arrive_from_copies(void **state)
+{
+    (void)state;
+    const char *p = path_for("fields.db");
+    store_writer *w = open_run(p);
+    char text[] = "商汤营收17.4亿元";
+    begin_doc(w, "a.txt", text);
+    owned_fact o;
+    make_fact(&o, "a.txt", 6);
+    sw_doc_fact(w, &o.f, NULL, 0); /* extra fields written by the writer */
+    memset(&o, 'x', sizeof o);
+    make_fact(&o, "a.txt", 30);
+    static const char printed[] = "\"change\":0.21,\"segment\":\"生成式\\\"AI\\\"\"";
+    char copy[sizeof printed];
+    memcpy(copy, printed, sizeof printed);
+    sw_doc_fact(w, &o.f, copy, strlen(copy)); /* as printed */
+    memset(&o, 'x', sizeof o);
+    memset(copy, 'x', sizeof copy - 1);
+    assert_int_equal(sw_doc_commit(w), 0);
+    memset(text, 'x', sizeof text - 1);
+    assert_int_equal(sw_flush(w), 0);
+    assert_int_equal(sw_run_end(w), 0);
+    sw_close(w);
+
+    char a[256], b[256], hash[65];
+    sha256_hex_of("商汤营收17.4亿元", strlen("商汤营收17.4亿元"), hash);
+    snprintf(b, sizeof b, "%s|%zu|demo|2024-12-15", hash, strlen("商汤营收17.4亿元"));
+    assert_string_equal(sql_text(p, "SELECT sha256 || '|' || size || '|' || publication || '|' || date"
+                                    " FROM documents WHERE doc = 'a.txt'", a, sizeof a), b);
+    assert_string_equal(sql_text(p, "SELECT group_concat(kind || '|' || name || '|' || text || '|' ||"
+                                    " start || '|' || \"end\" || '|' || entity || '|' || value || '|' ||"
+                                    " unit || '|' || period || '|' || coalesce(qualifier, 'NULL') ||"
+                                    " '|' || extra, ';') FROM (SELECT * FROM facts ORDER BY start)",
+                                 a, sizeof a),
+                        "metric|revenue|营收17.4亿元|6|22|商汤|1740000000.0|CNY|2024H1|NULL|"
+                        "{\"change\":0.21,\"segment\":\"生成式\\\"AI\\\"\"};"
+                        "metric|revenue|营收17.4亿元|30|46|商汤|1740000000.0|CNY|2024H1|NULL|"
+                        "{\"change\":0.21,\"segment\":\"生成式\\\"AI\\\"\"}");
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM runs WHERE finished IS NOT NULL"), 1);
+}
+
+/* Queue a document of one fact; a bad one has no kind (a NOT NULL column),
+ * which the store refuses on the thread.  Returns sw_doc_commit's result. */
+static int queue_one(store_writer *w, const char *name, bool bad)
+{
+    owned_fact o;
+    begin_doc(w, name, name);
+    make_fact(&o, name, 0);
+    if (bad)
+        o.f.kind = NULL;
+    sw_doc_fact(w, &o.f, NULL, 0);
+    return sw_doc_commit(w);
+}
+
+/* A document that fails on the thread is reported by the next call that
+ * waits for it, naming that document, and only once. */
+static void test_failure_reported_by_the_next_call(void **state)
+{
+    (void)state;
+    const char *p = path_for("fail.db");
+    store_writer *w = open_run(p);
+    assert_int_equal(queue_one(w, "bad.txt", true), 0); /* queued: not known yet */
+    assert_int_equal(queue_one(w, "good.txt", false), -1);
+    assert_non_null(strstr(sw_error(w), "fail.db: storing bad.txt: "));
+    assert_int_equal(sw_flush(w), 0); /* good.txt went in */
+    assert_int_equal(sw_flush(w), 0);
+
+    /* The last document's failure waits for sw_flush. */
+    assert_int_equal(queue_one(w, "worse.txt", true), 0);
+    assert_int_equal(sw_flush(w), -1);
+    assert_non_null(strstr(sw_error(w), "storing worse.txt: "));
+    assert_int_equal(sw_flush(w), 0);
+    sw_close(w);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM documents"), 1);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'good.txt'"), 1);
+}
+
+/* Committing with nothing begun is the caller's mistake, said at once. */
+static void test_commit_without_document(void **state)
+{
+    (void)state;
+    store_writer *w = open_run(path_for("none.db"));
+    assert_int_equal(sw_doc_commit(w), -1);
+    assert_non_null(strstr(sw_error(w), "none.db: no document in flight"));
+    sw_close(w);
+}
+
+static void test_abort_stores_nothing(void **state)
+{
+    (void)state;
+    const char *p = path_for("abort.db");
+    store_writer *w = open_run(p);
+    owned_fact o;
+    begin_doc(w, "dropped.txt", "x");
+    make_fact(&o, "dropped.txt", 0);
+    sw_doc_fact(w, &o.f, NULL, 0);
+    sw_doc_abort(w);
+    assert_int_equal(queue_one(w, "kept.txt", false), 0);
+    assert_int_equal(sw_flush(w), 0);
+    sw_close(w);
+    char a[64];
+    assert_string_equal(sql_text(p, "SELECT group_concat(doc) FROM documents", a, sizeof a),
+                        "kept.txt");
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 1);
+}
+
+/* Documents one after another, as a run hands them over, with a large
+ * evidence text that makes a batch grow; sw_close waits for the last. */
+static void test_many_documents(void **state)
+{
+    (void)state;
+    const char *p = path_for("many.db");
+    store_writer *w = open_run(p);
+    size_t big = 200000;
+    char *long_text = malloc(big + 1);
+    assert_non_null(long_text);
+    memset(long_text, 'a', big);
+    long_text[big] = '\0';
+    owned_fact o;
+    for (int i = 0; i < 300; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "d%03d.txt", i);
+        begin_doc(w, name, name);
+        for (int k = 0; k < 3; k++) {
+            make_fact(&o, name, (size_t)k * 100);
+            if (i == 150 && k == 1) {
+                o.f.text = long_text;
+                o.f.text_len = big;
+            }
+            sw_doc_fact(w, &o.f, NULL, 0);
+        }
+        assert_int_equal(sw_doc_commit(w), 0);
+    }
+    assert_int_equal(sw_run_end(w), 0);
+    sw_close(w);
+    free(long_text);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM documents"), 300);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts"), 900);
+    assert_int_equal(sql_int(p, "SELECT length(text) FROM facts WHERE doc = 'd150.txt' AND start = 100"),
+                     (long long)big);
+    assert_int_equal(sql_int(p, "SELECT count(*) FROM facts WHERE doc = 'd299.txt'"), 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fields_arrive_from_copies),
+        cmocka_unit_test(test_failure_reported_by_the_next_call),
+        cmocka_unit_test(test_commit_without_document),
+        cmocka_unit_test(test_abort_stores_nothing),
+        cmocka_unit_test(test_many_documents),
+    };
+    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+}
