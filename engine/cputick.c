@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 /* Lock-free atomics are what C11 lets a signal handler share. */
 static _Atomic(const cputick_aim *) aimed;
@@ -25,8 +27,39 @@ static void on_tick(int sig)
     errno = saved;
 }
 
+/* The clock is the CPU time of the thread that first holds the ticker
+ * (the one running rules), and the signal goes to that thread: with the
+ * process's CPU time (setitimer, the fallback where thread timers are
+ * missing) the store's writer thread would make the ticks come faster and
+ * land on the writer. */
+#ifndef sigev_notify_thread_id /* glibc before 2.37 names it only inside */
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
+static timer_t timer;
+static int have_timer; /* 1: timer made; -1: cannot be, use setitimer */
+
+static int make_timer(void)
+{
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = SIGPROF;
+    ev.sigev_notify_thread_id = gettid();
+    have_timer = timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &timer) == 0 ? 1 : -1;
+    return have_timer;
+}
+
 static int set_timer(long ms)
 {
+    if (have_timer == 0)
+        make_timer();
+    if (have_timer > 0) {
+        struct itimerspec t;
+        memset(&t, 0, sizeof t);
+        t.it_interval.tv_nsec = t.it_value.tv_nsec = ms * 1000000L;
+        return timer_settime(timer, 0, &t, NULL);
+    }
     struct itimerval t;
     memset(&t, 0, sizeof t);
     t.it_interval.tv_usec = t.it_value.tv_usec = ms * 1000;

@@ -1,6 +1,7 @@
 /*
- * cputick.h — a ticker on the process's CPU time (SIGPROF), for work that
- * must notice a long computation without paying for a check at every step.
+ * cputick.h — a ticker on a thread's CPU time (SIGPROF, sent to the thread
+ * that first held it), for work that must notice a long computation
+ * without paying for a check at every step.
  *
  * The sandbox uses it for the instruction budget: a Lua count hook makes
  * the VM stop at every instruction (a rule runs about 15% slower), so the

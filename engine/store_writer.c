@@ -12,6 +12,7 @@
 #include "store_writer.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,19 @@ static int wait_idle(store_writer *w, bool take)
 
 /* ---- the caller's side --------------------------------------------------- */
 
+/* The thread blocks every signal, so that they all reach the thread that
+ * runs the rules: the CPU ticker (cputick.c) sets a Lua hook from its
+ * handler, and Ctrl-C stops engine watch. */
+static int start_thread(store_writer *w)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&w->thread, NULL, writer_main, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 store_writer *sw_open(const char *path, char *err, size_t errcap)
 {
     store_writer *w = calloc(1, sizeof *w);
@@ -217,7 +231,7 @@ store_writer *sw_open(const char *path, char *err, size_t errcap)
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
     pthread_cond_init(&w->done, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+    if (start_thread(w) != 0) {
         snprintf(err, errcap, "%s: cannot start the thread that writes it", path);
         w->quit = true; /* nothing to join */
         sw_close(w);
