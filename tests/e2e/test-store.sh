@@ -207,12 +207,19 @@ wstatus=$?
 # times, at random moments of a run into the same database.  After every
 # kill each stored document must have exactly its clean count (none half
 # stored, none doubled), and SQLite must find the file sound.  Nor may a
-# commit be lost: a document is committed before the next one starts, so
-# every document the writer printed, but the last, must be stored.
+# commit be lost: a document's facts are printed once it is queued for the
+# writer thread, which is once the one before is committed, so every
+# document the writer printed, but the last, must be stored.  The kills
+# fall within the shorter of two clean runs, so that a machine busy during
+# one does not stretch them past the end of most runs.
 corpus_docs "$T/crash.jsonl" 300
-start=$(date +%s%N)
-"$ENGINE" run "$T/real-rules" --input jsonl --format jsonl "$T/crash.jsonl" 2>/dev/null | per_doc >"$T/clean.counts"
-ms=$((($(date +%s%N) - start) / 1000000 + 50))
+ms=
+for _ in 1 2; do
+    start=$(date +%s%N)
+    "$ENGINE" run "$T/real-rules" --input jsonl --format jsonl "$T/crash.jsonl" 2>/dev/null | per_doc >"$T/clean.counts"
+    took=$((($(date +%s%N) - start) / 1000000 + 50))
+    [ -z "$ms" ] || [ "$took" -lt "$ms" ] && ms=$took
+done
 crash=$T/crash.db
 kills=0 mid=0 broken=0
 for i in $(seq 1 20); do
