@@ -998,9 +998,19 @@ static int d_fact(lua_State *L)
     return 1;
 }
 
-static int d_sentences(lua_State *L)
+/* The runtime, with the document read past its text: detect() and
+ * clean() may ask for its sentences before the rules run. */
+static rt_runtime *annotated_rt(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
+    if (rt_annotate(rt))
+        luaL_error(L, "out of memory");
+    return rt;
+}
+
+static int d_sentences(lua_State *L)
+{
+    rt_runtime *rt = annotated_rt(L);
     lua_createtable(L, (int)rt->an.nsent, 0);
     for (size_t i = 0; i < rt->an.nsent; i++) {
         rt_api_push_sentence(rt, i);
@@ -1020,7 +1030,7 @@ static size_t sentence_at(const an_doc *d, size_t pos)
  * offset), or nil. */
 static int d_sentence_at(lua_State *L)
 {
-    rt_runtime *rt = rt_of(L);
+    rt_runtime *rt = annotated_rt(L);
     size_t i = sentence_at(&rt->an, pos_arg(L, 2, false, 0));
     if (i == SIZE_MAX)
         return lua_pushnil(L), 1;
@@ -1032,7 +1042,7 @@ static int d_sentence_at(lua_State *L)
  * order: what a loop over doc:sentences() and s:mentions() would give. */
 static int d_mentions(lua_State *L)
 {
-    rt_runtime *rt = rt_of(L);
+    rt_runtime *rt = annotated_rt(L);
     return push_mentions(L, rt, 0, rt->an.nment, luaL_optstring(L, 2, NULL), true);
 }
 
@@ -1208,7 +1218,7 @@ void rt_api_begin_document(rt_runtime *rt)
     rt->byname_ref = new_table_ref(L, 0);
     rt->nfacts = 0;
     rt->doc_obj_ref = LUA_NOREF;
-    rt_api_new_caches(rt);
+    rt->hit_sentence = SIZE_MAX;
 }
 
 /* The mentions are final.  Their tables are cached from now on; and the

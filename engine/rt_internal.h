@@ -66,7 +66,12 @@ struct rt_runtime {
 
     /* The document being run. */
     const rt_doc *doc;
+    const num_ctx *ctx;     /* the document's, while rt_run runs */
     an_doc an;
+    /* an holds more than the text (rt_annotate).  detect() and clean()
+     * mostly read the text alone, and a document clean() changes is read
+     * again anyway: it is read only when something asks. */
+    bool annotated;
     const char **subject_in; /* per sentence: the subject carried into it */
     size_t capsubject;
     /* Per-document Lua tables, each made at most once per document and
@@ -99,10 +104,10 @@ void rt_api_push_doc(rt_runtime *rt);
 int rt_api_fact_to_c(rt_runtime *rt, int idx, fact *f, fact_field *extra,
                      size_t cap, char *json, size_t jsoncap);
 void rt_api_install_rule_ctor(rt_runtime *rt, int env_index);
-/* A document was annotated: fresh facts and caches. */
+/* A document begins: fresh facts (the caches come with its annotation). */
 void rt_api_begin_document(rt_runtime *rt);
 /* Fresh caches of the annotation (sentences, quantities, hits, text),
- * sized for it: when clean() changed the text and it was annotated again. */
+ * sized for it: whenever the document is annotated. */
 void rt_api_new_caches(rt_runtime *rt);
 /* Mentions are final (after the mentions phase): cache their tables. */
 void rt_api_mentions_settled(rt_runtime *rt);
@@ -110,6 +115,9 @@ void rt_api_mentions_settled(rt_runtime *rt);
 void rt_api_end_document(rt_runtime *rt);
 
 /* rt_run.c helpers used by the API */
+/* Read the document's sentences, quantities and hits now if not yet done
+ * (with fresh caches).  Returns 0 or -1 (out of memory). */
+int rt_annotate(rt_runtime *rt);
 const char *rt_subject_at(rt_runtime *rt, size_t sentence, size_t pos);
 const char *rt_period_at(rt_runtime *rt, size_t sentence, size_t pos);
 
