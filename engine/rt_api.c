@@ -22,25 +22,75 @@ static rt_runtime *rt_of(lua_State *L)
     return lua_touserdata(L, lua_upvalueindex(1));
 }
 
-/* ---- spans and positions ---------------------------------------------- */
+/* ---- fields --------------------------------------------------------------
+ *
+ * Field names (and the values used most) are pushed as strings made once:
+ * lua_setfield and lua_pushstring look a C string up in Lua's string
+ * cache at every call.  The tables the API fills are its own, new and
+ * without metatables, so raw sets are what lua_setfield would do. */
 
-static void set_str(lua_State *L, const char *k, const char *v)
+static void push_s(lua_State *L, const rt_runtime *rt, int s)
 {
-    if (v) { lua_pushstring(L, v); lua_setfield(L, -2, k); }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->strings[s]);
 }
 
-static void set_int(lua_State *L, const char *k, lua_Integer v)
+/* The value on top of the stack becomes field k of the table below it. */
+static void set_top(lua_State *L, const rt_runtime *rt, int k)
 {
+    push_s(L, rt, k);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+static void set_str(lua_State *L, const rt_runtime *rt, int k, const char *v)
+{
+    if (v) {
+        push_s(L, rt, k);
+        lua_pushstring(L, v);
+        lua_rawset(L, -3);
+    }
+}
+
+/* Field k is string s (RT_S_*). */
+static void set_s(lua_State *L, const rt_runtime *rt, int k, int s)
+{
+    push_s(L, rt, k);
+    push_s(L, rt, s);
+    lua_rawset(L, -3);
+}
+
+static void set_int(lua_State *L, const rt_runtime *rt, int k, lua_Integer v)
+{
+    push_s(L, rt, k);
     lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
+    lua_rawset(L, -3);
 }
+
+static void set_bool(lua_State *L, const rt_runtime *rt, int k, bool v)
+{
+    push_s(L, rt, k);
+    lua_pushboolean(L, v);
+    lua_rawset(L, -3);
+}
+
+/* Field k of the table at idx, as lua_getfield reads it (metamethods
+ * too: a rule may hand in any table). */
+static int get_field(lua_State *L, const rt_runtime *rt, int idx, int k)
+{
+    idx = lua_absindex(L, idx);
+    push_s(L, rt, k);
+    return lua_gettable(L, idx);
+}
+
+/* ---- spans and positions ---------------------------------------------- */
 
 static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
 {
+    push_s(L, rt, RT_S_TEXT);
     lua_pushlstring(L, rt->an.text + a, b - a);
-    lua_setfield(L, -2, "text");
-    set_int(L, "start", (lua_Integer)a);
-    set_int(L, "stop", (lua_Integer)b);
+    lua_rawset(L, -3);
+    set_int(L, rt, RT_S_START, (lua_Integer)a);
+    set_int(L, rt, RT_S_STOP, (lua_Integer)b);
 }
 
 /* A position argument: a span (its start, or its stop when end is set) or
@@ -50,7 +100,7 @@ static size_t pos_arg(lua_State *L, int idx, bool end, size_t dflt)
     if (lua_isnoneornil(L, idx))
         return dflt;
     if (lua_istable(L, idx)) {
-        lua_getfield(L, idx, end ? "stop" : "start");
+        get_field(L, rt_of(L), idx, end ? RT_S_STOP : RT_S_START);
         lua_Integer v = luaL_checkinteger(L, -1);
         lua_pop(L, 1);
         return (size_t)(v < 0 ? 0 : v);
@@ -97,10 +147,10 @@ static size_t step_chars(const char *s, size_t pos, long n, size_t lo, size_t hi
 static size_t self_sentence(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
-    lua_getfield(L, 1, "index");
+    rt_runtime *rt = rt_of(L);
+    get_field(L, rt, 1, RT_S_INDEX);
     lua_Integer i = luaL_checkinteger(L, -1);
     lua_pop(L, 1);
-    rt_runtime *rt = rt_of(L);
     if (i < 1 || (size_t)i > rt->an.nsent)
         luaL_error(L, "not a sentence of this document");
     return (size_t)i - 1;
@@ -124,33 +174,38 @@ static double dec_value(num_dec d)
     return strtod(buf, NULL);
 }
 
-static void set_dec(lua_State *L, const char *k, num_dec d)
+static void set_dec(lua_State *L, const rt_runtime *rt, int k, num_dec d)
 {
+    push_s(L, rt, k);
     lua_pushnumber(L, dec_value(d));
-    lua_setfield(L, -2, k);
+    lua_rawset(L, -3);
 }
 
 static void push_quantity(lua_State *L, const rt_runtime *rt, const num_quantity *q)
 {
     lua_createtable(L, 0, 12);
     set_span(L, rt, q->start, q->end);
-    set_str(L, "kind", num_kind_name(q->kind));
+    if ((unsigned)q->kind <= NUM_IDENT)
+        set_s(L, rt, RT_S_KIND, RT_S_KIND0 + (int)q->kind);
+    else
+        set_str(L, rt, RT_S_KIND, num_kind_name(q->kind));
     bool valued = q->kind != NUM_PERIOD && q->kind != NUM_DATE && q->kind != NUM_IDENT;
     if (valued && !(q->flags & NUM_F_RANGE))
-        set_dec(L, "value", q->value);
+        set_dec(L, rt, RT_S_VALUE, q->value);
     if (q->flags & NUM_F_RANGE) {
-        set_dec(L, "low", q->low);
-        set_dec(L, "high", q->high);
+        set_dec(L, rt, RT_S_LOW, q->low);
+        set_dec(L, rt, RT_S_HIGH, q->high);
     }
-    if (q->unit[0]) set_str(L, "unit", q->unit);
-    set_str(L, "qualifier", num_qual_name(q->qual));
-    if (q->change) set_str(L, "change", q->change == NUM_CHANGE_UP ? "up" : "down");
-    if (q->basis) set_str(L, "basis", q->basis == NUM_BASIS_YOY ? "yoy" : "qoq");
-    if (q->period[0]) set_str(L, "period", q->period);
-    if (q->flags & NUM_F_ASOF) { lua_pushboolean(L, 1); lua_setfield(L, -2, "asof"); }
-    if (q->flags & NUM_F_RELATIVE) { lua_pushboolean(L, 1); lua_setfield(L, -2, "relative"); }
-    if (q->flags & NUM_F_UNRESOLVED) { lua_pushboolean(L, 0); lua_setfield(L, -2, "resolved"); }
-    if (q->kind == NUM_IDENT) set_str(L, "ident", q->ident);
+    if (q->unit[0]) set_str(L, rt, RT_S_UNIT, q->unit);
+    if (q->qual > NUM_Q_NONE && q->qual <= NUM_Q_LE)
+        set_s(L, rt, RT_S_QUALIFIER, RT_S_QUAL1 + (int)q->qual - 1);
+    if (q->change) set_s(L, rt, RT_S_CHANGE, q->change == NUM_CHANGE_UP ? RT_S_UP : RT_S_DOWN);
+    if (q->basis) set_s(L, rt, RT_S_BASIS, q->basis == NUM_BASIS_YOY ? RT_S_YOY : RT_S_QOQ);
+    if (q->period[0]) set_str(L, rt, RT_S_PERIOD, q->period);
+    if (q->flags & NUM_F_ASOF) set_bool(L, rt, RT_S_ASOF, true);
+    if (q->flags & NUM_F_RELATIVE) set_bool(L, rt, RT_S_RELATIVE, true);
+    if (q->flags & NUM_F_UNRESOLVED) set_bool(L, rt, RT_S_RESOLVED, false);
+    if (q->kind == NUM_IDENT) set_str(L, rt, RT_S_IDENT, q->ident);
 }
 
 /* Quantity i of the document, as a table made once per document: rules ask
@@ -290,7 +345,7 @@ static void push_hit(lua_State *L, const rt_runtime *rt, size_t h)
         const an_hit *hit = &rt->an.hits[h];
         lua_createtable(L, 0, 4);
         set_span(L, rt, hit->start, hit->end);
-        set_str(L, "keyword", rt->patterns[hit->id].keyword);
+        set_str(L, rt, RT_S_KEYWORD, rt->patterns[hit->id].keyword);
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, (lua_Integer)h + 1);
     }
@@ -372,9 +427,9 @@ static void push_mention(lua_State *L, const rt_runtime *rt, int cache, size_t m
     const an_mention *x = &rt->an.ment[m];
     lua_createtable(L, 0, 6);
     set_span(L, rt, x->start, x->end);
-    set_str(L, "canonical", x->canonical);
-    set_str(L, "type", x->type);
-    set_str(L, "extra", x->extra);
+    set_str(L, rt, RT_S_CANONICAL, x->canonical);
+    set_str(L, rt, RT_S_TYPE, x->type);
+    set_str(L, rt, RT_S_EXTRA, x->extra);
     if (cache) {
         lua_pushvalue(L, -1);
         lua_rawseti(L, cache, (lua_Integer)m + 1);
@@ -458,9 +513,9 @@ static int s_add_mention(lua_State *L)
     if (rt->phase != RT_PHASE_MENTIONS)
         return luaL_error(L, "add_mention: only a rule's mentions function may add mentions");
     size_t a = pos_arg(L, 2, false, 0), b = pos_arg(L, 2, true, 0);
-    lua_getfield(L, 2, "canonical");
-    lua_getfield(L, 2, "type");
-    lua_getfield(L, 2, "extra");
+    get_field(L, rt, 2, RT_S_CANONICAL);
+    get_field(L, rt, 2, RT_S_TYPE);
+    get_field(L, rt, 2, RT_S_EXTRA);
     const char *canon = luaL_checkstring(L, -3), *type = luaL_optstring(L, -2, "org");
     if (b <= a || b > rt->an.len)
         return luaL_error(L, "add_mention: start/stop out of the document");
@@ -593,10 +648,10 @@ static bool in_list(const char *const *list, const char *s)
 
 /* Widen [*a, *b) by the span of the table at idx (a span, or a fact with
  * its hidden normalised span). */
-static void widen(lua_State *L, int idx, size_t *a, size_t *b, bool is_fact)
+static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t *b, bool is_fact)
 {
-    lua_getfield(L, idx, is_fact ? "_nstart" : "start");
-    lua_getfield(L, idx, is_fact ? "_nstop" : "stop");
+    get_field(L, rt, idx, is_fact ? RT_S_NSTART : RT_S_START);
+    get_field(L, rt, idx, is_fact ? RT_S_NSTOP : RT_S_STOP);
     if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
         luaL_error(L, "emit: each %s needs start and stop", is_fact ? "'from' fact" : "evidence item");
     size_t x = (size_t)lua_tointeger(L, -2), y = (size_t)lua_tointeger(L, -1);
@@ -610,10 +665,10 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
 {
     *a = SIZE_MAX;
     *b = 0;
-    bool from = lua_getfield(L, t, "evidence") != LUA_TTABLE;
+    bool from = get_field(L, rt, t, RT_S_EVIDENCE) != LUA_TTABLE;
     if (from) {
         lua_pop(L, 1);
-        if (lua_getfield(L, t, "from") != LUA_TTABLE)
+        if (get_field(L, rt, t, RT_S_FROM) != LUA_TTABLE)
             luaL_error(L, "emit: a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)");
     }
     lua_Integer n = luaL_len(L, -1);
@@ -622,7 +677,7 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_geti(L, -1, i) != LUA_TTABLE)
             luaL_error(L, "emit: %s[%d] is not a table", from ? "from" : "evidence", (int)i);
-        widen(L, lua_gettop(L), a, b, from);
+        widen(L, rt, lua_gettop(L), a, b, from);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -832,9 +887,10 @@ static void repeat_key(lua_State *L, emit_field *x, size_t n)
 
 /* The rule's own key when it gives one (the same event told in several
  * sentences with different details), else every field. */
-static void push_key(lua_State *L, int t, emit_field *x, size_t n, const char *kind, const char *name)
+static void push_key(lua_State *L, const rt_runtime *rt, int t, emit_field *x, size_t n,
+                     const char *kind, const char *name)
 {
-    if (lua_getfield(L, t, "key") == LUA_TNIL) {
+    if (get_field(L, rt, t, RT_S_KEY) == LUA_TNIL) {
         lua_pop(L, 1);
         repeat_key(L, x, n);
         return;
@@ -852,12 +908,13 @@ static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
     size_t n = 0;
     if (doc_original(rt->doc->reader, oa, ob, &text, &n))
         text = "", n = 0;
+    push_s(L, rt, RT_S_TEXT);
     lua_pushlstring(L, text, n);
-    lua_setfield(L, -2, "text");
-    set_int(L, "start", (lua_Integer)oa);
-    set_int(L, "end", (lua_Integer)ob);
-    set_int(L, "_nstart", (lua_Integer)a);
-    set_int(L, "_nstop", (lua_Integer)b);
+    lua_rawset(L, -3);
+    set_int(L, rt, RT_S_START, (lua_Integer)oa);
+    set_int(L, rt, RT_S_END, (lua_Integer)ob);
+    set_int(L, rt, RT_S_NSTART, (lua_Integer)a);
+    set_int(L, rt, RT_S_NSTOP, (lua_Integer)b);
 }
 
 /* s:emit(fact), doc:emit(fact).  A repeat is found from the rule's table
@@ -879,7 +936,7 @@ static int emit_fact(lua_State *L)
      * still add to the fact it already emitted. */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->seen_ref);
     int seen = lua_gettop(L);
-    push_key(L, t, fields, nfields, kind, name);
+    push_key(L, rt, t, fields, nfields, kind, name);
     int key = lua_gettop(L);
     lua_pushvalue(L, key);
     if (lua_rawget(L, seen) == LUA_TTABLE)
@@ -889,9 +946,9 @@ static int emit_fact(lua_State *L)
     int f = lua_gettop(L);
     copy_fields(L, t, f);
     const rt_rule *r = &rt->rules[rt->current_rule];
-    set_str(L, "rule", r->name);
-    set_str(L, "pack", rt->packs[r->pack].name);
-    set_str(L, "pack_version", rt->packs[r->pack].version);
+    set_str(L, rt, RT_S_RULE, r->name);
+    set_str(L, rt, RT_S_PACK, rt->packs[r->pack].name);
+    set_str(L, rt, RT_S_PACK_VERSION, rt->packs[r->pack].version);
     set_original(L, rt, a, b);
     lua_pushvalue(L, key);
     lua_pushvalue(L, f);
@@ -901,7 +958,7 @@ static int emit_fact(lua_State *L)
     lua_rawseti(L, -2, ++rt->nfacts);
     /* byname[name]: doc:facts{name = ...} reads only these */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
-    lua_pushliteral(L, "name");
+    push_s(L, rt, RT_S_NAME);
     lua_rawget(L, f);
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) != LUA_TTABLE) {
@@ -943,7 +1000,7 @@ static void push_matching(lua_State *L, rt_runtime *rt, int fidx, bool first)
     int all;
     lua_Integer n;
     if (fidx) {
-        lua_pushliteral(L, "name");
+        push_s(L, rt, RT_S_NAME);
         bool named = lua_rawget(L, fidx) == LUA_TSTRING;
         if (named) {
             lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
@@ -1134,9 +1191,9 @@ void rt_api_push_doc(rt_runtime *rt)
         return;
     }
     lua_createtable(L, 0, 3);
-    set_str(L, "id", rt->doc->id);
-    set_str(L, "date", rt->doc->date);
-    set_str(L, "publication", rt->doc->publication);
+    set_str(L, rt, RT_S_ID, rt->doc->id);
+    set_str(L, rt, RT_S_DATE, rt->doc->date);
+    set_str(L, rt, RT_S_PUBLICATION, rt->doc->publication);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->doc_mt_ref);
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
@@ -1155,10 +1212,10 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     const an_sentence *s = &rt->an.sent[i];
     lua_createtable(L, 0, 6);
     set_span(L, rt, s->start, s->end);
-    set_int(L, "index", (lua_Integer)i + 1);
-    set_int(L, "paragraph", (lua_Integer)s->para + 1);
+    set_int(L, rt, RT_S_INDEX, (lua_Integer)i + 1);
+    set_int(L, rt, RT_S_PARAGRAPH, (lua_Integer)s->para + 1);
     rt_api_push_doc(rt);
-    lua_setfield(L, -2, "doc");
+    set_top(L, rt, RT_S_DOC);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentence_mt_ref);
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
@@ -1166,8 +1223,30 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     lua_remove(L, -2);
 }
 
+/* The RT_S_* strings, in enum order. */
+static const char *const api_strings[] = {
+    "text", "start", "stop", "end", "_nstart", "_nstop", "index", "paragraph", "doc", "id",
+    "date", "publication", "kind", "value", "low", "high", "unit", "qualifier", "change",
+    "basis", "period", "asof", "relative", "resolved", "ident", "keyword", "canonical", "type",
+    "extra", "name", "entity", "rule", "pack", "pack_version", "evidence", "from", "key", "up",
+    "down", "yoy", "qoq"};
+_Static_assert(sizeof api_strings / sizeof *api_strings == RT_S_KIND0, "one string per RT_S_*");
+
+static const char *api_string(int i)
+{
+    if (i < RT_S_KIND0)
+        return api_strings[i];
+    if (i < RT_S_QUAL1)
+        return num_kind_name((num_kind)(i - RT_S_KIND0));
+    return num_qual_name((num_qual)(i - RT_S_QUAL1 + 1));
+}
+
 void rt_api_open(rt_runtime *rt)
 {
+    for (int i = 0; i < RT_NSTRINGS; i++) {
+        lua_pushstring(rt->L, api_string(i));
+        rt->strings[i] = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    }
     rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
     rt->doc_mt_ref = make_metatable(rt, doc_methods);
     rt->doc_obj_ref = LUA_NOREF;
@@ -1300,9 +1379,9 @@ void rt_api_install_rule_ctor(rt_runtime *rt, int env_index)
 
 /* ---- facts for output ------------------------------------------------------- */
 
-static const char *field_str(lua_State *L, int t, const char *k)
+static const char *field_str(lua_State *L, const rt_runtime *rt, int t, int k)
 {
-    lua_getfield(L, t, k);
+    get_field(L, rt, t, k);
     const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     lua_pop(L, 1); /* the string stays alive: the fact table holds it */
     return s;
@@ -1323,7 +1402,7 @@ static char *put_str_member(char *o, const char *key, const char *v)
     return json_put_string(o + k, v ? v : "", v ? strlen(v) : 0);
 }
 
-static void from_json(lua_State *L, int t, char *json, size_t cap)
+static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, size_t cap)
 {
     char *o = json, *end = json + cap;
     lua_Integer count = luaL_len(L, t);
@@ -1333,13 +1412,13 @@ static void from_json(lua_State *L, int t, char *json, size_t cap)
         int f = lua_gettop(L);
         char num[40] = "null";
         size_t numlen = 4;
-        lua_getfield(L, f, "value");
+        get_field(L, rt, f, RT_S_VALUE);
         if (lua_type(L, -1) == LUA_TNUMBER)
             numlen = fact_format_number(lua_tonumber(L, -1), num, sizeof num);
         lua_pop(L, 1);
-        const char *name = field_str(L, f, "name"), *period = field_str(L, f, "period");
-        const char *entity = field_str(L, f, "entity");
-        lua_getfield(L, f, "start");
+        const char *name = field_str(L, rt, f, RT_S_NAME), *period = field_str(L, rt, f, RT_S_PERIOD);
+        const char *entity = field_str(L, rt, f, RT_S_ENTITY);
+        get_field(L, rt, f, RT_S_START);
         lua_Integer start = lua_tointeger(L, -1);
         lua_pop(L, 1);
         /* each string at most 6 bytes a byte, quoted; keys, number, start */
@@ -1430,7 +1509,7 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
                 fact_field *x = &extra[n++];
                 x->key = k;
                 if (type == LUA_TTABLE && !strcmp(k, "from")) {
-                    from_json(L, lua_gettop(L), json, jsoncap);
+                    from_json(L, rt, lua_gettop(L), json, jsoncap);
                     x->type = FACT_JSON;
                     x->str = json;
                 } else if (type == LUA_TNUMBER) {

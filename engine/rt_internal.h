@@ -49,6 +49,21 @@ typedef struct {
 
 typedef enum { RT_PHASE_MENTIONS, RT_PHASE_SENTENCE, RT_PHASE_DOCUMENT } rt_phase;
 
+/* Strings the API uses again and again as field names and values, made
+ * once (rt_api_open) and pushed from the registry.  The kinds and the
+ * qualifiers are in num_kind and num_qual order. */
+enum {
+    RT_S_TEXT, RT_S_START, RT_S_STOP, RT_S_END, RT_S_NSTART, RT_S_NSTOP, RT_S_INDEX,
+    RT_S_PARAGRAPH, RT_S_DOC, RT_S_ID, RT_S_DATE, RT_S_PUBLICATION, RT_S_KIND, RT_S_VALUE,
+    RT_S_LOW, RT_S_HIGH, RT_S_UNIT, RT_S_QUALIFIER, RT_S_CHANGE, RT_S_BASIS, RT_S_PERIOD,
+    RT_S_ASOF, RT_S_RELATIVE, RT_S_RESOLVED, RT_S_IDENT, RT_S_KEYWORD, RT_S_CANONICAL,
+    RT_S_TYPE, RT_S_EXTRA, RT_S_NAME, RT_S_ENTITY, RT_S_RULE, RT_S_PACK, RT_S_PACK_VERSION,
+    RT_S_EVIDENCE, RT_S_FROM, RT_S_KEY, RT_S_UP, RT_S_DOWN, RT_S_YOY, RT_S_QOQ,
+    RT_S_KIND0,                      /* num_kind_name(0) … */
+    RT_S_QUAL1 = RT_S_KIND0 + NUM_IDENT + 1, /* num_qual_name(1) … */
+    RT_NSTRINGS = RT_S_QUAL1 + NUM_Q_LE
+};
+
 struct rt_runtime {
     sb_state *sb;
     lua_State *L;
@@ -63,6 +78,7 @@ struct rt_runtime {
     size_t npatterns, cappatterns;
     lex_automaton *ac;
     int sentence_mt_ref, doc_mt_ref; /* metatables of the Lua objects */
+    int strings[RT_NSTRINGS];        /* registry references, RT_S_* */
 
     /* The document being run. */
     const rt_doc *doc;
