@@ -43,10 +43,12 @@
 /* Small blocks (tables, strings, closures: most of what rules allocate)
  * are kept on free lists by size class, 16 bytes apart, instead of going
  * back to malloc: Lua allocates and frees them by the hundred thousand per
- * megabyte of text, and a list pop costs a fraction of malloc.  They go
- * back to the system when the state is freed.  Builds under
- * AddressSanitizer skip the lists, so that it still sees every block. */
-#define SB_SMALL_MAX 256
+ * megabyte of text, and a list pop costs a fraction of malloc.  "Small"
+ * goes up to 4 KB: the hash part of a table of a dozen fields (a fact, a
+ * quantity) is already 400 to 800 bytes.  They go back to the system
+ * when the state is freed.  Builds under AddressSanitizer skip the lists,
+ * so that it still sees every block. */
+#define SB_SMALL_MAX 4096
 #define SB_NCLASS (SB_SMALL_MAX / 16 + 1)
 #if defined(__SANITIZE_ADDRESS__)
 #define SB_FREE_LISTS 0
