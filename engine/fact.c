@@ -10,6 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The len bytes at s into buf as snprintf would put them: cut to fit,
+ * NUL-terminated; returns len. */
+static size_t copy_out(const char *s, size_t len, char *buf, size_t cap)
+{
+    if (cap > 0) {
+        size_t n = len < cap ? len : cap - 1;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+    }
+    return len;
+}
+
 /* An integer-valued double below 2^53, in decimal; "-0" for negative zero
  * (as "%.0f" writes it, only without printf's float machinery). */
 static size_t format_integer(double v, char *buf, size_t cap)
@@ -17,13 +29,45 @@ static size_t format_integer(double v, char *buf, size_t cap)
     char tmp[24], *o = tmp;
     if (signbit(v))
         *o++ = '-';
-    size_t len = (size_t)(json_put_uint(o, (uint64_t)fabs(v)) - tmp);
-    if (cap > 0) {
-        size_t n = len < cap ? len : cap - 1;
-        memcpy(buf, tmp, n);
-        buf[n] = '\0';
+    return copy_out(tmp, (size_t)(json_put_uint(o, (uint64_t)fabs(v)) - tmp), buf, cap);
+}
+
+/* The fraction's k digits of m (below 10^k) at o, with leading zeros. */
+static char *put_fraction(char *o, uint64_t m, int k)
+{
+    for (int i = k; i-- > 0; m /= 10)
+        o[i] = (char)('0' + m % 10);
+    return o + k;
+}
+
+size_t fact_plain_decimal(double v, int digits, char *buf)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+    double a = fabs(v);
+    if (!(a >= 1e-4) || a >= 1e15 || a == floor(a) || digits < 1 || digits > 15)
+        return 0;
+    uint64_t limit = (uint64_t)p10[digits];
+    for (int k = 1; k < 20; k++) {
+        /* a * 10^k is within 0.25 of m when m / 10^k reads back as a */
+        double x = a * p10[k];
+        uint64_t m = x < (double)limit ? (uint64_t)(x + 0.5) : limit;
+        if (m >= limit)
+            return 0;
+        if ((double)m / p10[k] != a) /* both exact: the quotient is rounded once */
+            continue;
+        if (k > 4 && m < (uint64_t)p10[k - 4])
+            return 0; /* below 1e-4: %g writes an exponent */
+        char *o = buf;
+        if (v < 0)
+            *o++ = '-';
+        o = json_put_uint(o, m / (uint64_t)p10[k]);
+        *o++ = '.';
+        o = put_fraction(o, m % (uint64_t)p10[k], k);
+        *o = '\0';
+        return (size_t)(o - buf);
     }
-    return len;
+    return 0;
 }
 
 size_t fact_format_number(double v, char *buf, size_t cap)
@@ -32,6 +76,10 @@ size_t fact_format_number(double v, char *buf, size_t cap)
         return (size_t)snprintf(buf, cap, "null");
     if (v == floor(v) && fabs(v) < 9007199254740992.0)
         return format_integer(v, buf, cap);
+    char plain[FACT_PLAIN_MAX];
+    size_t len = fact_plain_decimal(v, 15, plain);
+    if (len)
+        return copy_out(plain, len, buf, cap);
     /* The shortest decimal that reads back as v.  Any decimal of up to 15
      * significant digits survives a trip through a (normal) double, so
      * when 15 digits read back, %g's stripped form is the shortest. */

@@ -823,6 +823,14 @@ static void check_fact(lua_State *L, int t, const emit_field *x, size_t n, const
         luaL_error(L, "emit: 'qualifier' must be approx, gt, ge, lt or le");
 }
 
+/* The precision of LUA_NUMBER_FMT ("%.14g" for doubles), which
+ * fact_plain_decimal matches without printf when it can; 0: never. */
+#if LUA_FLOAT_TYPE == LUA_FLOAT_DOUBLE
+#define NUMBER_FMT_DIGITS 14
+#else
+#define NUMBER_FMT_DIGITS 0
+#endif
+
 /* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
  * they always have in the key), without making a Lua string. */
 static void add_value(luaL_Buffer *b, const emit_field *x)
@@ -853,7 +861,7 @@ static void add_value(luaL_Buffer *b, const emit_field *x)
         }
         luaL_addlstring(b, buf, (size_t)(p - buf));
         return;
-    } else {
+    } else if ((n = (int)fact_plain_decimal(x->num, NUMBER_FMT_DIGITS, buf)) == 0) {
         n = snprintf(buf, sizeof buf, LUA_NUMBER_FMT, (LUAI_UACNUMBER)x->num);
         if (buf[strspn(buf, "-0123456789")] == '\0') {
             buf[n++] = '.'; /* looks like an int: tostring adds ".0" */
