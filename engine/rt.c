@@ -416,6 +416,7 @@ void rt_free(rt_runtime *rt)
     free(rt->rules);
     free(rt->patterns);
     free(rt->subject_in);
+    free(rt->sentence_obj);
     lex_free(rt->ac);
     an_free(&rt->an);
     sb_free(rt->sb);

@@ -143,16 +143,28 @@ static size_t step_chars(const char *s, size_t pos, long n, size_t lo, size_t hi
     return pos;
 }
 
-/* The sentence index of self (argument 1). */
+/* Is p the object of sentence i (one made for the sentences cache)? */
+static bool is_sentence_obj(const rt_runtime *rt, size_t i, const void *p)
+{
+    return i < rt->nsentence_obj && rt->sentence_obj[i] == p;
+}
+
+/* The sentence index of self (argument 1).  Rules call the methods of a
+ * few sentences many times over: the last one's object is known. */
 static size_t self_sentence(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
     rt_runtime *rt = rt_of(L);
+    const void *p = lua_topointer(L, 1);
+    if (p && is_sentence_obj(rt, rt->self_hint, p))
+        return rt->self_hint;
+    luaL_checktype(L, 1, LUA_TTABLE);
     get_field(L, rt, 1, RT_S_INDEX);
     lua_Integer i = luaL_checkinteger(L, -1);
     lua_pop(L, 1);
     if (i < 1 || (size_t)i > rt->an.nsent)
         luaL_error(L, "not a sentence of this document");
+    if (is_sentence_obj(rt, (size_t)i - 1, p))
+        rt->self_hint = (size_t)i - 1;
     return (size_t)i - 1;
 }
 
@@ -1214,6 +1226,7 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentences_ref);
     if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TTABLE) {
         lua_remove(L, -2);
+        rt->self_hint = i; /* the rule called with it asks about it first */
         return;
     }
     lua_pop(L, 1);
@@ -1229,6 +1242,9 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     lua_pushvalue(L, -1);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
     lua_remove(L, -2);
+    if (i < rt->nsentence_obj)
+        rt->sentence_obj[i] = lua_topointer(L, -1);
+    rt->self_hint = i;
 }
 
 /* The RT_S_* strings, in enum order. */
@@ -1284,15 +1300,34 @@ static int32_t rule_of_pattern(void *ud, uint32_t id)
     return rt->patterns[id].rule;
 }
 
+/* A new, empty cache of sentence objects. */
+static void new_sentences_cache(rt_runtime *rt)
+{
+    drop(rt->L, &rt->sentences_ref);
+    rt->sentences_ref = new_table_ref(rt->L, rt->an.nsent);
+    size_t n = rt->an.nsent;
+    if (n > rt->capsentence_obj) {
+        const void **p = realloc(rt->sentence_obj, n * sizeof *p);
+        if (p) {
+            rt->sentence_obj = p;
+            rt->capsentence_obj = n;
+        }
+    }
+    /* without room, objects are known by their index field alone */
+    rt->nsentence_obj = n <= rt->capsentence_obj ? n : 0;
+    if (rt->nsentence_obj)
+        memset(rt->sentence_obj, 0, n * sizeof *rt->sentence_obj);
+}
+
 void rt_api_new_caches(rt_runtime *rt)
 {
     rt->hits_linked = an_link_hits(&rt->an, rule_of_pattern, rt, rt->nrules) == 0;
     rt->hit_sentence = SIZE_MAX;
     lua_State *L = rt->L;
-    int *refs[] = {&rt->sentences_ref, &rt->qcache_ref, &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref};
+    int *refs[] = {&rt->qcache_ref, &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref};
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         drop(L, refs[i]);
-    rt->sentences_ref = new_table_ref(L, rt->an.nsent);
+    new_sentences_cache(rt);
     rt->qcache_ref = new_table_ref(L, rt->an.nqty);
     rt->hcache_ref = new_table_ref(L, rt->an.nhits);
 }
@@ -1316,8 +1351,7 @@ void rt_api_mentions_settled(rt_runtime *rt)
 {
     drop(rt->L, &rt->mcache_ref);
     rt->mcache_ref = new_table_ref(rt->L, rt->an.nment);
-    drop(rt->L, &rt->sentences_ref);
-    rt->sentences_ref = new_table_ref(rt->L, rt->an.nsent);
+    new_sentences_cache(rt);
 }
 
 void rt_api_end_document(rt_runtime *rt)
@@ -1326,6 +1360,7 @@ void rt_api_end_document(rt_runtime *rt)
                    &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref, &rt->doc_obj_ref};
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         drop(rt->L, refs[i]);
+    rt->nsentence_obj = 0;
 }
 
 /* ---- rule{...} ------------------------------------------------------------- */

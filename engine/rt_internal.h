@@ -94,6 +94,12 @@ struct rt_runtime {
      * then shared by every rule that asks (rules ask for the same ones
      * again and again).  Arrays are sized when the document is annotated. */
     int sentences_ref;      /* Lua array of sentence objects (lazy) */
+    /* The objects in it by index, so that a method knows its sentence by
+     * identity rather than by reading its index field: sentence_obj[i]
+     * for i < nsentence_obj is sentence i's object or NULL, and
+     * self_hint the index of the one used last. */
+    const void **sentence_obj;
+    size_t nsentence_obj, capsentence_obj, self_hint;
     int doc_obj_ref;
     int facts_ref, seen_ref;
     int byname_ref;         /* facts by name: name -> list, for doc:facts */
