@@ -736,12 +736,25 @@ typedef struct {
 /* As many fields as the repeat key counts (a fact has a dozen at most). */
 #define EMIT_FIELDS_MAX 64
 
+/* The rule's table as read by check_fields: its fields, and while there
+ * are at most PAIRS_MAX, each (name, value) left on the stack from `at`
+ * on, with a bit of copy set for those the fact gets (its fields and
+ * from).  A fact is made from the pairs without a second walk of the
+ * table. */
+#define PAIRS_MAX 64
+typedef struct {
+    int at;
+    size_t npairs;  /* SIZE_MAX: more than PAIRS_MAX, walk the table again */
+    uint64_t copy;
+} emit_pairs;
+
 /* Check the rule's fields (names are strings, none is set by the engine,
  * values are strings, numbers or booleans) and note them in x.  Returns
  * how many were noted. */
-static size_t check_fields(lua_State *L, int t, emit_field *x)
+static size_t check_fields(lua_State *L, int t, emit_field *x, emit_pairs *kept)
 {
     size_t n = 0;
+    *kept = (emit_pairs){lua_gettop(L) + 1, 0, 0};
     lua_pushnil(L);
     while (lua_next(L, t)) {
         if (lua_type(L, -2) != LUA_TSTRING)
@@ -749,7 +762,8 @@ static size_t check_fields(lua_State *L, int t, emit_field *x)
         size_t klen;
         const char *k = lua_tolstring(L, -2, &klen);
         int type = lua_type(L, -1);
-        if (is_control(k)) {
+        bool control = is_control(k);
+        if (control) {
             /* not a field of the fact */
         } else if (is_reserved(k)) {
             luaL_error(L, "emit: '%s' is set by the engine", k);
@@ -770,14 +784,33 @@ static size_t check_fields(lua_State *L, int t, emit_field *x)
                 f->b = lua_toboolean(L, -1);
             }
         }
-        lua_pop(L, 1);
+        if (kept->npairs < PAIRS_MAX) {
+            if (!control || !strcmp(k, "from"))
+                kept->copy |= (uint64_t)1 << kept->npairs;
+            kept->npairs++;
+            luaL_checkstack(L, 3, "emit: too many fields");
+            lua_pushvalue(L, -2); /* the pair stays; lua_next takes the copy */
+        } else {
+            kept->npairs = SIZE_MAX;
+            lua_pop(L, 1);
+        }
     }
     return n;
 }
 
-/* Copy the rule's fields into the fact table f (checked already). */
-static void copy_fields(lua_State *L, int t, int f)
+/* Copy the rule's fields into the fact table f (checked already), in the
+ * order check_fields read them. */
+static void copy_fields(lua_State *L, int t, int f, const emit_pairs *kept)
 {
+    if (kept->npairs != SIZE_MAX) {
+        for (size_t i = 0; i < kept->npairs; i++)
+            if (kept->copy >> i & 1) {
+                lua_pushvalue(L, kept->at + 2 * (int)i);
+                lua_pushvalue(L, kept->at + 2 * (int)i + 1);
+                lua_rawset(L, f);
+            }
+        return;
+    }
     lua_pushnil(L);
     while (lua_next(L, t)) {
         const char *k = lua_tostring(L, -2);
@@ -845,16 +878,35 @@ static void check_fact(lua_State *L, int t, const emit_field *x, size_t n, const
 
 /* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
  * they always have in the key), without making a Lua string. */
-static void add_value(luaL_Buffer *b, const emit_field *x)
+/* Append n bytes to the key being made (rt->key). */
+static void key_add(lua_State *L, rt_runtime *rt, const char *s, size_t n)
+{
+    if (n == 0)
+        return;
+    if (n > rt->keycap - rt->keylen) {
+        size_t cap = rt->keycap ? rt->keycap : 256;
+        while (cap - rt->keylen < n && cap * 2 > cap)
+            cap *= 2;
+        char *p = cap - rt->keylen < n ? NULL : realloc(rt->key, cap);
+        if (!p)
+            luaL_error(L, "emit: out of memory");
+        rt->key = p;
+        rt->keycap = cap;
+    }
+    memcpy(rt->key + rt->keylen, s, n);
+    rt->keylen += n;
+}
+
+static void add_value(lua_State *L, rt_runtime *rt, const emit_field *x)
 {
     char buf[64];
     int n;
     if (x->type == LUA_TSTRING) {
-        luaL_addlstring(b, x->s, x->len);
+        key_add(L, rt, x->s, x->len);
         return;
     }
     if (x->type == LUA_TBOOLEAN) {
-        luaL_addstring(b, x->b ? "true" : "false");
+        key_add(L, rt, x->b ? "true" : "false", x->b ? 4 : 5);
         return;
     }
     bool whole = !x->isint && x->num != 0 && x->num > -1e14 && x->num < 1e14 &&
@@ -871,7 +923,7 @@ static void add_value(luaL_Buffer *b, const emit_field *x)
             memcpy(p, ".0", 2);
             p += 2;
         }
-        luaL_addlstring(b, buf, (size_t)(p - buf));
+        key_add(L, rt, buf, (size_t)(p - buf));
         return;
     } else if ((n = (int)fact_plain_decimal(x->num, NUMBER_FMT_DIGITS, buf)) == 0) {
         n = snprintf(buf, sizeof buf, LUA_NUMBER_FMT, (LUAI_UACNUMBER)x->num);
@@ -880,12 +932,12 @@ static void add_value(luaL_Buffer *b, const emit_field *x)
             buf[n++] = '0';
         }
     }
-    luaL_addlstring(b, buf, (size_t)n);
+    key_add(L, rt, buf, (size_t)n);
 }
 
 /* A key that is equal for two statements of the same fact: every field but
  * the evidence and who emitted it, sorted by name, as name=value. */
-static void repeat_key(lua_State *L, emit_field *x, size_t n)
+static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
 {
     const emit_field *order[EMIT_FIELDS_MAX];
     for (size_t i = 0; i < n; i++) { /* few fields: insertion sort */
@@ -894,31 +946,35 @@ static void repeat_key(lua_State *L, emit_field *x, size_t n)
             order[k] = order[k - 1];
         order[k] = &x[i];
     }
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
     for (size_t i = 0; i < n; i++) {
-        luaL_addlstring(&b, order[i]->k, order[i]->klen);
-        luaL_addchar(&b, '=');
-        add_value(&b, order[i]);
-        luaL_addchar(&b, '\x1f');
+        key_add(L, rt, order[i]->k, order[i]->klen);
+        key_add(L, rt, "=", 1);
+        add_value(L, rt, order[i]);
+        key_add(L, rt, "\x1f", 1);
     }
-    luaL_pushresult(&b);
 }
 
 /* The rule's own key when it gives one (the same event told in several
- * sentences with different details), else every field. */
-static void push_key(lua_State *L, const rt_runtime *rt, int t, emit_field *x, size_t n,
+ * sentences with different details), else every field: made in rt->key
+ * (rt->keylen bytes), where the facts emitted so far are looked up by it
+ * without a Lua string. */
+static void make_key(lua_State *L, rt_runtime *rt, int t, emit_field *x, size_t n,
                      const char *kind, const char *name)
 {
+    rt->keylen = 0;
     if (get_field(L, rt, t, RT_S_KEY) == LUA_TNIL) {
         lua_pop(L, 1);
-        repeat_key(L, x, n);
+        repeat_key(L, rt, x, n);
         return;
     }
+    /* kind, name and the key as C strings, each up to a NUL */
     const char *key = luaL_tolstring(L, -1, NULL);
-    lua_pushfstring(L, "%s\x1f%s\x1f%s", kind, name, key);
-    lua_replace(L, -3);
-    lua_pop(L, 1);
+    key_add(L, rt, kind, strlen(kind));
+    key_add(L, rt, "\x1f", 1);
+    key_add(L, rt, name, strlen(name));
+    key_add(L, rt, "\x1f", 1);
+    key_add(L, rt, key, strlen(key));
+    lua_pop(L, 2);
 }
 
 static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
@@ -949,33 +1005,32 @@ static int emit_fact(lua_State *L)
     size_t a, b;
     evidence_span(L, rt, t, &a, &b);
     emit_field fields[EMIT_FIELDS_MAX];
-    size_t nfields = check_fields(L, t, fields);
+    emit_pairs kept;
+    size_t nfields = check_fields(L, t, fields, &kept);
     const char *kind, *name;
     check_fact(L, t, fields, nfields, &kind, &name);
-    /* seen[key] is the stored fact: a repeat returns it, so a rule can
+    /* The fact seen under the key: a repeat returns it, so a rule can
      * still add to the fact it already emitted. */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->seen_ref);
-    int seen = lua_gettop(L);
-    push_key(L, rt, t, fields, nfields, kind, name);
-    int key = lua_gettop(L);
-    lua_pushvalue(L, key);
-    if (lua_rawget(L, seen) == LUA_TTABLE)
+    make_key(L, rt, t, fields, nfields, kind, name);
+    size_t seen = keyset_get(&rt->seen, rt->key, rt->keylen);
+    if (seen) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+        lua_rawgeti(L, -1, (lua_Integer)seen);
         return 1;
-    lua_pop(L, 1);
+    }
     lua_createtable(L, 0, (int)nfields + 10);
     int f = lua_gettop(L);
-    copy_fields(L, t, f);
+    copy_fields(L, t, f, &kept);
     const rt_rule *r = &rt->rules[rt->current_rule];
     set_str(L, rt, RT_S_RULE, r->name);
     set_str(L, rt, RT_S_PACK, rt->packs[r->pack].name);
     set_str(L, rt, RT_S_PACK_VERSION, rt->packs[r->pack].version);
     set_original(L, rt, a, b);
-    lua_pushvalue(L, key);
-    lua_pushvalue(L, f);
-    lua_rawset(L, seen);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
     lua_pushvalue(L, f);
     lua_rawseti(L, -2, ++rt->nfacts);
+    if (keyset_put(&rt->seen, rt->key, rt->keylen, (size_t)rt->nfacts))
+        return luaL_error(L, "emit: out of memory");
     /* byname[name]: doc:facts{name = ...} reads only these */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
     push_s(L, rt, RT_S_NAME);
@@ -1275,7 +1330,7 @@ void rt_api_open(rt_runtime *rt)
     rt->doc_mt_ref = make_metatable(rt, doc_methods);
     rt->doc_obj_ref = LUA_NOREF;
     rt->hit_sentence = SIZE_MAX;
-    rt->facts_ref = rt->seen_ref = rt->byname_ref = LUA_NOREF;
+    rt->facts_ref = rt->byname_ref = LUA_NOREF;
     rt->sentences_ref = rt->qcache_ref = rt->hcache_ref = rt->mcache_ref = rt->text_ref = LUA_NOREF;
 }
 
@@ -1336,7 +1391,7 @@ void rt_api_begin_document(rt_runtime *rt)
 {
     lua_State *L = rt->L;
     rt->facts_ref = new_table_ref(L, 0);
-    rt->seen_ref = new_table_ref(L, 0);
+    keyset_clear(&rt->seen);
     rt->byname_ref = new_table_ref(L, 0);
     rt->nfacts = 0;
     rt->doc_obj_ref = LUA_NOREF;
@@ -1356,7 +1411,7 @@ void rt_api_mentions_settled(rt_runtime *rt)
 
 void rt_api_end_document(rt_runtime *rt)
 {
-    int *refs[] = {&rt->facts_ref, &rt->seen_ref, &rt->byname_ref, &rt->sentences_ref, &rt->qcache_ref,
+    int *refs[] = {&rt->facts_ref, &rt->byname_ref, &rt->sentences_ref, &rt->qcache_ref,
                    &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref, &rt->doc_obj_ref};
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         drop(rt->L, refs[i]);

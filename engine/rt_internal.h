@@ -9,6 +9,7 @@
 #include <lua.h>
 
 #include "annot.h"
+#include "keyset.h"
 #include "lex.h"
 #include "lexicon.h"
 #include "pack.h"
@@ -101,7 +102,10 @@ struct rt_runtime {
     const void **sentence_obj;
     size_t nsentence_obj, capsentence_obj, self_hint;
     int doc_obj_ref;
-    int facts_ref, seen_ref;
+    int facts_ref;
+    keyset seen;            /* facts by repeat key: their index in facts */
+    char *key;              /* the repeat key being made (keylen bytes) */
+    size_t keylen, keycap;
     int byname_ref;         /* facts by name: name -> list, for doc:facts */
     int qcache_ref;         /* quantity tables made so far, by index */
     int hcache_ref;         /* keyword hit tables made so far, by index */
