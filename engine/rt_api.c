@@ -876,13 +876,9 @@ static void check_fact(lua_State *L, int t, const emit_field *x, size_t n, const
 #define NUMBER_FMT_DIGITS 0
 #endif
 
-/* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
- * they always have in the key), without making a Lua string. */
-/* Append n bytes to the key being made (rt->key). */
-static void key_add(lua_State *L, rt_runtime *rt, const char *s, size_t n)
+/* Room for n more bytes in the key being made (rt->key): where they go. */
+static char *key_room(lua_State *L, rt_runtime *rt, size_t n)
 {
-    if (n == 0)
-        return;
     if (n > rt->keycap - rt->keylen) {
         size_t cap = rt->keycap ? rt->keycap : 256;
         while (cap - rt->keylen < n && cap * 2 > cap)
@@ -893,21 +889,24 @@ static void key_add(lua_State *L, rt_runtime *rt, const char *s, size_t n)
         rt->key = p;
         rt->keycap = cap;
     }
-    memcpy(rt->key + rt->keylen, s, n);
+    return rt->key + rt->keylen;
+}
+
+static void key_add(lua_State *L, rt_runtime *rt, const char *s, size_t n)
+{
+    if (n)
+        memcpy(key_room(L, rt, n), s, n);
     rt->keylen += n;
 }
 
-static void add_value(lua_State *L, rt_runtime *rt, const emit_field *x)
+/* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
+ * they always have in the key), without making a Lua string: at o, with
+ * room for 64 bytes; returns the end. */
+static char *put_value(char *o, const emit_field *x)
 {
-    char buf[64];
-    int n;
-    if (x->type == LUA_TSTRING) {
-        key_add(L, rt, x->s, x->len);
-        return;
-    }
     if (x->type == LUA_TBOOLEAN) {
-        key_add(L, rt, x->b ? "true" : "false", x->b ? 4 : 5);
-        return;
+        memcpy(o, x->b ? "true" : "false", x->b ? 4 : 5);
+        return o + (x->b ? 4 : 5);
     }
     bool whole = !x->isint && x->num != 0 && x->num > -1e14 && x->num < 1e14 &&
                  x->num == (lua_Number)(long long)x->num;
@@ -915,24 +914,24 @@ static void add_value(lua_State *L, rt_runtime *rt, const emit_field *x)
         /* an integer, or a whole float: what "%.14g" writes, then
          * tostring's ".0" */
         long long v = x->isint ? (long long)x->i : (long long)x->num;
-        char *p = buf;
         if (v < 0)
-            *p++ = '-';
-        p = json_put_uint(p, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
-        if (whole) { /* tostring's ".0" */
-            memcpy(p, ".0", 2);
-            p += 2;
+            *o++ = '-';
+        o = json_put_uint(o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+        if (whole) {
+            memcpy(o, ".0", 2);
+            o += 2;
         }
-        key_add(L, rt, buf, (size_t)(p - buf));
-        return;
-    } else if ((n = (int)fact_plain_decimal(x->num, NUMBER_FMT_DIGITS, buf)) == 0) {
-        n = snprintf(buf, sizeof buf, LUA_NUMBER_FMT, (LUAI_UACNUMBER)x->num);
-        if (buf[strspn(buf, "-0123456789")] == '\0') {
-            buf[n++] = '.'; /* looks like an int: tostring adds ".0" */
-            buf[n++] = '0';
-        }
+        return o;
     }
-    key_add(L, rt, buf, (size_t)n);
+    size_t n = fact_plain_decimal(x->num, NUMBER_FMT_DIGITS, o);
+    if (n)
+        return o + n;
+    n = (size_t)snprintf(o, 48, LUA_NUMBER_FMT, (LUAI_UACNUMBER)x->num);
+    if (o[strspn(o, "-0123456789")] == '\0') {
+        o[n++] = '.'; /* looks like an int: tostring adds ".0" */
+        o[n++] = '0';
+    }
+    return o + n;
 }
 
 /* A key that is equal for two statements of the same fact: every field but
@@ -947,10 +946,20 @@ static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
         order[k] = &x[i];
     }
     for (size_t i = 0; i < n; i++) {
-        key_add(L, rt, order[i]->k, order[i]->klen);
-        key_add(L, rt, "=", 1);
-        add_value(L, rt, order[i]);
-        key_add(L, rt, "\x1f", 1);
+        const emit_field *f = order[i];
+        bool str = f->type == LUA_TSTRING;
+        char *o = key_room(L, rt, f->klen + (str ? f->len : 64) + 2), *at = o;
+        memcpy(o, f->k, f->klen);
+        o += f->klen;
+        *o++ = '=';
+        if (str) {
+            memcpy(o, f->s, f->len);
+            o += f->len;
+        } else {
+            o = put_value(o, f);
+        }
+        *o++ = '\x1f';
+        rt->keylen += (size_t)(o - at);
     }
 }
 
@@ -1051,20 +1060,55 @@ static int emit_fact(lua_State *L)
 
 /* ---- the document -------------------------------------------------------- */
 
-/* Does the fact at idx match every field of the filter at fidx? */
-static bool matches(lua_State *L, int idx, int fidx)
+/* The filter at fidx as (name, value) pairs pushed on the stack, read
+ * once rather than walked again for every fact.  Returns how many. */
+static int push_filter(lua_State *L, int fidx)
 {
-    bool ok = true;
+    int n = 0;
     lua_pushnil(L);
-    while (ok && lua_next(L, fidx)) {
-        lua_pushvalue(L, -2);
-        lua_gettable(L, idx);
-        ok = lua_compare(L, -1, -2, LUA_OPEQ);
-        lua_pop(L, 2);
+    while (lua_next(L, fidx)) {
+        luaL_checkstack(L, 3, "doc:facts: filter too large");
+        lua_pushvalue(L, -2); /* the pair stays; lua_next takes the copy */
+        n++;
     }
-    if (!ok)
+    return n;
+}
+
+/* Does the fact at idx match every field of the filter, whose n pairs
+ * start at the stack index pairs? */
+static bool matches(lua_State *L, int idx, int pairs, int n)
+{
+    for (int j = 0; j < n; j++) {
+        lua_pushvalue(L, pairs + 2 * j);
+        lua_gettable(L, idx);
+        bool ok = lua_compare(L, -1, pairs + 2 * j + 1, LUA_OPEQ);
         lua_pop(L, 1);
-    return ok;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* The facts list a filter with a name reads (byname[name]), pushed, or
+ * false when no fact has that name; without a name, every fact. */
+static bool push_candidates(lua_State *L, rt_runtime *rt, int fidx)
+{
+    if (fidx) {
+        push_s(L, rt, RT_S_NAME);
+        if (lua_rawget(L, fidx) == LUA_TSTRING) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
+            lua_insert(L, -2);
+            if (lua_rawget(L, -2) != LUA_TTABLE) {
+                lua_pop(L, 2);
+                return false;
+            }
+            lua_remove(L, -2);
+            return true;
+        }
+        lua_pop(L, 1);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    return true;
 }
 
 /* The facts matching the filter at fidx (0: every fact), as a list, or
@@ -1072,48 +1116,34 @@ static bool matches(lua_State *L, int idx, int fidx)
  * only the facts of that name. */
 static void push_matching(lua_State *L, rt_runtime *rt, int fidx, bool first)
 {
-    int all;
-    lua_Integer n;
-    if (fidx) {
-        push_s(L, rt, RT_S_NAME);
-        bool named = lua_rawget(L, fidx) == LUA_TSTRING;
-        if (named) {
-            lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
-            lua_insert(L, -2);
-            if (lua_rawget(L, -2) != LUA_TTABLE) {
-                lua_pop(L, 2);
-                if (first) lua_pushnil(L); else lua_newtable(L);
-                return;
-            }
-            lua_remove(L, -2);
-        } else {
-            lua_pop(L, 1);
-        }
-        if (!named)
-            lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
-    } else {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    int base = lua_gettop(L), pairs = base + 1;
+    int nf = fidx ? push_filter(L, fidx) : 0;
+    if (!push_candidates(L, rt, fidx)) {
+        lua_settop(L, base);
+        if (first) lua_pushnil(L); else lua_newtable(L);
+        return;
     }
-    all = lua_gettop(L);
-    n = (lua_Integer)lua_rawlen(L, all);
-    if (!first)
+    int all = lua_gettop(L);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, all);
+    if (first)
+        lua_pushnil(L); /* the answer if none matches */
+    else
         lua_newtable(L);
+    int out = lua_gettop(L);
     lua_Integer k = 0;
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, all, i);
-        if (fidx == 0 || matches(L, lua_gettop(L), fidx)) {
-            if (first) {
-                lua_replace(L, all);
-                return;
-            }
-            lua_rawseti(L, -2, ++k);
-        } else {
+        if (!matches(L, lua_gettop(L), pairs, nf)) {
             lua_pop(L, 1);
+        } else if (first) {
+            lua_replace(L, out);
+            break;
+        } else {
+            lua_rawseti(L, out, ++k);
         }
     }
-    if (first)
-        lua_pushnil(L);
-    lua_remove(L, all);
+    lua_replace(L, base + 1);
+    lua_settop(L, base + 1);
 }
 
 static int d_facts(lua_State *L)
