@@ -218,18 +218,21 @@ static void sb_free_small(sb_state *s)
         }
 }
 
-/* lua_Alloc.  When ptr is NULL, osize encodes the kind of object, not a
- * size.  Shrinking never fails: Lua relies on that (a block that could not
- * move to a smaller class stays where it is, and is big enough). */
-static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+/* A cap no allocation now may pass, whatever the state: the per-call cap
+ * (stale between calls, when only the total holds, but never above it)
+ * and the total. */
+static size_t sb_sure_cap(const sb_state *s)
 {
-    sb_state *s = ud;
+    return s->call_cap < s->lim.mem_total ? s->call_cap : s->lim.mem_total;
+}
+
+/* Every allocation but the common one: see sb_alloc. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void *sb_alloc_any(sb_state *s, void *ptr, size_t osize, size_t nsize)
+{
     size_t old = ptr ? osize : 0;
-    if (nsize == 0) {
-        sb_put(s, ptr, old);
-        s->used -= old;
-        return NULL;
-    }
     int cap = nsize > old ? sb_cap_refusing(s, ptr, osize, old, nsize)
                           : SB_CAP_NONE;
     void *p = cap ? NULL : old ? sb_resize(s, ptr, old, nsize) : sb_take(s, nsize);
@@ -240,6 +243,30 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     s->used = s->used - old + nsize;
+    return p;
+}
+
+/* lua_Alloc.  When ptr is NULL, osize encodes the kind of object, not a
+ * size.  Shrinking never fails: Lua relies on that (a block that could not
+ * move to a smaller class stays where it is, and is big enough).  Lua
+ * calls it millions of times per run, nearly always to free a block or to
+ * take a new small one well within the caps: those two are done here,
+ * the rest in sb_alloc_any. */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    sb_state *s = ud;
+    if (nsize == 0) {
+        size_t old = ptr ? osize : 0;
+        sb_put(s, ptr, old);
+        s->used -= old;
+        return NULL;
+    }
+    size_t c = sb_class(nsize);
+    void *p = c && !ptr ? s->small[c] : NULL;
+    if (!p || !sb_fits(s->used, nsize, sb_sure_cap(s)))
+        return sb_alloc_any(s, ptr, osize, nsize);
+    s->small[c] = *(void **)p;
+    s->used += nsize;
     return p;
 }
 
