@@ -95,12 +95,12 @@ static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
 
 /* A position argument: a span (its start, or its stop when end is set) or
  * a byte offset. */
-static size_t pos_arg(lua_State *L, int idx, bool end, size_t dflt)
+static size_t pos_arg(lua_State *L, const rt_runtime *rt, int idx, bool end, size_t dflt)
 {
     if (lua_isnoneornil(L, idx))
         return dflt;
     if (lua_istable(L, idx)) {
-        get_field(L, rt_of(L), idx, end ? RT_S_STOP : RT_S_START);
+        get_field(L, rt, idx, end ? RT_S_STOP : RT_S_START);
         lua_Integer v = luaL_checkinteger(L, -1);
         lua_pop(L, 1);
         return (size_t)(v < 0 ? 0 : v);
@@ -151,9 +151,8 @@ static bool is_sentence_obj(const rt_runtime *rt, size_t i, const void *p)
 
 /* The sentence index of self (argument 1).  Rules call the methods of a
  * few sentences many times over: the last one's object is known. */
-static size_t self_sentence(lua_State *L)
+static size_t self_sentence(lua_State *L, rt_runtime *rt)
 {
-    rt_runtime *rt = rt_of(L);
     const void *p = lua_topointer(L, 1);
     if (p && is_sentence_obj(rt, rt->self_hint, p))
         return rt->self_hint;
@@ -259,7 +258,7 @@ static bool kind_in(const num_quantity *q, const char *const *kinds, int nkinds)
 static int s_quantities(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     const char *kinds[8];
     int nkinds = 0;
     for (int a = 2; a <= lua_gettop(L) && !lua_isnil(L, a); a++) {
@@ -288,8 +287,8 @@ static int s_quantities(lua_State *L)
 static int after(lua_State *L, const char *kind)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, true, s->start);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, true, s->start);
     lua_Integer n = luaL_optinteger(L, 3, 20);
     size_t counted = 0, at = pos; /* counted: characters in [pos, at) */
     for (size_t q = an_first_qty(&rt->an, pos); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++) {
@@ -313,8 +312,8 @@ static int s_quantity_after(lua_State *L) { return after(L, luaL_optstring(L, 4,
 static int s_quantity_before(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, false, s->end);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, false, s->end);
     lua_Integer n = luaL_optinteger(L, 3, 20);
     const char *kind = luaL_optstring(L, 4, NULL);
     size_t best = SIZE_MAX, lo = chars_back_limit(rt->an.text, pos, s->start, n);
@@ -411,7 +410,7 @@ static int s_hits(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
     lua_settop(L, 2);
-    size_t i = self_sentence(L);
+    size_t i = self_sentence(L, rt);
     const an_sentence *s = &rt->an.sent[i];
     if (!lua_isnil(L, 2))
         luaL_checkstring(L, 2);
@@ -490,7 +489,7 @@ static int push_mentions(lua_State *L, const rt_runtime *rt, size_t from, size_t
 static int s_mentions(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     const char *type = luaL_optstring(L, 2, NULL);
     size_t from = an_first_mention(&rt->an, s->start), to = from;
     while (to < rt->an.nment && rt->an.ment[to].start < s->end)
@@ -501,8 +500,8 @@ static int s_mentions(lua_State *L)
 static int s_subject(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    size_t i = self_sentence(L);
-    const char *subj = rt_subject_at(rt, i, pos_arg(L, 2, false, rt->an.sent[i].end));
+    size_t i = self_sentence(L, rt);
+    const char *subj = rt_subject_at(rt, i, pos_arg(L, rt, 2, false, rt->an.sent[i].end));
     subj ? lua_pushstring(L, subj) : lua_pushnil(L);
     return 1;
 }
@@ -510,8 +509,8 @@ static int s_subject(lua_State *L)
 static int s_period(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    size_t i = self_sentence(L);
-    const char *p = rt_period_at(rt, i, pos_arg(L, 2, false, rt->an.sent[i].end));
+    size_t i = self_sentence(L, rt);
+    const char *p = rt_period_at(rt, i, pos_arg(L, rt, 2, false, rt->an.sent[i].end));
     p ? lua_pushstring(L, p) : lua_pushnil(L);
     return 1;
 }
@@ -520,11 +519,11 @@ static int s_period(lua_State *L)
 static int s_add_mention(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    self_sentence(L);
+    self_sentence(L, rt);
     luaL_checktype(L, 2, LUA_TTABLE);
     if (rt->phase != RT_PHASE_MENTIONS)
         return luaL_error(L, "add_mention: only a rule's mentions function may add mentions");
-    size_t a = pos_arg(L, 2, false, 0), b = pos_arg(L, 2, true, 0);
+    size_t a = pos_arg(L, rt, 2, false, 0), b = pos_arg(L, rt, 2, true, 0);
     get_field(L, rt, 2, RT_S_CANONICAL);
     get_field(L, rt, 2, RT_S_TYPE);
     get_field(L, rt, 2, RT_S_EXTRA);
@@ -541,8 +540,8 @@ static int s_add_mention(lua_State *L)
 static int s_between(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    size_t i = self_sentence(L);
-    size_t a = pos_arg(L, 2, true, rt->an.sent[i].start), b = pos_arg(L, 3, false, rt->an.sent[i].end);
+    size_t i = self_sentence(L, rt);
+    size_t a = pos_arg(L, rt, 2, true, rt->an.sent[i].start), b = pos_arg(L, rt, 3, false, rt->an.sent[i].end);
     if (b < a || b > rt->an.len)
         b = a;
     lua_pushlstring(L, rt->an.text + a, b - a);
@@ -552,8 +551,8 @@ static int s_between(lua_State *L)
 static int s_before(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, false, s->end);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, false, s->end);
     if (pos < s->start) pos = s->start;
     size_t from = step_chars(rt->an.text, pos, -luaL_optinteger(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + from, pos - from);
@@ -563,8 +562,8 @@ static int s_before(lua_State *L)
 static int s_after(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, true, s->start);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, true, s->start);
     if (pos > s->end) pos = s->end;
     size_t to = step_chars(rt->an.text, pos, luaL_optinteger(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + pos, to - pos);
@@ -580,8 +579,8 @@ static const char clause_marks[] = ",;:、。()!?“”「」— \n|‘’\"《�
 static int s_clause_before(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, false, s->end);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, false, s->end);
     if (pos < s->start) pos = s->start;
     lua_Integer n = luaL_optinteger(L, 3, 10);
     size_t nstops;
@@ -605,9 +604,9 @@ static int s_clause_before(lua_State *L)
 static int s_find(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     const char *pat = luaL_checkstring(L, 2);
-    size_t init = pos_arg(L, 3, false, s->start);
+    size_t init = pos_arg(L, rt, 3, false, s->start);
     if (init < s->start) init = s->start;
     /* The real string library, whatever a pack did to its own copy. */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
@@ -634,7 +633,7 @@ static int s_find(lua_State *L)
 static int s_neighbour(lua_State *L, int delta)
 {
     rt_runtime *rt = rt_of(L);
-    long i = (long)self_sentence(L) + delta;
+    long i = (long)self_sentence(L, rt) + delta;
     if (i < 0 || (size_t)i >= rt->an.nsent)
         return lua_pushnil(L), 1;
     rt_api_push_sentence(rt, (size_t)i);
@@ -1193,7 +1192,7 @@ static size_t sentence_at(const an_doc *d, size_t pos)
 static int d_sentence_at(lua_State *L)
 {
     rt_runtime *rt = annotated_rt(L);
-    size_t i = sentence_at(&rt->an, pos_arg(L, 2, false, 0));
+    size_t i = sentence_at(&rt->an, pos_arg(L, rt, 2, false, 0));
     if (i == SIZE_MAX)
         return lua_pushnil(L), 1;
     rt_api_push_sentence(rt, i);
