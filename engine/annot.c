@@ -67,14 +67,19 @@ static int cmp_hit(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
-             const num_ctx *ctx, const lex_automaton *lex)
+void an_begin(an_doc *d, const char *text, size_t len, const size_t *orig)
 {
     free_strings(d);
     d->text = text;
     d->len = len;
     d->orig = orig;
     d->nsent = d->nqty = d->nhits = d->nment = 0;
+}
+
+int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
+             const num_ctx *ctx, const lex_automaton *lex)
+{
+    an_begin(d, text, len, orig);
     if (text_segment(text, len, on_sentence, d) ||
         num_scan(text, len, ctx, on_quantity, d))
         return -1;

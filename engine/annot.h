@@ -57,6 +57,10 @@ typedef struct {
 void an_init(an_doc *d);
 void an_free(an_doc *d);
 
+/* The text alone, nothing read from it yet: no sentences, quantities,
+ * hits or mentions (an_build reads them). */
+void an_begin(an_doc *d, const char *text, size_t len, const size_t *orig);
+
 /* Segment, scan quantities and scan the automaton.  Returns 0 or -1 (out
  * of memory).  The arrays are reused from document to document. */
 int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,

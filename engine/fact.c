@@ -10,6 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The len bytes at s into buf as snprintf would put them: cut to fit,
+ * NUL-terminated; returns len. */
+static size_t copy_out(const char *s, size_t len, char *buf, size_t cap)
+{
+    if (cap > 0) {
+        size_t n = len < cap ? len : cap - 1;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+    }
+    return len;
+}
+
 /* An integer-valued double below 2^53, in decimal; "-0" for negative zero
  * (as "%.0f" writes it, only without printf's float machinery). */
 static size_t format_integer(double v, char *buf, size_t cap)
@@ -17,13 +29,45 @@ static size_t format_integer(double v, char *buf, size_t cap)
     char tmp[24], *o = tmp;
     if (signbit(v))
         *o++ = '-';
-    size_t len = (size_t)(json_put_uint(o, (uint64_t)fabs(v)) - tmp);
-    if (cap > 0) {
-        size_t n = len < cap ? len : cap - 1;
-        memcpy(buf, tmp, n);
-        buf[n] = '\0';
+    return copy_out(tmp, (size_t)(json_put_uint(o, (uint64_t)fabs(v)) - tmp), buf, cap);
+}
+
+/* The fraction's k digits of m (below 10^k) at o, with leading zeros. */
+static char *put_fraction(char *o, uint64_t m, int k)
+{
+    for (int i = k; i-- > 0; m /= 10)
+        o[i] = (char)('0' + m % 10);
+    return o + k;
+}
+
+size_t fact_plain_decimal(double v, int digits, char *buf)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+    double a = fabs(v);
+    if (!(a >= 1e-4) || a >= 1e15 || a == floor(a) || digits < 1 || digits > 15)
+        return 0;
+    uint64_t limit = (uint64_t)p10[digits];
+    for (int k = 1; k < 20; k++) {
+        /* a * 10^k is within 0.25 of m when m / 10^k reads back as a */
+        double x = a * p10[k];
+        uint64_t m = x < (double)limit ? (uint64_t)(x + 0.5) : limit;
+        if (m >= limit)
+            return 0;
+        if ((double)m / p10[k] != a) /* both exact: the quotient is rounded once */
+            continue;
+        if (k > 4 && m < (uint64_t)p10[k - 4])
+            return 0; /* below 1e-4: %g writes an exponent */
+        char *o = buf;
+        if (v < 0)
+            *o++ = '-';
+        o = json_put_uint(o, m / (uint64_t)p10[k]);
+        *o++ = '.';
+        o = put_fraction(o, m % (uint64_t)p10[k], k);
+        *o = '\0';
+        return (size_t)(o - buf);
     }
-    return len;
+    return 0;
 }
 
 size_t fact_format_number(double v, char *buf, size_t cap)
@@ -32,6 +76,10 @@ size_t fact_format_number(double v, char *buf, size_t cap)
         return (size_t)snprintf(buf, cap, "null");
     if (v == floor(v) && fabs(v) < 9007199254740992.0)
         return format_integer(v, buf, cap);
+    char plain[FACT_PLAIN_MAX];
+    size_t len = fact_plain_decimal(v, 15, plain);
+    if (len)
+        return copy_out(plain, len, buf, cap);
     /* The shortest decimal that reads back as v.  Any decimal of up to 15
      * significant digits survives a trip through a (normal) double, so
      * when 15 digits read back, %g's stripped form is the shortest. */
@@ -51,32 +99,77 @@ static void num_field(json_writer *w, const char *key, double v)
     json_raw(w, buf, n);
 }
 
-static void opt_str(json_writer *w, const char *key, const char *s)
+/* `,"key":` at o; keys are the engine's own, nothing to escape. */
+static char *put_key(char *o, const char *key)
 {
-    if (s)
-        json_cstr_field(w, key, s);
+    size_t k = strlen(key);
+    *o++ = ',';
+    *o++ = '"';
+    memcpy(o, key, k);
+    o += k;
+    *o++ = '"';
+    *o++ = ':';
+    return o;
 }
 
+static char *put_str(char *o, const char *key, const char *s, size_t n)
+{
+    return json_put_string(put_key(o, key), s, n);
+}
+
+static char *put_opt(char *o, const char *key, const char *s, size_t n)
+{
+    return s ? put_str(o, key, s, n) : o;
+}
+
+static char *put_uint(char *o, const char *key, uint64_t v)
+{
+    return json_put_uint(put_key(o, key), v);
+}
+
+static size_t opt_len(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+/* The fixed fields are written straight into the line, in one piece: they
+ * are most of every line engine run prints. */
 void fact_write_fixed(json_writer *w, const fact *f, long long run)
 {
-    json_begin(w);
-    json_cstr_field(w, "doc", f->doc);
-    json_cstr_field(w, "pack", f->pack);
-    json_cstr_field(w, "rule", f->rule);
-    json_cstr_field(w, "pack_version", f->pack_version);
+    size_t doc = strlen(f->doc), pack = strlen(f->pack), rule = strlen(f->rule);
+    size_t version = strlen(f->pack_version), kind = strlen(f->kind), name = strlen(f->name);
+    size_t entity = opt_len(f->entity), unit = opt_len(f->unit), period = opt_len(f->period);
+    size_t qualifier = opt_len(f->qualifier);
+    /* each string at most 6 bytes a byte and its quotes; keys and numbers */
+    size_t strings = doc + pack + rule + version + kind + name + f->text_len + entity + unit +
+                     period + qualifier;
+    char *o = json_line_room(w, 6 * strings + 512);
+    if (!o)
+        return;
+    memcpy(o, "{\"doc\":", 7);
+    o = json_put_string(o + 7, f->doc, doc);
+    o = put_str(o, "pack", f->pack, pack);
+    o = put_str(o, "rule", f->rule, rule);
+    o = put_str(o, "pack_version", f->pack_version, version);
     if (run >= 0)
-        json_uint_field(w, "run", (uint64_t)run);
-    json_cstr_field(w, "kind", f->kind);
-    json_cstr_field(w, "name", f->name);
-    json_str_field(w, "text", f->text, f->text_len);
-    json_uint_field(w, "start", f->start);
-    json_uint_field(w, "end", f->end);
-    opt_str(w, "entity", f->entity);
-    if (f->has_value)
-        num_field(w, "value", f->value);
-    opt_str(w, "unit", f->unit);
-    opt_str(w, "period", f->period);
-    opt_str(w, "qualifier", f->qualifier);
+        o = put_uint(o, "run", (uint64_t)run);
+    o = put_str(o, "kind", f->kind, kind);
+    o = put_str(o, "name", f->name, name);
+    o = put_str(o, "text", f->text, f->text_len);
+    o = put_uint(o, "start", f->start);
+    o = put_uint(o, "end", f->end);
+    o = put_opt(o, "entity", f->entity, entity);
+    if (f->has_value) {
+        char num[40];
+        size_t n = fact_format_number(f->value, num, sizeof num);
+        o = put_key(o, "value");
+        memcpy(o, num, n);
+        o += n;
+    }
+    o = put_opt(o, "unit", f->unit, unit);
+    o = put_opt(o, "period", f->period, period);
+    o = put_opt(o, "qualifier", f->qualifier, qualifier);
+    json_members_done(w, o);
 }
 
 size_t fact_write_json(json_writer *w, const fact *f)

@@ -42,6 +42,15 @@ typedef struct {
  * 1.5699999999999998); integers up to 2^53 without exponent. */
 size_t fact_format_number(double v, char *buf, size_t cap);
 
+/* v in plain decimal ("-0.0523"), when v is not whole, 1e-4 <= |v| and
+ * a decimal of at most `digits` (<= 15) significant digits reads back as
+ * v: the one with the fewest decimals, which is what "%.<digits>g" writes
+ * then (the double nearest such a decimal lies within half a unit of its
+ * 15th digit).  Returns the length written to buf (FACT_PLAIN_MAX bytes,
+ * NUL-terminated), or 0 when v is not such a number. */
+enum { FACT_PLAIN_MAX = 32 };
+size_t fact_plain_decimal(double v, int digits, char *buf);
+
 /* The opening of a fact's JSON line: "{" and the fixed fields, with
  * "run" after pack_version when run >= 0 (`engine facts`). */
 void fact_write_fixed(json_writer *w, const fact *f, long long run);

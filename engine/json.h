@@ -51,6 +51,10 @@ char *json_put_string(char *o, const char *s, size_t n);
 /* v in decimal at o (at most 20 bytes, no NUL); returns the end. */
 char *json_put_uint(char *o, uint64_t v);
 void json_line_done(json_writer *w, char *end);
+/* After json_line_room, for a caller that writes the opening of an object
+ * itself ("{" and some members): takes everything up to end, and the line
+ * goes on (no flush; the next member gets its comma). */
+void json_members_done(json_writer *w, char *end);
 /* s as a quoted, escaped JSON string in a new buffer (NULL if out of
  * memory): for a value written many times, such as a document's name. */
 char *json_quote(const char *s);

@@ -160,6 +160,12 @@ static void line_end_flush(json_writer *w)
     }
 }
 
+void json_members_done(json_writer *w, char *end)
+{
+    w->len = (size_t)(end - w->buf);
+    w->first = false;
+}
+
 void json_line_done(json_writer *w, char *end)
 {
     w->len = (size_t)(end - w->buf);

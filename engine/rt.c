@@ -346,6 +346,7 @@ rt_runtime *rt_load(const char *rules_dir, const rt_options *opt,
     rt->err = err;
     rt->err_ud = ud;
     an_init(&rt->an);
+    keyset_init(&rt->seen);
     sb_limits lim = {opt->mem_limit, opt->mem_per_call, opt->instr_per_call};
     if (pack_discover(rules_dir, &files, &n, err, ud) || !(rt->sb = sb_new(&lim)) ||
         !(rt->packs = calloc(n, sizeof *rt->packs))) {
@@ -416,6 +417,9 @@ void rt_free(rt_runtime *rt)
     free(rt->rules);
     free(rt->patterns);
     free(rt->subject_in);
+    free(rt->sentence_obj);
+    keyset_free(&rt->seen);
+    free(rt->key);
     lex_free(rt->ac);
     an_free(&rt->an);
     sb_free(rt->sb);

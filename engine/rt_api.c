@@ -22,35 +22,85 @@ static rt_runtime *rt_of(lua_State *L)
     return lua_touserdata(L, lua_upvalueindex(1));
 }
 
-/* ---- spans and positions ---------------------------------------------- */
+/* ---- fields --------------------------------------------------------------
+ *
+ * Field names (and the values used most) are pushed as strings made once:
+ * lua_setfield and lua_pushstring look a C string up in Lua's string
+ * cache at every call.  The tables the API fills are its own, new and
+ * without metatables, so raw sets are what lua_setfield would do. */
 
-static void set_str(lua_State *L, const char *k, const char *v)
+static void push_s(lua_State *L, const rt_runtime *rt, int s)
 {
-    if (v) { lua_pushstring(L, v); lua_setfield(L, -2, k); }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->strings[s]);
 }
 
-static void set_int(lua_State *L, const char *k, lua_Integer v)
+/* The value on top of the stack becomes field k of the table below it. */
+static void set_top(lua_State *L, const rt_runtime *rt, int k)
 {
+    push_s(L, rt, k);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+static void set_str(lua_State *L, const rt_runtime *rt, int k, const char *v)
+{
+    if (v) {
+        push_s(L, rt, k);
+        lua_pushstring(L, v);
+        lua_rawset(L, -3);
+    }
+}
+
+/* Field k is string s (RT_S_*). */
+static void set_s(lua_State *L, const rt_runtime *rt, int k, int s)
+{
+    push_s(L, rt, k);
+    push_s(L, rt, s);
+    lua_rawset(L, -3);
+}
+
+static void set_int(lua_State *L, const rt_runtime *rt, int k, lua_Integer v)
+{
+    push_s(L, rt, k);
     lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
+    lua_rawset(L, -3);
 }
+
+static void set_bool(lua_State *L, const rt_runtime *rt, int k, bool v)
+{
+    push_s(L, rt, k);
+    lua_pushboolean(L, v);
+    lua_rawset(L, -3);
+}
+
+/* Field k of the table at idx, as lua_getfield reads it (metamethods
+ * too: a rule may hand in any table). */
+static int get_field(lua_State *L, const rt_runtime *rt, int idx, int k)
+{
+    idx = lua_absindex(L, idx);
+    push_s(L, rt, k);
+    return lua_gettable(L, idx);
+}
+
+/* ---- spans and positions ---------------------------------------------- */
 
 static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
 {
+    push_s(L, rt, RT_S_TEXT);
     lua_pushlstring(L, rt->an.text + a, b - a);
-    lua_setfield(L, -2, "text");
-    set_int(L, "start", (lua_Integer)a);
-    set_int(L, "stop", (lua_Integer)b);
+    lua_rawset(L, -3);
+    set_int(L, rt, RT_S_START, (lua_Integer)a);
+    set_int(L, rt, RT_S_STOP, (lua_Integer)b);
 }
 
 /* A position argument: a span (its start, or its stop when end is set) or
  * a byte offset. */
-static size_t pos_arg(lua_State *L, int idx, bool end, size_t dflt)
+static size_t pos_arg(lua_State *L, const rt_runtime *rt, int idx, bool end, size_t dflt)
 {
     if (lua_isnoneornil(L, idx))
         return dflt;
     if (lua_istable(L, idx)) {
-        lua_getfield(L, idx, end ? "stop" : "start");
+        get_field(L, rt, idx, end ? RT_S_STOP : RT_S_START);
         lua_Integer v = luaL_checkinteger(L, -1);
         lua_pop(L, 1);
         return (size_t)(v < 0 ? 0 : v);
@@ -93,16 +143,27 @@ static size_t step_chars(const char *s, size_t pos, long n, size_t lo, size_t hi
     return pos;
 }
 
-/* The sentence index of self (argument 1). */
-static size_t self_sentence(lua_State *L)
+/* Is p the object of sentence i (one made for the sentences cache)? */
+static bool is_sentence_obj(const rt_runtime *rt, size_t i, const void *p)
 {
+    return i < rt->nsentence_obj && rt->sentence_obj[i] == p;
+}
+
+/* The sentence index of self (argument 1).  Rules call the methods of a
+ * few sentences many times over: the last one's object is known. */
+static size_t self_sentence(lua_State *L, rt_runtime *rt)
+{
+    const void *p = lua_topointer(L, 1);
+    if (p && is_sentence_obj(rt, rt->self_hint, p))
+        return rt->self_hint;
     luaL_checktype(L, 1, LUA_TTABLE);
-    lua_getfield(L, 1, "index");
+    get_field(L, rt, 1, RT_S_INDEX);
     lua_Integer i = luaL_checkinteger(L, -1);
     lua_pop(L, 1);
-    rt_runtime *rt = rt_of(L);
     if (i < 1 || (size_t)i > rt->an.nsent)
         luaL_error(L, "not a sentence of this document");
+    if (is_sentence_obj(rt, (size_t)i - 1, p))
+        rt->self_hint = (size_t)i - 1;
     return (size_t)i - 1;
 }
 
@@ -124,33 +185,38 @@ static double dec_value(num_dec d)
     return strtod(buf, NULL);
 }
 
-static void set_dec(lua_State *L, const char *k, num_dec d)
+static void set_dec(lua_State *L, const rt_runtime *rt, int k, num_dec d)
 {
+    push_s(L, rt, k);
     lua_pushnumber(L, dec_value(d));
-    lua_setfield(L, -2, k);
+    lua_rawset(L, -3);
 }
 
 static void push_quantity(lua_State *L, const rt_runtime *rt, const num_quantity *q)
 {
     lua_createtable(L, 0, 12);
     set_span(L, rt, q->start, q->end);
-    set_str(L, "kind", num_kind_name(q->kind));
+    if ((unsigned)q->kind <= NUM_IDENT)
+        set_s(L, rt, RT_S_KIND, RT_S_KIND0 + (int)q->kind);
+    else
+        set_str(L, rt, RT_S_KIND, num_kind_name(q->kind));
     bool valued = q->kind != NUM_PERIOD && q->kind != NUM_DATE && q->kind != NUM_IDENT;
     if (valued && !(q->flags & NUM_F_RANGE))
-        set_dec(L, "value", q->value);
+        set_dec(L, rt, RT_S_VALUE, q->value);
     if (q->flags & NUM_F_RANGE) {
-        set_dec(L, "low", q->low);
-        set_dec(L, "high", q->high);
+        set_dec(L, rt, RT_S_LOW, q->low);
+        set_dec(L, rt, RT_S_HIGH, q->high);
     }
-    if (q->unit[0]) set_str(L, "unit", q->unit);
-    set_str(L, "qualifier", num_qual_name(q->qual));
-    if (q->change) set_str(L, "change", q->change == NUM_CHANGE_UP ? "up" : "down");
-    if (q->basis) set_str(L, "basis", q->basis == NUM_BASIS_YOY ? "yoy" : "qoq");
-    if (q->period[0]) set_str(L, "period", q->period);
-    if (q->flags & NUM_F_ASOF) { lua_pushboolean(L, 1); lua_setfield(L, -2, "asof"); }
-    if (q->flags & NUM_F_RELATIVE) { lua_pushboolean(L, 1); lua_setfield(L, -2, "relative"); }
-    if (q->flags & NUM_F_UNRESOLVED) { lua_pushboolean(L, 0); lua_setfield(L, -2, "resolved"); }
-    if (q->kind == NUM_IDENT) set_str(L, "ident", q->ident);
+    if (q->unit[0]) set_str(L, rt, RT_S_UNIT, q->unit);
+    if (q->qual > NUM_Q_NONE && q->qual <= NUM_Q_LE)
+        set_s(L, rt, RT_S_QUALIFIER, RT_S_QUAL1 + (int)q->qual - 1);
+    if (q->change) set_s(L, rt, RT_S_CHANGE, q->change == NUM_CHANGE_UP ? RT_S_UP : RT_S_DOWN);
+    if (q->basis) set_s(L, rt, RT_S_BASIS, q->basis == NUM_BASIS_YOY ? RT_S_YOY : RT_S_QOQ);
+    if (q->period[0]) set_str(L, rt, RT_S_PERIOD, q->period);
+    if (q->flags & NUM_F_ASOF) set_bool(L, rt, RT_S_ASOF, true);
+    if (q->flags & NUM_F_RELATIVE) set_bool(L, rt, RT_S_RELATIVE, true);
+    if (q->flags & NUM_F_UNRESOLVED) set_bool(L, rt, RT_S_RESOLVED, false);
+    if (q->kind == NUM_IDENT) set_str(L, rt, RT_S_IDENT, q->ident);
 }
 
 /* Quantity i of the document, as a table made once per document: rules ask
@@ -192,7 +258,7 @@ static bool kind_in(const num_quantity *q, const char *const *kinds, int nkinds)
 static int s_quantities(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     const char *kinds[8];
     int nkinds = 0;
     for (int a = 2; a <= lua_gettop(L) && !lua_isnil(L, a); a++) {
@@ -221,8 +287,8 @@ static int s_quantities(lua_State *L)
 static int after(lua_State *L, const char *kind)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, true, s->start);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, true, s->start);
     lua_Integer n = luaL_optinteger(L, 3, 20);
     size_t counted = 0, at = pos; /* counted: characters in [pos, at) */
     for (size_t q = an_first_qty(&rt->an, pos); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++) {
@@ -246,8 +312,8 @@ static int s_quantity_after(lua_State *L) { return after(L, luaL_optstring(L, 4,
 static int s_quantity_before(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, false, s->end);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, false, s->end);
     lua_Integer n = luaL_optinteger(L, 3, 20);
     const char *kind = luaL_optstring(L, 4, NULL);
     size_t best = SIZE_MAX, lo = chars_back_limit(rt->an.text, pos, s->start, n);
@@ -290,7 +356,7 @@ static void push_hit(lua_State *L, const rt_runtime *rt, size_t h)
         const an_hit *hit = &rt->an.hits[h];
         lua_createtable(L, 0, 4);
         set_span(L, rt, hit->start, hit->end);
-        set_str(L, "keyword", rt->patterns[hit->id].keyword);
+        set_str(L, rt, RT_S_KEYWORD, rt->patterns[hit->id].keyword);
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, (lua_Integer)h + 1);
     }
@@ -344,7 +410,7 @@ static int s_hits(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
     lua_settop(L, 2);
-    size_t i = self_sentence(L);
+    size_t i = self_sentence(L, rt);
     const an_sentence *s = &rt->an.sent[i];
     if (!lua_isnil(L, 2))
         luaL_checkstring(L, 2);
@@ -372,9 +438,9 @@ static void push_mention(lua_State *L, const rt_runtime *rt, int cache, size_t m
     const an_mention *x = &rt->an.ment[m];
     lua_createtable(L, 0, 6);
     set_span(L, rt, x->start, x->end);
-    set_str(L, "canonical", x->canonical);
-    set_str(L, "type", x->type);
-    set_str(L, "extra", x->extra);
+    set_str(L, rt, RT_S_CANONICAL, x->canonical);
+    set_str(L, rt, RT_S_TYPE, x->type);
+    set_str(L, rt, RT_S_EXTRA, x->extra);
     if (cache) {
         lua_pushvalue(L, -1);
         lua_rawseti(L, cache, (lua_Integer)m + 1);
@@ -423,7 +489,7 @@ static int push_mentions(lua_State *L, const rt_runtime *rt, size_t from, size_t
 static int s_mentions(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     const char *type = luaL_optstring(L, 2, NULL);
     size_t from = an_first_mention(&rt->an, s->start), to = from;
     while (to < rt->an.nment && rt->an.ment[to].start < s->end)
@@ -434,8 +500,8 @@ static int s_mentions(lua_State *L)
 static int s_subject(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    size_t i = self_sentence(L);
-    const char *subj = rt_subject_at(rt, i, pos_arg(L, 2, false, rt->an.sent[i].end));
+    size_t i = self_sentence(L, rt);
+    const char *subj = rt_subject_at(rt, i, pos_arg(L, rt, 2, false, rt->an.sent[i].end));
     subj ? lua_pushstring(L, subj) : lua_pushnil(L);
     return 1;
 }
@@ -443,8 +509,8 @@ static int s_subject(lua_State *L)
 static int s_period(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    size_t i = self_sentence(L);
-    const char *p = rt_period_at(rt, i, pos_arg(L, 2, false, rt->an.sent[i].end));
+    size_t i = self_sentence(L, rt);
+    const char *p = rt_period_at(rt, i, pos_arg(L, rt, 2, false, rt->an.sent[i].end));
     p ? lua_pushstring(L, p) : lua_pushnil(L);
     return 1;
 }
@@ -453,14 +519,14 @@ static int s_period(lua_State *L)
 static int s_add_mention(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    self_sentence(L);
+    self_sentence(L, rt);
     luaL_checktype(L, 2, LUA_TTABLE);
     if (rt->phase != RT_PHASE_MENTIONS)
         return luaL_error(L, "add_mention: only a rule's mentions function may add mentions");
-    size_t a = pos_arg(L, 2, false, 0), b = pos_arg(L, 2, true, 0);
-    lua_getfield(L, 2, "canonical");
-    lua_getfield(L, 2, "type");
-    lua_getfield(L, 2, "extra");
+    size_t a = pos_arg(L, rt, 2, false, 0), b = pos_arg(L, rt, 2, true, 0);
+    get_field(L, rt, 2, RT_S_CANONICAL);
+    get_field(L, rt, 2, RT_S_TYPE);
+    get_field(L, rt, 2, RT_S_EXTRA);
     const char *canon = luaL_checkstring(L, -3), *type = luaL_optstring(L, -2, "org");
     if (b <= a || b > rt->an.len)
         return luaL_error(L, "add_mention: start/stop out of the document");
@@ -474,8 +540,8 @@ static int s_add_mention(lua_State *L)
 static int s_between(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    size_t i = self_sentence(L);
-    size_t a = pos_arg(L, 2, true, rt->an.sent[i].start), b = pos_arg(L, 3, false, rt->an.sent[i].end);
+    size_t i = self_sentence(L, rt);
+    size_t a = pos_arg(L, rt, 2, true, rt->an.sent[i].start), b = pos_arg(L, rt, 3, false, rt->an.sent[i].end);
     if (b < a || b > rt->an.len)
         b = a;
     lua_pushlstring(L, rt->an.text + a, b - a);
@@ -485,8 +551,8 @@ static int s_between(lua_State *L)
 static int s_before(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, false, s->end);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, false, s->end);
     if (pos < s->start) pos = s->start;
     size_t from = step_chars(rt->an.text, pos, -luaL_optinteger(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + from, pos - from);
@@ -496,8 +562,8 @@ static int s_before(lua_State *L)
 static int s_after(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, true, s->start);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, true, s->start);
     if (pos > s->end) pos = s->end;
     size_t to = step_chars(rt->an.text, pos, luaL_optinteger(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + pos, to - pos);
@@ -513,8 +579,8 @@ static const char clause_marks[] = ",;:、。()!?“”「」— \n|‘’\"《�
 static int s_clause_before(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
-    size_t pos = pos_arg(L, 2, false, s->end);
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    size_t pos = pos_arg(L, rt, 2, false, s->end);
     if (pos < s->start) pos = s->start;
     lua_Integer n = luaL_optinteger(L, 3, 10);
     size_t nstops;
@@ -538,9 +604,9 @@ static int s_clause_before(lua_State *L)
 static int s_find(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L)];
+    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     const char *pat = luaL_checkstring(L, 2);
-    size_t init = pos_arg(L, 3, false, s->start);
+    size_t init = pos_arg(L, rt, 3, false, s->start);
     if (init < s->start) init = s->start;
     /* The real string library, whatever a pack did to its own copy. */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
@@ -567,7 +633,7 @@ static int s_find(lua_State *L)
 static int s_neighbour(lua_State *L, int delta)
 {
     rt_runtime *rt = rt_of(L);
-    long i = (long)self_sentence(L) + delta;
+    long i = (long)self_sentence(L, rt) + delta;
     if (i < 0 || (size_t)i >= rt->an.nsent)
         return lua_pushnil(L), 1;
     rt_api_push_sentence(rt, (size_t)i);
@@ -593,10 +659,10 @@ static bool in_list(const char *const *list, const char *s)
 
 /* Widen [*a, *b) by the span of the table at idx (a span, or a fact with
  * its hidden normalised span). */
-static void widen(lua_State *L, int idx, size_t *a, size_t *b, bool is_fact)
+static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t *b, bool is_fact)
 {
-    lua_getfield(L, idx, is_fact ? "_nstart" : "start");
-    lua_getfield(L, idx, is_fact ? "_nstop" : "stop");
+    get_field(L, rt, idx, is_fact ? RT_S_NSTART : RT_S_START);
+    get_field(L, rt, idx, is_fact ? RT_S_NSTOP : RT_S_STOP);
     if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
         luaL_error(L, "emit: each %s needs start and stop", is_fact ? "'from' fact" : "evidence item");
     size_t x = (size_t)lua_tointeger(L, -2), y = (size_t)lua_tointeger(L, -1);
@@ -610,10 +676,10 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
 {
     *a = SIZE_MAX;
     *b = 0;
-    bool from = lua_getfield(L, t, "evidence") != LUA_TTABLE;
+    bool from = get_field(L, rt, t, RT_S_EVIDENCE) != LUA_TTABLE;
     if (from) {
         lua_pop(L, 1);
-        if (lua_getfield(L, t, "from") != LUA_TTABLE)
+        if (get_field(L, rt, t, RT_S_FROM) != LUA_TTABLE)
             luaL_error(L, "emit: a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)");
     }
     lua_Integer n = luaL_len(L, -1);
@@ -622,7 +688,7 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_geti(L, -1, i) != LUA_TTABLE)
             luaL_error(L, "emit: %s[%d] is not a table", from ? "from" : "evidence", (int)i);
-        widen(L, lua_gettop(L), a, b, from);
+        widen(L, rt, lua_gettop(L), a, b, from);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -669,12 +735,25 @@ typedef struct {
 /* As many fields as the repeat key counts (a fact has a dozen at most). */
 #define EMIT_FIELDS_MAX 64
 
+/* The rule's table as read by check_fields: its fields, and while there
+ * are at most PAIRS_MAX, each (name, value) left on the stack from `at`
+ * on, with a bit of copy set for those the fact gets (its fields and
+ * from).  A fact is made from the pairs without a second walk of the
+ * table. */
+#define PAIRS_MAX 64
+typedef struct {
+    int at;
+    size_t npairs;  /* SIZE_MAX: more than PAIRS_MAX, walk the table again */
+    uint64_t copy;
+} emit_pairs;
+
 /* Check the rule's fields (names are strings, none is set by the engine,
  * values are strings, numbers or booleans) and note them in x.  Returns
  * how many were noted. */
-static size_t check_fields(lua_State *L, int t, emit_field *x)
+static size_t check_fields(lua_State *L, int t, emit_field *x, emit_pairs *kept)
 {
     size_t n = 0;
+    *kept = (emit_pairs){lua_gettop(L) + 1, 0, 0};
     lua_pushnil(L);
     while (lua_next(L, t)) {
         if (lua_type(L, -2) != LUA_TSTRING)
@@ -682,7 +761,8 @@ static size_t check_fields(lua_State *L, int t, emit_field *x)
         size_t klen;
         const char *k = lua_tolstring(L, -2, &klen);
         int type = lua_type(L, -1);
-        if (is_control(k)) {
+        bool control = is_control(k);
+        if (control) {
             /* not a field of the fact */
         } else if (is_reserved(k)) {
             luaL_error(L, "emit: '%s' is set by the engine", k);
@@ -703,14 +783,33 @@ static size_t check_fields(lua_State *L, int t, emit_field *x)
                 f->b = lua_toboolean(L, -1);
             }
         }
-        lua_pop(L, 1);
+        if (kept->npairs < PAIRS_MAX) {
+            if (!control || !strcmp(k, "from"))
+                kept->copy |= (uint64_t)1 << kept->npairs;
+            kept->npairs++;
+            luaL_checkstack(L, 3, "emit: too many fields");
+            lua_pushvalue(L, -2); /* the pair stays; lua_next takes the copy */
+        } else {
+            kept->npairs = SIZE_MAX;
+            lua_pop(L, 1);
+        }
     }
     return n;
 }
 
-/* Copy the rule's fields into the fact table f (checked already). */
-static void copy_fields(lua_State *L, int t, int f)
+/* Copy the rule's fields into the fact table f (checked already), in the
+ * order check_fields read them. */
+static void copy_fields(lua_State *L, int t, int f, const emit_pairs *kept)
 {
+    if (kept->npairs != SIZE_MAX) {
+        for (size_t i = 0; i < kept->npairs; i++)
+            if (kept->copy >> i & 1) {
+                lua_pushvalue(L, kept->at + 2 * (int)i);
+                lua_pushvalue(L, kept->at + 2 * (int)i + 1);
+                lua_rawset(L, f);
+            }
+        return;
+    }
     lua_pushnil(L);
     while (lua_next(L, t)) {
         const char *k = lua_tostring(L, -2);
@@ -768,19 +867,45 @@ static void check_fact(lua_State *L, int t, const emit_field *x, size_t n, const
         luaL_error(L, "emit: 'qualifier' must be approx, gt, ge, lt or le");
 }
 
-/* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
- * they always have in the key), without making a Lua string. */
-static void add_value(luaL_Buffer *b, const emit_field *x)
+/* The precision of LUA_NUMBER_FMT ("%.14g" for doubles), which
+ * fact_plain_decimal matches without printf when it can; 0: never. */
+#if LUA_FLOAT_TYPE == LUA_FLOAT_DOUBLE
+#define NUMBER_FMT_DIGITS 14
+#else
+#define NUMBER_FMT_DIGITS 0
+#endif
+
+/* Room for n more bytes in the key being made (rt->key): where they go. */
+static char *key_room(lua_State *L, rt_runtime *rt, size_t n)
 {
-    char buf[64];
-    int n;
-    if (x->type == LUA_TSTRING) {
-        luaL_addlstring(b, x->s, x->len);
-        return;
+    if (n > rt->keycap - rt->keylen) {
+        size_t cap = rt->keycap ? rt->keycap : 256;
+        while (cap - rt->keylen < n && cap * 2 > cap)
+            cap *= 2;
+        char *p = cap - rt->keylen < n ? NULL : realloc(rt->key, cap);
+        if (!p)
+            luaL_error(L, "emit: out of memory");
+        rt->key = p;
+        rt->keycap = cap;
     }
+    return rt->key + rt->keylen;
+}
+
+static void key_add(lua_State *L, rt_runtime *rt, const char *s, size_t n)
+{
+    if (n)
+        memcpy(key_room(L, rt, n), s, n);
+    rt->keylen += n;
+}
+
+/* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
+ * they always have in the key), without making a Lua string: at o, with
+ * room for 64 bytes; returns the end. */
+static char *put_value(char *o, const emit_field *x)
+{
     if (x->type == LUA_TBOOLEAN) {
-        luaL_addstring(b, x->b ? "true" : "false");
-        return;
+        memcpy(o, x->b ? "true" : "false", x->b ? 4 : 5);
+        return o + (x->b ? 4 : 5);
     }
     bool whole = !x->isint && x->num != 0 && x->num > -1e14 && x->num < 1e14 &&
                  x->num == (lua_Number)(long long)x->num;
@@ -788,29 +913,29 @@ static void add_value(luaL_Buffer *b, const emit_field *x)
         /* an integer, or a whole float: what "%.14g" writes, then
          * tostring's ".0" */
         long long v = x->isint ? (long long)x->i : (long long)x->num;
-        char *p = buf;
         if (v < 0)
-            *p++ = '-';
-        p = json_put_uint(p, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
-        if (whole) { /* tostring's ".0" */
-            memcpy(p, ".0", 2);
-            p += 2;
+            *o++ = '-';
+        o = json_put_uint(o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+        if (whole) {
+            memcpy(o, ".0", 2);
+            o += 2;
         }
-        luaL_addlstring(b, buf, (size_t)(p - buf));
-        return;
-    } else {
-        n = snprintf(buf, sizeof buf, LUA_NUMBER_FMT, (LUAI_UACNUMBER)x->num);
-        if (buf[strspn(buf, "-0123456789")] == '\0') {
-            buf[n++] = '.'; /* looks like an int: tostring adds ".0" */
-            buf[n++] = '0';
-        }
+        return o;
     }
-    luaL_addlstring(b, buf, (size_t)n);
+    size_t n = fact_plain_decimal(x->num, NUMBER_FMT_DIGITS, o);
+    if (n)
+        return o + n;
+    n = (size_t)snprintf(o, 48, LUA_NUMBER_FMT, (LUAI_UACNUMBER)x->num);
+    if (o[strspn(o, "-0123456789")] == '\0') {
+        o[n++] = '.'; /* looks like an int: tostring adds ".0" */
+        o[n++] = '0';
+    }
+    return o + n;
 }
 
 /* A key that is equal for two statements of the same fact: every field but
  * the evidence and who emitted it, sorted by name, as name=value. */
-static void repeat_key(lua_State *L, emit_field *x, size_t n)
+static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
 {
     const emit_field *order[EMIT_FIELDS_MAX];
     for (size_t i = 0; i < n; i++) { /* few fields: insertion sort */
@@ -819,30 +944,45 @@ static void repeat_key(lua_State *L, emit_field *x, size_t n)
             order[k] = order[k - 1];
         order[k] = &x[i];
     }
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
     for (size_t i = 0; i < n; i++) {
-        luaL_addlstring(&b, order[i]->k, order[i]->klen);
-        luaL_addchar(&b, '=');
-        add_value(&b, order[i]);
-        luaL_addchar(&b, '\x1f');
+        const emit_field *f = order[i];
+        bool str = f->type == LUA_TSTRING;
+        char *o = key_room(L, rt, f->klen + (str ? f->len : 64) + 2), *at = o;
+        memcpy(o, f->k, f->klen);
+        o += f->klen;
+        *o++ = '=';
+        if (str) {
+            memcpy(o, f->s, f->len);
+            o += f->len;
+        } else {
+            o = put_value(o, f);
+        }
+        *o++ = '\x1f';
+        rt->keylen += (size_t)(o - at);
     }
-    luaL_pushresult(&b);
 }
 
 /* The rule's own key when it gives one (the same event told in several
- * sentences with different details), else every field. */
-static void push_key(lua_State *L, int t, emit_field *x, size_t n, const char *kind, const char *name)
+ * sentences with different details), else every field: made in rt->key
+ * (rt->keylen bytes), where the facts emitted so far are looked up by it
+ * without a Lua string. */
+static void make_key(lua_State *L, rt_runtime *rt, int t, emit_field *x, size_t n,
+                     const char *kind, const char *name)
 {
-    if (lua_getfield(L, t, "key") == LUA_TNIL) {
+    rt->keylen = 0;
+    if (get_field(L, rt, t, RT_S_KEY) == LUA_TNIL) {
         lua_pop(L, 1);
-        repeat_key(L, x, n);
+        repeat_key(L, rt, x, n);
         return;
     }
+    /* kind, name and the key as C strings, each up to a NUL */
     const char *key = luaL_tolstring(L, -1, NULL);
-    lua_pushfstring(L, "%s\x1f%s\x1f%s", kind, name, key);
-    lua_replace(L, -3);
-    lua_pop(L, 1);
+    key_add(L, rt, kind, strlen(kind));
+    key_add(L, rt, "\x1f", 1);
+    key_add(L, rt, name, strlen(name));
+    key_add(L, rt, "\x1f", 1);
+    key_add(L, rt, key, strlen(key));
+    lua_pop(L, 2);
 }
 
 static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
@@ -852,12 +992,13 @@ static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
     size_t n = 0;
     if (doc_original(rt->doc->reader, oa, ob, &text, &n))
         text = "", n = 0;
+    push_s(L, rt, RT_S_TEXT);
     lua_pushlstring(L, text, n);
-    lua_setfield(L, -2, "text");
-    set_int(L, "start", (lua_Integer)oa);
-    set_int(L, "end", (lua_Integer)ob);
-    set_int(L, "_nstart", (lua_Integer)a);
-    set_int(L, "_nstop", (lua_Integer)b);
+    lua_rawset(L, -3);
+    set_int(L, rt, RT_S_START, (lua_Integer)oa);
+    set_int(L, rt, RT_S_END, (lua_Integer)ob);
+    set_int(L, rt, RT_S_NSTART, (lua_Integer)a);
+    set_int(L, rt, RT_S_NSTOP, (lua_Integer)b);
 }
 
 /* s:emit(fact), doc:emit(fact).  A repeat is found from the rule's table
@@ -872,36 +1013,35 @@ static int emit_fact(lua_State *L)
     size_t a, b;
     evidence_span(L, rt, t, &a, &b);
     emit_field fields[EMIT_FIELDS_MAX];
-    size_t nfields = check_fields(L, t, fields);
+    emit_pairs kept;
+    size_t nfields = check_fields(L, t, fields, &kept);
     const char *kind, *name;
     check_fact(L, t, fields, nfields, &kind, &name);
-    /* seen[key] is the stored fact: a repeat returns it, so a rule can
+    /* The fact seen under the key: a repeat returns it, so a rule can
      * still add to the fact it already emitted. */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->seen_ref);
-    int seen = lua_gettop(L);
-    push_key(L, t, fields, nfields, kind, name);
-    int key = lua_gettop(L);
-    lua_pushvalue(L, key);
-    if (lua_rawget(L, seen) == LUA_TTABLE)
+    make_key(L, rt, t, fields, nfields, kind, name);
+    size_t seen = keyset_get(&rt->seen, rt->key, rt->keylen);
+    if (seen) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+        lua_rawgeti(L, -1, (lua_Integer)seen);
         return 1;
-    lua_pop(L, 1);
+    }
     lua_createtable(L, 0, (int)nfields + 10);
     int f = lua_gettop(L);
-    copy_fields(L, t, f);
+    copy_fields(L, t, f, &kept);
     const rt_rule *r = &rt->rules[rt->current_rule];
-    set_str(L, "rule", r->name);
-    set_str(L, "pack", rt->packs[r->pack].name);
-    set_str(L, "pack_version", rt->packs[r->pack].version);
+    set_str(L, rt, RT_S_RULE, r->name);
+    set_str(L, rt, RT_S_PACK, rt->packs[r->pack].name);
+    set_str(L, rt, RT_S_PACK_VERSION, rt->packs[r->pack].version);
     set_original(L, rt, a, b);
-    lua_pushvalue(L, key);
-    lua_pushvalue(L, f);
-    lua_rawset(L, seen);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
     lua_pushvalue(L, f);
     lua_rawseti(L, -2, ++rt->nfacts);
+    if (keyset_put(&rt->seen, rt->key, rt->keylen, (size_t)rt->nfacts))
+        return luaL_error(L, "emit: out of memory");
     /* byname[name]: doc:facts{name = ...} reads only these */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
-    lua_pushliteral(L, "name");
+    push_s(L, rt, RT_S_NAME);
     lua_rawget(L, f);
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) != LUA_TTABLE) {
@@ -919,20 +1059,55 @@ static int emit_fact(lua_State *L)
 
 /* ---- the document -------------------------------------------------------- */
 
-/* Does the fact at idx match every field of the filter at fidx? */
-static bool matches(lua_State *L, int idx, int fidx)
+/* The filter at fidx as (name, value) pairs pushed on the stack, read
+ * once rather than walked again for every fact.  Returns how many. */
+static int push_filter(lua_State *L, int fidx)
 {
-    bool ok = true;
+    int n = 0;
     lua_pushnil(L);
-    while (ok && lua_next(L, fidx)) {
-        lua_pushvalue(L, -2);
-        lua_gettable(L, idx);
-        ok = lua_compare(L, -1, -2, LUA_OPEQ);
-        lua_pop(L, 2);
+    while (lua_next(L, fidx)) {
+        luaL_checkstack(L, 3, "doc:facts: filter too large");
+        lua_pushvalue(L, -2); /* the pair stays; lua_next takes the copy */
+        n++;
     }
-    if (!ok)
+    return n;
+}
+
+/* Does the fact at idx match every field of the filter, whose n pairs
+ * start at the stack index pairs? */
+static bool matches(lua_State *L, int idx, int pairs, int n)
+{
+    for (int j = 0; j < n; j++) {
+        lua_pushvalue(L, pairs + 2 * j);
+        lua_gettable(L, idx);
+        bool ok = lua_compare(L, -1, pairs + 2 * j + 1, LUA_OPEQ);
         lua_pop(L, 1);
-    return ok;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* The facts list a filter with a name reads (byname[name]), pushed, or
+ * false when no fact has that name; without a name, every fact. */
+static bool push_candidates(lua_State *L, rt_runtime *rt, int fidx)
+{
+    if (fidx) {
+        push_s(L, rt, RT_S_NAME);
+        if (lua_rawget(L, fidx) == LUA_TSTRING) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
+            lua_insert(L, -2);
+            if (lua_rawget(L, -2) != LUA_TTABLE) {
+                lua_pop(L, 2);
+                return false;
+            }
+            lua_remove(L, -2);
+            return true;
+        }
+        lua_pop(L, 1);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    return true;
 }
 
 /* The facts matching the filter at fidx (0: every fact), as a list, or
@@ -940,48 +1115,34 @@ static bool matches(lua_State *L, int idx, int fidx)
  * only the facts of that name. */
 static void push_matching(lua_State *L, rt_runtime *rt, int fidx, bool first)
 {
-    int all;
-    lua_Integer n;
-    if (fidx) {
-        lua_pushliteral(L, "name");
-        bool named = lua_rawget(L, fidx) == LUA_TSTRING;
-        if (named) {
-            lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
-            lua_insert(L, -2);
-            if (lua_rawget(L, -2) != LUA_TTABLE) {
-                lua_pop(L, 2);
-                if (first) lua_pushnil(L); else lua_newtable(L);
-                return;
-            }
-            lua_remove(L, -2);
-        } else {
-            lua_pop(L, 1);
-        }
-        if (!named)
-            lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
-    } else {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
+    int base = lua_gettop(L), pairs = base + 1;
+    int nf = fidx ? push_filter(L, fidx) : 0;
+    if (!push_candidates(L, rt, fidx)) {
+        lua_settop(L, base);
+        if (first) lua_pushnil(L); else lua_newtable(L);
+        return;
     }
-    all = lua_gettop(L);
-    n = (lua_Integer)lua_rawlen(L, all);
-    if (!first)
+    int all = lua_gettop(L);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, all);
+    if (first)
+        lua_pushnil(L); /* the answer if none matches */
+    else
         lua_newtable(L);
+    int out = lua_gettop(L);
     lua_Integer k = 0;
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, all, i);
-        if (fidx == 0 || matches(L, lua_gettop(L), fidx)) {
-            if (first) {
-                lua_replace(L, all);
-                return;
-            }
-            lua_rawseti(L, -2, ++k);
-        } else {
+        if (!matches(L, lua_gettop(L), pairs, nf)) {
             lua_pop(L, 1);
+        } else if (first) {
+            lua_replace(L, out);
+            break;
+        } else {
+            lua_rawseti(L, out, ++k);
         }
     }
-    if (first)
-        lua_pushnil(L);
-    lua_remove(L, all);
+    lua_replace(L, base + 1);
+    lua_settop(L, base + 1);
 }
 
 static int d_facts(lua_State *L)
@@ -998,9 +1159,19 @@ static int d_fact(lua_State *L)
     return 1;
 }
 
-static int d_sentences(lua_State *L)
+/* The runtime, with the document read past its text: detect() and
+ * clean() may ask for its sentences before the rules run. */
+static rt_runtime *annotated_rt(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
+    if (rt_annotate(rt))
+        luaL_error(L, "out of memory");
+    return rt;
+}
+
+static int d_sentences(lua_State *L)
+{
+    rt_runtime *rt = annotated_rt(L);
     lua_createtable(L, (int)rt->an.nsent, 0);
     for (size_t i = 0; i < rt->an.nsent; i++) {
         rt_api_push_sentence(rt, i);
@@ -1020,8 +1191,8 @@ static size_t sentence_at(const an_doc *d, size_t pos)
  * offset), or nil. */
 static int d_sentence_at(lua_State *L)
 {
-    rt_runtime *rt = rt_of(L);
-    size_t i = sentence_at(&rt->an, pos_arg(L, 2, false, 0));
+    rt_runtime *rt = annotated_rt(L);
+    size_t i = sentence_at(&rt->an, pos_arg(L, rt, 2, false, 0));
     if (i == SIZE_MAX)
         return lua_pushnil(L), 1;
     rt_api_push_sentence(rt, i);
@@ -1032,7 +1203,7 @@ static int d_sentence_at(lua_State *L)
  * order: what a loop over doc:sentences() and s:mentions() would give. */
 static int d_mentions(lua_State *L)
 {
-    rt_runtime *rt = rt_of(L);
+    rt_runtime *rt = annotated_rt(L);
     return push_mentions(L, rt, 0, rt->an.nment, luaL_optstring(L, 2, NULL), true);
 }
 
@@ -1124,9 +1295,9 @@ void rt_api_push_doc(rt_runtime *rt)
         return;
     }
     lua_createtable(L, 0, 3);
-    set_str(L, "id", rt->doc->id);
-    set_str(L, "date", rt->doc->date);
-    set_str(L, "publication", rt->doc->publication);
+    set_str(L, rt, RT_S_ID, rt->doc->id);
+    set_str(L, rt, RT_S_DATE, rt->doc->date);
+    set_str(L, rt, RT_S_PUBLICATION, rt->doc->publication);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->doc_mt_ref);
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
@@ -1139,30 +1310,56 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentences_ref);
     if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TTABLE) {
         lua_remove(L, -2);
+        rt->self_hint = i; /* the rule called with it asks about it first */
         return;
     }
     lua_pop(L, 1);
     const an_sentence *s = &rt->an.sent[i];
     lua_createtable(L, 0, 6);
     set_span(L, rt, s->start, s->end);
-    set_int(L, "index", (lua_Integer)i + 1);
-    set_int(L, "paragraph", (lua_Integer)s->para + 1);
+    set_int(L, rt, RT_S_INDEX, (lua_Integer)i + 1);
+    set_int(L, rt, RT_S_PARAGRAPH, (lua_Integer)s->para + 1);
     rt_api_push_doc(rt);
-    lua_setfield(L, -2, "doc");
+    set_top(L, rt, RT_S_DOC);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentence_mt_ref);
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
     lua_remove(L, -2);
+    if (i < rt->nsentence_obj)
+        rt->sentence_obj[i] = lua_topointer(L, -1);
+    rt->self_hint = i;
+}
+
+/* The RT_S_* strings, in enum order. */
+static const char *const api_strings[] = {
+    "text", "start", "stop", "end", "_nstart", "_nstop", "index", "paragraph", "doc", "id",
+    "date", "publication", "kind", "value", "low", "high", "unit", "qualifier", "change",
+    "basis", "period", "asof", "relative", "resolved", "ident", "keyword", "canonical", "type",
+    "extra", "name", "entity", "rule", "pack", "pack_version", "evidence", "from", "key", "up",
+    "down", "yoy", "qoq"};
+_Static_assert(sizeof api_strings / sizeof *api_strings == RT_S_KIND0, "one string per RT_S_*");
+
+static const char *api_string(int i)
+{
+    if (i < RT_S_KIND0)
+        return api_strings[i];
+    if (i < RT_S_QUAL1)
+        return num_kind_name((num_kind)(i - RT_S_KIND0));
+    return num_qual_name((num_qual)(i - RT_S_QUAL1 + 1));
 }
 
 void rt_api_open(rt_runtime *rt)
 {
+    for (int i = 0; i < RT_NSTRINGS; i++) {
+        lua_pushstring(rt->L, api_string(i));
+        rt->strings[i] = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    }
     rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
     rt->doc_mt_ref = make_metatable(rt, doc_methods);
     rt->doc_obj_ref = LUA_NOREF;
     rt->hit_sentence = SIZE_MAX;
-    rt->facts_ref = rt->seen_ref = rt->byname_ref = LUA_NOREF;
+    rt->facts_ref = rt->byname_ref = LUA_NOREF;
     rt->sentences_ref = rt->qcache_ref = rt->hcache_ref = rt->mcache_ref = rt->text_ref = LUA_NOREF;
 }
 
@@ -1187,15 +1384,34 @@ static int32_t rule_of_pattern(void *ud, uint32_t id)
     return rt->patterns[id].rule;
 }
 
+/* A new, empty cache of sentence objects. */
+static void new_sentences_cache(rt_runtime *rt)
+{
+    drop(rt->L, &rt->sentences_ref);
+    rt->sentences_ref = new_table_ref(rt->L, rt->an.nsent);
+    size_t n = rt->an.nsent;
+    if (n > rt->capsentence_obj) {
+        const void **p = realloc(rt->sentence_obj, n * sizeof *p);
+        if (p) {
+            rt->sentence_obj = p;
+            rt->capsentence_obj = n;
+        }
+    }
+    /* without room, objects are known by their index field alone */
+    rt->nsentence_obj = n <= rt->capsentence_obj ? n : 0;
+    if (rt->nsentence_obj)
+        memset(rt->sentence_obj, 0, n * sizeof *rt->sentence_obj);
+}
+
 void rt_api_new_caches(rt_runtime *rt)
 {
     rt->hits_linked = an_link_hits(&rt->an, rule_of_pattern, rt, rt->nrules) == 0;
     rt->hit_sentence = SIZE_MAX;
     lua_State *L = rt->L;
-    int *refs[] = {&rt->sentences_ref, &rt->qcache_ref, &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref};
+    int *refs[] = {&rt->qcache_ref, &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref};
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         drop(L, refs[i]);
-    rt->sentences_ref = new_table_ref(L, rt->an.nsent);
+    new_sentences_cache(rt);
     rt->qcache_ref = new_table_ref(L, rt->an.nqty);
     rt->hcache_ref = new_table_ref(L, rt->an.nhits);
 }
@@ -1204,11 +1420,11 @@ void rt_api_begin_document(rt_runtime *rt)
 {
     lua_State *L = rt->L;
     rt->facts_ref = new_table_ref(L, 0);
-    rt->seen_ref = new_table_ref(L, 0);
+    keyset_clear(&rt->seen);
     rt->byname_ref = new_table_ref(L, 0);
     rt->nfacts = 0;
     rt->doc_obj_ref = LUA_NOREF;
-    rt_api_new_caches(rt);
+    rt->hit_sentence = SIZE_MAX;
 }
 
 /* The mentions are final.  Their tables are cached from now on; and the
@@ -1219,16 +1435,16 @@ void rt_api_mentions_settled(rt_runtime *rt)
 {
     drop(rt->L, &rt->mcache_ref);
     rt->mcache_ref = new_table_ref(rt->L, rt->an.nment);
-    drop(rt->L, &rt->sentences_ref);
-    rt->sentences_ref = new_table_ref(rt->L, rt->an.nsent);
+    new_sentences_cache(rt);
 }
 
 void rt_api_end_document(rt_runtime *rt)
 {
-    int *refs[] = {&rt->facts_ref, &rt->seen_ref, &rt->byname_ref, &rt->sentences_ref, &rt->qcache_ref,
+    int *refs[] = {&rt->facts_ref, &rt->byname_ref, &rt->sentences_ref, &rt->qcache_ref,
                    &rt->hcache_ref, &rt->mcache_ref, &rt->text_ref, &rt->doc_obj_ref};
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         drop(rt->L, refs[i]);
+    rt->nsentence_obj = 0;
 }
 
 /* ---- rule{...} ------------------------------------------------------------- */
@@ -1290,9 +1506,9 @@ void rt_api_install_rule_ctor(rt_runtime *rt, int env_index)
 
 /* ---- facts for output ------------------------------------------------------- */
 
-static const char *field_str(lua_State *L, int t, const char *k)
+static const char *field_str(lua_State *L, const rt_runtime *rt, int t, int k)
 {
-    lua_getfield(L, t, k);
+    get_field(L, rt, t, k);
     const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     lua_pop(L, 1); /* the string stays alive: the fact table holds it */
     return s;
@@ -1313,7 +1529,7 @@ static char *put_str_member(char *o, const char *key, const char *v)
     return json_put_string(o + k, v ? v : "", v ? strlen(v) : 0);
 }
 
-static void from_json(lua_State *L, int t, char *json, size_t cap)
+static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, size_t cap)
 {
     char *o = json, *end = json + cap;
     lua_Integer count = luaL_len(L, t);
@@ -1323,13 +1539,13 @@ static void from_json(lua_State *L, int t, char *json, size_t cap)
         int f = lua_gettop(L);
         char num[40] = "null";
         size_t numlen = 4;
-        lua_getfield(L, f, "value");
+        get_field(L, rt, f, RT_S_VALUE);
         if (lua_type(L, -1) == LUA_TNUMBER)
             numlen = fact_format_number(lua_tonumber(L, -1), num, sizeof num);
         lua_pop(L, 1);
-        const char *name = field_str(L, f, "name"), *period = field_str(L, f, "period");
-        const char *entity = field_str(L, f, "entity");
-        lua_getfield(L, f, "start");
+        const char *name = field_str(L, rt, f, RT_S_NAME), *period = field_str(L, rt, f, RT_S_PERIOD);
+        const char *entity = field_str(L, rt, f, RT_S_ENTITY);
+        get_field(L, rt, f, RT_S_START);
         lua_Integer start = lua_tointeger(L, -1);
         lua_pop(L, 1);
         /* each string at most 6 bytes a byte, quoted; keys, number, start */
@@ -1420,7 +1636,7 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
                 fact_field *x = &extra[n++];
                 x->key = k;
                 if (type == LUA_TTABLE && !strcmp(k, "from")) {
-                    from_json(L, lua_gettop(L), json, jsoncap);
+                    from_json(L, rt, lua_gettop(L), json, jsoncap);
                     x->type = FACT_JSON;
                     x->str = json;
                 } else if (type == LUA_TNUMBER) {

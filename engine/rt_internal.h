@@ -9,6 +9,7 @@
 #include <lua.h>
 
 #include "annot.h"
+#include "keyset.h"
 #include "lex.h"
 #include "lexicon.h"
 #include "pack.h"
@@ -49,6 +50,21 @@ typedef struct {
 
 typedef enum { RT_PHASE_MENTIONS, RT_PHASE_SENTENCE, RT_PHASE_DOCUMENT } rt_phase;
 
+/* Strings the API uses again and again as field names and values, made
+ * once (rt_api_open) and pushed from the registry.  The kinds and the
+ * qualifiers are in num_kind and num_qual order. */
+enum {
+    RT_S_TEXT, RT_S_START, RT_S_STOP, RT_S_END, RT_S_NSTART, RT_S_NSTOP, RT_S_INDEX,
+    RT_S_PARAGRAPH, RT_S_DOC, RT_S_ID, RT_S_DATE, RT_S_PUBLICATION, RT_S_KIND, RT_S_VALUE,
+    RT_S_LOW, RT_S_HIGH, RT_S_UNIT, RT_S_QUALIFIER, RT_S_CHANGE, RT_S_BASIS, RT_S_PERIOD,
+    RT_S_ASOF, RT_S_RELATIVE, RT_S_RESOLVED, RT_S_IDENT, RT_S_KEYWORD, RT_S_CANONICAL,
+    RT_S_TYPE, RT_S_EXTRA, RT_S_NAME, RT_S_ENTITY, RT_S_RULE, RT_S_PACK, RT_S_PACK_VERSION,
+    RT_S_EVIDENCE, RT_S_FROM, RT_S_KEY, RT_S_UP, RT_S_DOWN, RT_S_YOY, RT_S_QOQ,
+    RT_S_KIND0,                      /* num_kind_name(0) … */
+    RT_S_QUAL1 = RT_S_KIND0 + NUM_IDENT + 1, /* num_qual_name(1) … */
+    RT_NSTRINGS = RT_S_QUAL1 + NUM_Q_LE
+};
+
 struct rt_runtime {
     sb_state *sb;
     lua_State *L;
@@ -63,18 +79,33 @@ struct rt_runtime {
     size_t npatterns, cappatterns;
     lex_automaton *ac;
     int sentence_mt_ref, doc_mt_ref; /* metatables of the Lua objects */
+    int strings[RT_NSTRINGS];        /* registry references, RT_S_* */
 
     /* The document being run. */
     const rt_doc *doc;
+    const num_ctx *ctx;     /* the document's, while rt_run runs */
     an_doc an;
+    /* an holds more than the text (rt_annotate).  detect() and clean()
+     * mostly read the text alone, and a document clean() changes is read
+     * again anyway: it is read only when something asks. */
+    bool annotated;
     const char **subject_in; /* per sentence: the subject carried into it */
     size_t capsubject;
     /* Per-document Lua tables, each made at most once per document and
      * then shared by every rule that asks (rules ask for the same ones
      * again and again).  Arrays are sized when the document is annotated. */
     int sentences_ref;      /* Lua array of sentence objects (lazy) */
+    /* The objects in it by index, so that a method knows its sentence by
+     * identity rather than by reading its index field: sentence_obj[i]
+     * for i < nsentence_obj is sentence i's object or NULL, and
+     * self_hint the index of the one used last. */
+    const void **sentence_obj;
+    size_t nsentence_obj, capsentence_obj, self_hint;
     int doc_obj_ref;
-    int facts_ref, seen_ref;
+    int facts_ref;
+    keyset seen;            /* facts by repeat key: their index in facts */
+    char *key;              /* the repeat key being made (keylen bytes) */
+    size_t keylen, keycap;
     int byname_ref;         /* facts by name: name -> list, for doc:facts */
     int qcache_ref;         /* quantity tables made so far, by index */
     int hcache_ref;         /* keyword hit tables made so far, by index */
@@ -99,10 +130,10 @@ void rt_api_push_doc(rt_runtime *rt);
 int rt_api_fact_to_c(rt_runtime *rt, int idx, fact *f, fact_field *extra,
                      size_t cap, char *json, size_t jsoncap);
 void rt_api_install_rule_ctor(rt_runtime *rt, int env_index);
-/* A document was annotated: fresh facts and caches. */
+/* A document begins: fresh facts (the caches come with its annotation). */
 void rt_api_begin_document(rt_runtime *rt);
 /* Fresh caches of the annotation (sentences, quantities, hits, text),
- * sized for it: when clean() changed the text and it was annotated again. */
+ * sized for it: whenever the document is annotated. */
 void rt_api_new_caches(rt_runtime *rt);
 /* Mentions are final (after the mentions phase): cache their tables. */
 void rt_api_mentions_settled(rt_runtime *rt);
@@ -110,6 +141,9 @@ void rt_api_mentions_settled(rt_runtime *rt);
 void rt_api_end_document(rt_runtime *rt);
 
 /* rt_run.c helpers used by the API */
+/* Read the document's sentences, quantities and hits now if not yet done
+ * (with fresh caches).  Returns 0 or -1 (out of memory). */
+int rt_annotate(rt_runtime *rt);
 const char *rt_subject_at(rt_runtime *rt, size_t sentence, size_t pos);
 const char *rt_period_at(rt_runtime *rt, size_t sentence, size_t pos);
 

@@ -310,37 +310,39 @@ static void end_document_state(rt_runtime *rt)
 {
     rt_api_end_document(rt);
     rt->doc = NULL;
+    rt->ctx = NULL;
     /* Per-document tables are garbage now.  The generational collector
      * (set in rt_load) reclaims such young garbage cheaply; a full
      * collection per document would cost more than most documents. */
 }
 
-static int annotate(rt_runtime *rt, const char *text, const num_ctx *ctx)
+/* Read text as the document's, with fresh per-document caches. */
+static int annotate(rt_runtime *rt, const char *text)
 {
-    return an_build(&rt->an, text, rt->doc->len, rt->doc->orig, ctx,
-                    rt->npatterns ? rt->ac : NULL);
-}
-
-/* A publication pack's clean() blanked furniture out of the text: read the
- * document again as cleaned, with fresh per-document caches (the sentences
- * are not the same any more). */
-static int reannotate(rt_runtime *rt, const char *cleaned, const num_ctx *ctx)
-{
-    if (annotate(rt, cleaned, ctx))
+    if (an_build(&rt->an, text, rt->doc->len, rt->doc->orig, rt->ctx,
+                 rt->npatterns ? rt->ac : NULL))
         return -1;
+    rt->annotated = true;
     rt_api_new_caches(rt);
     return 0;
 }
 
+int rt_annotate(rt_runtime *rt)
+{
+    return rt->annotated ? 0 : annotate(rt, rt->an.text);
+}
+
 /* Every Lua call of one document: detect, clean, the three phases.
  * Returns 0 when the facts are ready for output. */
-static int run_rules(rt_runtime *rt, const num_ctx *ctx, bool *woken)
+static int run_rules(rt_runtime *rt, bool *woken)
 {
     choose_packs(rt);
     char *cleaned = rt_clean_text(rt);
-    /* Mentions come after the packs are chosen: only the lexicons of the
-     * packs that apply to this document name its entities. */
-    int r = (cleaned && reannotate(rt, cleaned, ctx)) || lexicon_mentions(rt) ? -1 : 0;
+    /* A publication pack's clean() blanked furniture out of the text: the
+     * rules read the document as cleaned.  Mentions come after the packs
+     * are chosen: only the lexicons of the packs that apply to this
+     * document name its entities. */
+    int r = (cleaned ? annotate(rt, cleaned) : rt_annotate(rt)) || lexicon_mentions(rt) ? -1 : 0;
     if (r == 0) {
         an_settle_mentions(&rt->an);
         sentence_phase(rt, RT_PHASE_MENTIONS, woken);
@@ -363,18 +365,20 @@ size_t rt_run(rt_runtime *rt, const rt_doc *doc, rt_fact_fn fn, void *ud)
 {
     num_ctx ctx = {doc->date_value};
     rt->doc = doc;
+    rt->ctx = &ctx;
     rt->errors = 0;
     bool *woken = calloc(rt->nrules ? rt->nrules : 1, sizeof *woken);
-    if (!woken || annotate(rt, doc->text, &ctx)) {
+    if (!woken) {
         rt_report(rt, doc->id, "out of memory");
-        free(woken);
         return 1;
     }
+    an_begin(&rt->an, doc->text, doc->len, doc->orig);
+    rt->annotated = false;
     rt_api_begin_document(rt);
     /* One CPU ticker for all the calls (sandbox.h); output, which may
      * write to a database, runs after it stops. */
     sb_batch_begin(rt->sb);
-    int r = run_rules(rt, &ctx, woken);
+    int r = run_rules(rt, woken);
     sb_batch_end(rt->sb);
     if (r == 0)
         output(rt, fn, ud);

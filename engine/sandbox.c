@@ -43,10 +43,12 @@
 /* Small blocks (tables, strings, closures: most of what rules allocate)
  * are kept on free lists by size class, 16 bytes apart, instead of going
  * back to malloc: Lua allocates and frees them by the hundred thousand per
- * megabyte of text, and a list pop costs a fraction of malloc.  They go
- * back to the system when the state is freed.  Builds under
- * AddressSanitizer skip the lists, so that it still sees every block. */
-#define SB_SMALL_MAX 256
+ * megabyte of text, and a list pop costs a fraction of malloc.  "Small"
+ * goes up to 4 KB: the hash part of a table of a dozen fields (a fact, a
+ * quantity) is already 400 to 800 bytes.  They go back to the system
+ * when the state is freed.  Builds under AddressSanitizer skip the lists,
+ * so that it still sees every block. */
+#define SB_SMALL_MAX 4096
 #define SB_NCLASS (SB_SMALL_MAX / 16 + 1)
 #if defined(__SANITIZE_ADDRESS__)
 #define SB_FREE_LISTS 0
@@ -216,18 +218,21 @@ static void sb_free_small(sb_state *s)
         }
 }
 
-/* lua_Alloc.  When ptr is NULL, osize encodes the kind of object, not a
- * size.  Shrinking never fails: Lua relies on that (a block that could not
- * move to a smaller class stays where it is, and is big enough). */
-static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+/* A cap no allocation now may pass, whatever the state: the per-call cap
+ * (stale between calls, when only the total holds, but never above it)
+ * and the total. */
+static size_t sb_sure_cap(const sb_state *s)
 {
-    sb_state *s = ud;
+    return s->call_cap < s->lim.mem_total ? s->call_cap : s->lim.mem_total;
+}
+
+/* Every allocation but the common one: see sb_alloc. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void *sb_alloc_any(sb_state *s, void *ptr, size_t osize, size_t nsize)
+{
     size_t old = ptr ? osize : 0;
-    if (nsize == 0) {
-        sb_put(s, ptr, old);
-        s->used -= old;
-        return NULL;
-    }
     int cap = nsize > old ? sb_cap_refusing(s, ptr, osize, old, nsize)
                           : SB_CAP_NONE;
     void *p = cap ? NULL : old ? sb_resize(s, ptr, old, nsize) : sb_take(s, nsize);
@@ -238,6 +243,30 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     s->used = s->used - old + nsize;
+    return p;
+}
+
+/* lua_Alloc.  When ptr is NULL, osize encodes the kind of object, not a
+ * size.  Shrinking never fails: Lua relies on that (a block that could not
+ * move to a smaller class stays where it is, and is big enough).  Lua
+ * calls it millions of times per run, nearly always to free a block or to
+ * take a new small one well within the caps: those two are done here,
+ * the rest in sb_alloc_any. */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    sb_state *s = ud;
+    if (nsize == 0) {
+        size_t old = ptr ? osize : 0;
+        sb_put(s, ptr, old);
+        s->used -= old;
+        return NULL;
+    }
+    size_t c = sb_class(nsize);
+    void *p = c && !ptr ? s->small[c] : NULL;
+    if (!p || !sb_fits(s->used, nsize, sb_sure_cap(s)))
+        return sb_alloc_any(s, ptr, osize, nsize);
+    s->small[c] = *(void **)p;
+    s->used += nsize;
     return p;
 }
 

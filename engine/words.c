@@ -202,9 +202,15 @@ static int push_pick(lua_State *L, const wview *v, pick b)
 static int word_at(const wview *v, uint32_t i, const char *t, size_t tlen, size_t p, int last)
 {
     size_t len = v->len[i];
-    if (last)
-        return len <= p + 1 && memcmp(t + p + 1 - len, v->s[i], len) == 0;
-    return len <= tlen - p && memcmp(t + p, v->s[i], len) == 0;
+    if (last ? len > p + 1 : len > tlen - p)
+        return 0;
+    const char *at = last ? t + p + 1 - len : t + p, *w = v->s[i];
+    /* The byte at p matched already (the candidates are bucketed by it).
+     * A byte that tells most words apart without a call: CJK words share
+     * their first bytes, so the last one, or with `last` the one before
+     * it. */
+    size_t far = !last ? len - 1 : len > 1 ? len - 2 : 0;
+    return at[far] == w[far] && memcmp(at, w, len) == 0;
 }
 
 /* Picks the first word (in list order, and before the one picked) that
