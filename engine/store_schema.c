@@ -210,11 +210,18 @@ static int set_page_size(store *s)
 
 /* Writers take the write lock first, so that two engines creating the same
  * file at once do it one after the other, and a foreign database is
- * recognised before anything is written to it. */
+ * recognised before anything is written to it.  An empty file is put in
+ * WAL mode first: a writer killed while it creates the schema then leaves
+ * only log frames no reader heeds, not a rollback journal that a reader
+ * (engine facts, read-only) cannot roll back ("attempt to write a readonly
+ * database"). */
 static int open_for_writing(store *s)
 {
     int version = 0;
-    if (set_page_size(s) || store_exec(s, "BEGIN IMMEDIATE", "locking the database"))
+    long long pages = 0;
+    if (set_page_size(s) || query_int(s, "PRAGMA page_count", &pages) ||
+        (pages == 0 && set_wal(s)) ||
+        store_exec(s, "BEGIN IMMEDIATE", "locking the database"))
         return -1;
     if (identify(s, &version) ||
         (version < STORE_VERSION && store_schema_migrate(s, version, STORE_VERSION))) {
