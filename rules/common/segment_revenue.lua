@@ -77,11 +77,16 @@ return rule {
     -- it and an amount after it.
     local found = {}
     for kw in s:hits() do
-      local m, change = lib.amount_after(s, kw, 16)
-      local seg, unit
-      if m then seg, unit = segment_name(s, kw) end -- no amount, no segment to name
-      if seg and m then
-        found[#found + 1] = { kw = kw, seg = seg, unit = unit, m = m, change = change }
+      -- 营业收入, 总收入, 净收入: what ends right before the keyword ends
+      -- any name segment_name could give, which it would refuse.  Cheaper
+      -- to see that first than to look for the amount and the name.
+      if not words.ends_any(s:before(kw, 2), NOT_SEGMENT) then
+        local m, change = lib.amount_after(s, kw, 16)
+        local seg, unit
+        if m then seg, unit = segment_name(s, kw) end -- no amount, no segment to name
+        if seg and m then
+          found[#found + 1] = { kw = kw, seg = seg, unit = unit, m = m, change = change }
+        end
       end
     end
     for i, x in ipairs(found) do
