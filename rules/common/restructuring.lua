@@ -27,13 +27,13 @@ local function named(s, hits)
     if q.ident == "formula" and not q.text:find("^N") then
       for _, kw in ipairs(hits) do
         if distance(s, kw, q) <= NEAR then
-          local entity = s:subject(q)
-          local date, period = lib.when(s, q)
-          local first, last = kw, q
-          if q.start < kw.start then first, last = q, kw end
-          s:emit{ kind = "event", name = "restructuring", entity = entity, structure = q.text,
-                  date = date, period = period, evidence = { first, last },
-                  key = "structure|" .. q.text }
+          lib.emit_once(s, "event", "restructuring", "structure|" .. q.text, function()
+            local date, period = lib.when(s, q)
+            local first, last = kw, q
+            if q.start < kw.start then first, last = q, kw end
+            return { entity = s:subject(q), structure = q.text, date = date, period = period,
+                     evidence = { first, last } }
+          end)
           break
         end
       end

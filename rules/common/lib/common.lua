@@ -466,15 +466,41 @@ function M.precision(text, value)
   return math.abs(value / n) * step
 end
 
+-- The facts emitted through emit_once, per document: kind, name and key →
+-- the fact as stored.
+local keyed_of = setmetatable({}, { __mode = "k" }) -- by document object
+
+-- Emit a fact of this kind, name and key once per document: fields()
+-- makes it the first time only.  Another statement of the same key is a
+-- repeat the engine would drop, so its date and fields need not be worked
+-- out again.  Returns the fact as stored, as s:emit does.
+function M.emit_once(s, kind, name, key, fields)
+  local keyed = keyed_of[s.doc]
+  if not keyed then
+    keyed = {}
+    keyed_of[s.doc] = keyed
+  end
+  local id = kind .. "|" .. name .. "|" .. key
+  local stored = keyed[id]
+  if not stored then
+    local f = fields()
+    f.kind, f.name, f.key = kind, name, key
+    stored = s:emit(f)
+    keyed[id] = stored
+  end
+  return stored
+end
+
 -- Emit an event once per document and key (the same layoff told in three
 -- sentences is one layoff).
 function M.event(s, kw, name, extra, key)
-  local date, period = M.when(s, kw)
-  local f = { kind = "event", name = name, entity = s:subject(kw), date = date, period = period,
-              evidence = { kw } }
-  for k, v in pairs(extra or {}) do f[k] = v end
-  f.key = name .. "|" .. (f.entity or "?") .. "|" .. (key or "")
-  return s:emit(f)
+  local entity = s:subject(kw)
+  return M.emit_once(s, "event", name, name .. "|" .. (entity or "?") .. "|" .. (key or ""), function()
+    local date, period = M.when(s, kw)
+    local f = { entity = entity, date = date, period = period, evidence = { kw } }
+    for k, v in pairs(extra or {}) do f[k] = v end
+    return f
+  end)
 end
 
 return M
