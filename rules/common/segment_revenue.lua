@@ -26,12 +26,16 @@ local function segment_name(s, kw)
   seg = lib.after_last(seg, INTRO)
   if lib.starts(seg, "其") or lib.starts(seg, "的") then seg = seg:sub(4) end
   seg = lib.trim((seg:gsub("的$", "")))
-  -- 智能汽车业务 → 智能汽车, but 新业务 stays 新业务.
-  for _, suffix in ipairs(SUFFIXES) do
-    local short = seg:sub(1, #seg - #suffix)
-    if lib.ends(seg, suffix) and lib.chars(short) >= 2 then seg = short break end
+  -- 智能汽车业务 → 智能汽车, but 新业务 stays 新业务.  (Most names end
+  -- with none of them, which one call to words tells.)
+  if words.ends_any(seg, SUFFIXES) then
+    for _, suffix in ipairs(SUFFIXES) do
+      local short = seg:sub(1, #seg - #suffix)
+      if lib.ends(seg, suffix) and lib.chars(short) >= 2 then seg = short break end
+    end
   end
-  if lib.chars(seg) < 2 or lib.chars(seg) > 12 then return nil end
+  local n = lib.chars(seg)
+  if n < 2 or n > 12 then return nil end
   if words.ends_any(seg, NOT_SEGMENT) then return nil end
   if lib.has(seg, "营业") or lib.has(seg, "总") then return nil end
   return seg, unit
