@@ -131,12 +131,13 @@ function M.amount_after(s, kw, n)
     if not only_joiners(s:between(kw, q)) then return nil end
     change = q
     q = s:quantity_after(q, 8)
-    if q and not only_joiners((s:between(change, q):gsub("至", ""):gsub("到", ""))) then return nil end
-  elseif q and not only_joiners(s:between(kw, q)) then
+  elseif q and q.kind == "money" and not only_joiners(s:between(kw, q)) then
     return nil
   end
-  if q and q.kind == "money" then return q, change end
-  return nil
+  -- (What stands between is read only for money: nothing else is an amount.)
+  if not q or q.kind ~= "money" then return nil end
+  if change and not only_joiners((s:between(change, q):gsub("至", ""):gsub("到", ""))) then return nil end
+  return q, change
 end
 
 -- The year-on-year change stated just after an amount ("，同比增长21%",
@@ -345,11 +346,13 @@ function M.period(s, pos)
     return after.period or nil
   end
   if shifts(s) then return nil end
-  local opening = s:before(pos, 40)
-  local anaphor = M.has_any(opening:lower(), SAME_PERIOD) ~= nil
+  local anaphor -- asked only once the walk reaches an earlier paragraph
   local prev, steps, first = s:prev(), 0, s -- first: the paragraph's first sentence seen
   while prev and steps < 12 do
-    if prev.paragraph ~= s.paragraph and not anaphor and not breaks_down(first) then break end
+    if prev.paragraph ~= s.paragraph then
+      if anaphor == nil then anaphor = M.has_any(s:before(pos, 40):lower(), SAME_PERIOD) ~= nil end
+      if not anaphor and not breaks_down(first) then break end
+    end
     if prev.paragraph == s.paragraph then first = prev end
     local plist = M.periods(prev)
     if #plist > 0 then return plist[#plist].period or nil end
