@@ -165,6 +165,7 @@ end
 -- Money quantities listed one after another from pos on ("8.49亿元、19.16亿元
 -- …和34.66亿元"): stops at the first money that is not separated by a
 -- list mark.
+local RESPECTIVELY = { "分别", "依次", "respectively" }
 local LIST_MARKS = { ["、"] = true, [","] = true, ["和"] = true, ["及"] = true, ["以及"] = true,
                      ["与"] = true, ["and"] = true, [", and"] = true }
 function M.money_list(s, pos)
@@ -174,7 +175,7 @@ function M.money_list(s, pos)
     if q.start >= (prev.stop or prev) then
       local between = trim(s:between(prev, q))
       if #list == 0 then
-        local rest = M.after_last(between, { "分别", "依次", "respectively" })
+        local rest = M.after_last(between, RESPECTIVELY)
         if not only_joiners((rest:gsub("投入", ""):gsub("是", ""))) then break end
       elseif not LIST_MARKS[between] then
         break
