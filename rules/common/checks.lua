@@ -44,15 +44,47 @@ local function actual(f)
   return not f.estimate and not f.stated and type(f.value) == "number"
 end
 
-local function sum_vs_total(doc)
-  for total in doc:facts{ kind = "metric", total = true } do
+-- The checks ask the facts dozens of questions, and each doc:facts call
+-- copies a list out of the engine: they read the facts once and ask Lua
+-- lists instead.  Returns the metrics and the ratios by name, and the
+-- metrics stated as totals, each list in the order the facts were
+-- emitted.  (No check asks for a check, so the checks' own facts need
+-- not be in them.)
+local function read_facts(doc)
+  local by_kind, totals = { metric = {}, ratio = {} }, {}
+  for f in doc:facts() do
+    local names = by_kind[f.kind]
+    if names then
+      local list = names[f.name]
+      if not list then list = {} names[f.name] = list end
+      list[#list + 1] = f
+      if f.kind == "metric" and f.total == true then totals[#totals + 1] = f end
+    end
+  end
+  return by_kind.metric, by_kind.ratio, totals
+end
+
+local NONE = {}
+
+-- Does a fact's field hold what a question asks for?  As with doc:facts{},
+-- a question that leaves the field nil does not compare it.
+local function is(value, wanted)
+  return wanted == nil or value == wanted
+end
+
+local function sum_vs_total(doc, metrics, totals)
+  for _, total in ipairs(totals) do
     local years = lib.years(total.period)
     if years and actual(total) then
       local items, sum, tol = {}, 0, rounding(total)
       for _, y in ipairs(years) do
         local item
-        for f in doc:facts{ kind = "metric", name = total.name, entity = total.entity, period = y } do
-          if actual(f) and not f.total and same_kind(f, total) then item = f break end
+        for _, f in ipairs(metrics[total.name]) do
+          if f.period == y and is(f.entity, total.entity) and actual(f) and not f.total and
+             same_kind(f, total) then
+            item = f
+            break
+          end
         end
         if not item then items = nil break end
         items[#items + 1] = item
@@ -74,9 +106,9 @@ end
 -- a sum well under 100% is an incomplete list, not a disagreement.
 local COMPLETE = 0.95
 
-local function segment_shares(doc)
+local function segment_shares(doc, ratios)
   local groups, order = {}, {}
-  for f in doc:facts{ kind = "ratio", name = "segment_share" } do
+  for _, f in ipairs(ratios.segment_share or NONE) do
     local key = (f.entity or "?") .. "|" .. (f.period or "?")
     if not groups[key] then groups[key] = { list = {}, seen = {} } order[#order + 1] = key end
     local g = groups[key]
@@ -103,17 +135,28 @@ local function segment_shares(doc)
 end
 
 -- The company's actual, positive revenue for a period, in a unit.
-local function revenue_for(doc, entity, period, unit)
-  for rev in doc:facts{ kind = "metric", name = "revenue", entity = entity, period = period } do
-    if actual(rev) and rev.value > 0 and rev.unit == unit and rev.scope == nil then return rev end
+local function revenue_for(metrics, entity, period, unit)
+  for _, rev in ipairs(metrics.revenue or NONE) do
+    if is(rev.entity, entity) and is(rev.period, period) and actual(rev) and rev.value > 0 and
+       rev.unit == unit and rev.scope == nil then
+      return rev
+    end
   end
 end
 
-local function segment_share_vs_amount(doc)
-  for share in doc:facts{ kind = "ratio", name = "segment_share" } do
-    local seg = doc:fact{ kind = "metric", name = "segment_revenue", entity = share.entity,
-                          period = share.period, segment = share.segment }
-    local rev = seg and actual(seg) and revenue_for(doc, share.entity, share.period, seg.unit)
+-- The revenue of the segment a share is stated for.
+local function segment_for(metrics, share)
+  for _, f in ipairs(metrics.segment_revenue or NONE) do
+    if is(f.entity, share.entity) and is(f.period, share.period) and is(f.segment, share.segment) then
+      return f
+    end
+  end
+end
+
+local function segment_share_vs_amount(doc, metrics, ratios)
+  for _, share in ipairs(ratios.segment_share or NONE) do
+    local seg = segment_for(metrics, share)
+    local rev = seg and actual(seg) and revenue_for(metrics, share.entity, share.period, seg.unit)
     if rev then
       local value = seg.value / rev.value
       local tol = rounding(share) + value * (rounding(seg) / seg.value + rounding(rev) / rev.value)
@@ -127,13 +170,15 @@ end
 
 local GROWTH_METRICS = { "revenue", "net_profit", "rd_expense", "segment_revenue" }
 
-local function growth_vs_values(doc)
+local function growth_vs_values(doc, metrics)
   for _, name in ipairs(GROWTH_METRICS) do
-    for cur in doc:facts{ kind = "metric", name = name } do
+    local list = metrics[name] or NONE
+    for _, cur in ipairs(list) do
       local prior_period = type(cur.change) == "number" and lib.prior_year(cur.period)
       if prior_period and actual(cur) and not cur.total and cur.value > 0 then
-        for prior in doc:facts{ kind = "metric", name = name, entity = cur.entity, period = prior_period } do
-          if actual(prior) and not prior.total and prior.value > 0 and same_kind(cur, prior) then
+        for _, prior in ipairs(list) do
+          if prior.period == prior_period and is(prior.entity, cur.entity) and actual(prior) and
+             not prior.total and prior.value > 0 and same_kind(cur, prior) then
             local ratio = cur.value / prior.value
             local value = (ratio - 1) * 100
             local tol = rounding_of_number(cur.change) +
@@ -154,9 +199,10 @@ return rule {
   name = "checks",
   description = "parts against stated wholes: sums, segment shares, growth rates",
   document = function(doc)
-    sum_vs_total(doc)
-    segment_shares(doc)
-    segment_share_vs_amount(doc)
-    growth_vs_values(doc)
+    local metrics, ratios, totals = read_facts(doc)
+    sum_vs_total(doc, metrics, totals)
+    segment_shares(doc, ratios)
+    segment_share_vs_amount(doc, metrics, ratios)
+    growth_vs_values(doc, metrics)
   end,
 }

@@ -10,6 +10,9 @@ local lib = require "lib.common"
 local ACCOUNTING = { "口径", "报表", "财务", "营业", "营收", "收入", "利润", "净利", "范围", "资产",
                      "负债", "现金流", "计算", "数据", "后的数据", "层面", "基础" }
 
+-- Words before 合并 that make it a basis of computation (按合并, 以合并).
+local BASIS = { "按", "以" }
+
 -- Units a new group may be called.
 local GROUPS = { "事业群", "事业部", "业务集团" }
 
@@ -42,7 +45,7 @@ return rule {
         end
       elseif kw.keyword == "合并" then
         local after = s:after(kw, 4)
-        if not lib.starts_any(after, ACCOUNTING) and not lib.ends_any(s:before(kw, 2), { "按", "以" }) then
+        if not lib.starts_any(after, ACCOUNTING) and not lib.ends_any(s:before(kw, 2), BASIS) then
           if s:subject(kw) then
             lib.event(s, kw, "merger", nil, "")
             return

@@ -61,6 +61,32 @@ local function shape(s, kw)
   return full, kw.start - #name
 end
 
+-- Is the name by shape [start, stop) one a known mention already holds?
+local function known_there(known, start, stop)
+  for _, m in ipairs(known) do
+    if m.start <= start and m.stop >= stop then return true end
+    if m.type ~= "title" and m.start >= start and m.stop <= stop then
+      return true -- 商汤科技 is already 商汤
+    end
+    if m.type == "title" and m.start < stop and m.stop > start then
+      return true -- a title is no part of a company name
+    end
+  end
+  return false
+end
+
+-- Is the suffix the end of a name the lexicon knows (商汤科技, 小米集团),
+-- or inside a title?  Then known_there would refuse any name by shape
+-- ending with it, so its shape, the dearer question, is not asked.
+local function suffix_taken(known, kw)
+  for _, m in ipairs(known) do
+    if m.start <= kw.start and m.stop >= kw.stop and (m.stop == kw.stop or m.type == "title") then
+      return true
+    end
+  end
+  return false
+end
+
 return rule {
   name = "orgs",
   description = "organisations: lexicon names, names by shape, one entity fact each",
@@ -68,19 +94,11 @@ return rule {
   mentions = function(s)
     local known = s:mentions()
     for kw in s:hits() do
-      local full, start = shape(s, kw)
-      local inside = false
-      for _, m in ipairs(known) do
-        if m.start <= (start or kw.start) and m.stop >= kw.stop then inside = true end
-        if start and m.start >= start and m.stop <= kw.stop and m.type ~= "title" then
-          inside = true -- 商汤科技 is already 商汤
+      if not suffix_taken(known, kw) then
+        local full, start = shape(s, kw)
+        if full and not known_there(known, start, kw.stop) then
+          s:add_mention{ start = start, stop = kw.stop, canonical = full, type = "org" }
         end
-        if start and m.type == "title" and m.start < kw.stop and m.stop > start then
-          inside = true -- a title is no part of a company name
-        end
-      end
-      if full and not inside then
-        s:add_mention{ start = start, stop = kw.stop, canonical = full, type = "org" }
       end
     end
   end,

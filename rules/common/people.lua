@@ -118,8 +118,14 @@ end
 
 -- The Chinese name at the start of text, or nil.
 local function name_after(text)
+  -- Most titles are not followed by a name: a name starts with a Chinese
+  -- character, and with a surname unless it is a foreign one (which has
+  -- its ·).  Those tests are cheap; taking the text apart is not.
+  if text == "" or not lib.is_han(text) then return nil end
+  local dot = text:find("·", 1, true)
+  if not dot and not SURNAMES[text:sub(1, 3)] and not COMPOUND[text:sub(1, 6)] then return nil end
   local c = lib.chars_of(text)
-  local foreign = foreign_name(c)
+  local foreign = dot and foreign_name(c)
   if foreign then return foreign end
   local sl = surname_len(c)
   if sl == 0 or not all_han(c, sl + 1) then return nil end
@@ -189,15 +195,17 @@ end
 -- The org a role belongs to.
 local function org_for(s, role, orgs)
   -- Right before the title: 商汤科技董事长, 索骥咨询合伙人, SenseTime's CEO.
+  -- (The gaps are short: the byte count rules out most names before the
+  -- text is fetched.)
   for _, m in ipairs(orgs) do
-    if m.stop <= role.start then
+    if m.stop <= role.start and role.start - m.stop <= #"’s " then
       local gap = s:between(m, role)
       if gap == "" or gap == "的" or gap == " " or gap == "'s " or gap == "’s " then return m.canonical end
     end
   end
   -- English: "chief executive of SenseTime".
   for _, m in ipairs(orgs) do
-    if m.start >= role.stop and s:between(role, m) == " of " then return m.canonical end
+    if m.start - role.stop == #" of " and s:between(role, m) == " of " then return m.canonical end
   end
   -- Elsewhere in the sentence, nearest before the title, else the first after.
   local before, after
@@ -242,8 +250,10 @@ local function english_name(s, role, orgs)
   end
   local before_end = role.start
   for _, m in ipairs(orgs) do
-    local gap = s:between(m, role)
-    if m.stop <= role.start and (gap == "'s " or gap == "’s " or gap == " ") then before_end = m.start end
+    if m.stop <= role.start and role.start - m.stop <= #"’s " then
+      local gap = s:between(m, role)
+      if gap == "'s " or gap == "’s " or gap == " " then before_end = m.start end
+    end
   end
   local before = s:before(before_end, 40)
   name = english_before(before)
@@ -284,8 +294,11 @@ local function people_in(s)
     local role, next_i = role_at(s, titles, i, others)
     i = next_i
     -- An English title followed by Chinese text (CEO徐立) takes a Chinese name.
-    local next_char = lib.chars_of(s:after(role.stop, 1))[1]
-    local english = role.text:match("^[%w%s%-&,]+$") ~= nil and not (next_char and lib.is_han(next_char))
+    local english = role.text:match("^[%w%s%-&,]+$") ~= nil
+    if english then
+      local next_char = s:after(role.stop, 1)
+      english = not (next_char ~= "" and lib.is_han(next_char))
+    end
     local name, span
     if english then name, span = english_name(s, role, orgs)
     else name, span = chinese_name(s, role) end

@@ -16,6 +16,10 @@ local GROSS = { "配售金额", "集资额", "所得款项总额", "募集资金
                 "总额", "gross proceeds", "raised", "raising", "raise" }
 local NET = { "净额", "净筹", "所得款项净额", "净募", "net proceeds", "net of" }
 local NET_AFTER = { "after expenses", "after costs", "after fees", "net of", "净额" }
+-- After an amount: a price per share, not proceeds.
+local PER_SHARE = { "apiece", "per share", "each", "/股", "每股" }
+-- Before it: a price, or an amount in brackets (a conversion).
+local PRICE_BEFORE = { "(", "每股", "at", "price of" }
 
 -- The position just past the last occurrence of any of the words, or 0.
 local function last_of(text, list)
@@ -26,9 +30,9 @@ end
 local function role(s, q, from)
   local after = lib.trim(s:after(q, 16):gsub("^%)", ""):gsub("^,", "")):lower()
   if lib.starts_any(after, NET_AFTER) then return "net" end
-  if lib.starts_any(after, { "apiece", "per share", "each", "/股", "每股" }) then return nil end
+  if lib.starts_any(after, PER_SHARE) then return nil end
   local before = s:between(from, q):lower()
-  if lib.ends_any(lib.trim(before), { "(", "每股", "at", "price of" }) then return nil end
+  if lib.ends_any(lib.trim(before), PRICE_BEFORE) then return nil end
   local net, gross = last_of(before, NET), last_of(before, GROSS)
   if net > 0 and net >= gross then return "net" end
   if gross > 0 then return "gross" end

@@ -54,10 +54,11 @@ end
 
 -- "累计投入达到163亿元", "三年累计约19亿元": the total over the interval in
 -- force, in the measure of the R&D keyword before it.
+local TOTAL_OF = { "研发投入", "研发费用", "研发支出", "投入", "支出", "研发" }
 local function totals(s, measure)
   for kw in s:hits("累计") do
     local rest = s:after(kw, 8)
-    local skip = lib.starts_any(rest, { "研发投入", "研发费用", "研发支出", "投入", "支出", "研发" }) or ""
+    local skip = lib.starts_any(rest, TOTAL_OF) or ""
     local m = lib.amount_after(s, { start = kw.start, stop = kw.stop + #skip }, 10)
     local period = lib.interval(s, kw)
     if m and period then
@@ -72,6 +73,7 @@ end
 -- "研发费用183.56亿元，占营业收入的4.59%", "研发投入占营收比例为15%": a
 -- share of revenue stated right after the R&D figure or keyword.
 local REVENUE_WORDS = { "营业收入", "营业总收入", "营收", "总收入", "收入" }
+local SHARE_WORDS = { "比例", "比重", "的" }
 local function stated_share(s, kw, from)
   local q = s:quantity_after(from, 16, "percent")
   if not q or q.change or q.unit ~= "%" then return end
@@ -82,7 +84,7 @@ local function stated_share(s, kw, from)
   local rev = lib.starts_any(rest, REVENUE_WORDS)
   if not rev then return end
   rest = rest:sub(#rev + 1)
-  rest = lib.after_last(rest, { "比例", "比重", "的" })
+  rest = lib.after_last(rest, SHARE_WORDS)
   if not lib.only_joiners(rest) then return end
   s:emit{ kind = "ratio", name = "rd_to_revenue", entity = s:subject(kw), period = lib.period(s, kw),
           value = lib.round(q.value / 100), qualifier = q.qualifier, stated = true,

@@ -14,6 +14,8 @@ local lib = require "lib.common"
 local NEAR = 10
 
 local UNIT_WORDS = { "板块", "业务", "部门", "事业部", "事业群", "业务线", "组织" }
+-- What follows 重组 when the units are regrouped into something.
+local INTO = { "为", "成", ",", "划分" }
 
 -- Characters between two spans, in either order.
 local function distance(s, a, b)
@@ -27,13 +29,13 @@ local function named(s, hits)
     if q.ident == "formula" and not q.text:find("^N") then
       for _, kw in ipairs(hits) do
         if distance(s, kw, q) <= NEAR then
-          local entity = s:subject(q)
-          local date, period = lib.when(s, q)
-          local first, last = kw, q
-          if q.start < kw.start then first, last = q, kw end
-          s:emit{ kind = "event", name = "restructuring", entity = entity, structure = q.text,
-                  date = date, period = period, evidence = { first, last },
-                  key = "structure|" .. q.text }
+          lib.emit_once(s, "event", "restructuring", "structure|" .. q.text, function()
+            local date, period = lib.when(s, q)
+            local first, last = kw, q
+            if q.start < kw.start then first, last = q, kw end
+            return { entity = s:subject(q), structure = q.text, date = date, period = period,
+                     evidence = { first, last } }
+          end)
           break
         end
       end
@@ -55,7 +57,7 @@ return rule {
         -- "将原来的四个板块重组，划分为…": the company regroups its own units.
         local before, after = s:before(kw, 20), s:after(kw, 3)
         local regroups = (lib.has(before, "将") or lib.has(before, "把")) and lib.has_any(before, UNIT_WORDS)
-        local result = lib.starts_any(after, { "为", "成", ",", "划分" })
+        local result = lib.starts_any(after, INTO)
         if regroups and result and not lib.has(before, "资产") and not lib.has(before, "债务") then
           lib.event(s, kw, "restructuring", nil, "regroup|" .. (lib.period(s, kw) or ""))
         end

@@ -26,12 +26,16 @@ local function segment_name(s, kw)
   seg = lib.after_last(seg, INTRO)
   if lib.starts(seg, "其") or lib.starts(seg, "的") then seg = seg:sub(4) end
   seg = lib.trim((seg:gsub("的$", "")))
-  -- 智能汽车业务 → 智能汽车, but 新业务 stays 新业务.
-  for _, suffix in ipairs(SUFFIXES) do
-    local short = seg:sub(1, #seg - #suffix)
-    if lib.ends(seg, suffix) and lib.chars(short) >= 2 then seg = short break end
+  -- 智能汽车业务 → 智能汽车, but 新业务 stays 新业务.  (Most names end
+  -- with none of them, which one call to words tells.)
+  if words.ends_any(seg, SUFFIXES) then
+    for _, suffix in ipairs(SUFFIXES) do
+      local short = seg:sub(1, #seg - #suffix)
+      if lib.ends(seg, suffix) and lib.chars(short) >= 2 then seg = short break end
+    end
   end
-  if lib.chars(seg) < 2 or lib.chars(seg) > 12 then return nil end
+  local n = lib.chars(seg)
+  if n < 2 or n > 12 then return nil end
   if words.ends_any(seg, NOT_SEGMENT) then return nil end
   if lib.has(seg, "营业") or lib.has(seg, "总") then return nil end
   return seg, unit
@@ -77,11 +81,16 @@ return rule {
     -- it and an amount after it.
     local found = {}
     for kw in s:hits() do
-      local m, change = lib.amount_after(s, kw, 16)
-      local seg, unit
-      if m then seg, unit = segment_name(s, kw) end -- no amount, no segment to name
-      if seg and m then
-        found[#found + 1] = { kw = kw, seg = seg, unit = unit, m = m, change = change }
+      -- 营业收入, 总收入, 净收入: what ends right before the keyword ends
+      -- any name segment_name could give, which it would refuse.  Cheaper
+      -- to see that first than to look for the amount and the name.
+      if not words.ends_any(s:before(kw, 2), NOT_SEGMENT) then
+        local m, change = lib.amount_after(s, kw, 16)
+        local seg, unit
+        if m then seg, unit = segment_name(s, kw) end -- no amount, no segment to name
+        if seg and m then
+          found[#found + 1] = { kw = kw, seg = seg, unit = unit, m = m, change = change }
+        end
       end
     end
     for i, x in ipairs(found) do

@@ -16,9 +16,10 @@ return rule {
     for kw in s:hits() do
       local entity = lib.group_of(s, s:subject(kw))
       if entity and not lib.starts_any(lib.trim(s:after(kw, 4)), GENERAL) then
-        local date, period = lib.when(s, kw)
-        s:emit{ kind = "event", name = "spin_off", entity = entity, date = date, period = period,
-                evidence = { kw }, key = "spin_off|" .. entity }
+        lib.emit_once(s, "event", "spin_off", "spin_off|" .. entity, function()
+          local date, period = lib.when(s, kw)
+          return { entity = entity, date = date, period = period, evidence = { kw } }
+        end)
         return
       end
     end

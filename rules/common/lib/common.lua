@@ -131,12 +131,13 @@ function M.amount_after(s, kw, n)
     if not only_joiners(s:between(kw, q)) then return nil end
     change = q
     q = s:quantity_after(q, 8)
-    if q and not only_joiners((s:between(change, q):gsub("至", ""):gsub("到", ""))) then return nil end
-  elseif q and not only_joiners(s:between(kw, q)) then
+  elseif q and q.kind == "money" and not only_joiners(s:between(kw, q)) then
     return nil
   end
-  if q and q.kind == "money" then return q, change end
-  return nil
+  -- (What stands between is read only for money: nothing else is an amount.)
+  if not q or q.kind ~= "money" then return nil end
+  if change and not only_joiners((s:between(change, q):gsub("至", ""):gsub("到", ""))) then return nil end
+  return q, change
 end
 
 -- The year-on-year change stated just after an amount ("，同比增长21%",
@@ -164,6 +165,7 @@ end
 -- Money quantities listed one after another from pos on ("8.49亿元、19.16亿元
 -- …和34.66亿元"): stops at the first money that is not separated by a
 -- list mark.
+local RESPECTIVELY = { "分别", "依次", "respectively" }
 local LIST_MARKS = { ["、"] = true, [","] = true, ["和"] = true, ["及"] = true, ["以及"] = true,
                      ["与"] = true, ["and"] = true, [", and"] = true }
 function M.money_list(s, pos)
@@ -173,7 +175,7 @@ function M.money_list(s, pos)
     if q.start >= (prev.stop or prev) then
       local between = trim(s:between(prev, q))
       if #list == 0 then
-        local rest = M.after_last(between, { "分别", "依次", "respectively" })
+        local rest = M.after_last(between, RESPECTIVELY)
         if not only_joiners((rest:gsub("投入", ""):gsub("是", ""))) then break end
       elseif not LIST_MARKS[between] then
         break
@@ -345,11 +347,13 @@ function M.period(s, pos)
     return after.period or nil
   end
   if shifts(s) then return nil end
-  local opening = s:before(pos, 40)
-  local anaphor = M.has_any(opening:lower(), SAME_PERIOD) ~= nil
+  local anaphor -- asked only once the walk reaches an earlier paragraph
   local prev, steps, first = s:prev(), 0, s -- first: the paragraph's first sentence seen
   while prev and steps < 12 do
-    if prev.paragraph ~= s.paragraph and not anaphor and not breaks_down(first) then break end
+    if prev.paragraph ~= s.paragraph then
+      if anaphor == nil then anaphor = M.has_any(s:before(pos, 40):lower(), SAME_PERIOD) ~= nil end
+      if not anaphor and not breaks_down(first) then break end
+    end
     if prev.paragraph == s.paragraph then first = prev end
     local plist = M.periods(prev)
     if #plist > 0 then return plist[#plist].period or nil end
@@ -466,15 +470,41 @@ function M.precision(text, value)
   return math.abs(value / n) * step
 end
 
+-- The facts emitted through emit_once, per document: kind, name and key →
+-- the fact as stored.
+local keyed_of = setmetatable({}, { __mode = "k" }) -- by document object
+
+-- Emit a fact of this kind, name and key once per document: fields()
+-- makes it the first time only.  Another statement of the same key is a
+-- repeat the engine would drop, so its date and fields need not be worked
+-- out again.  Returns the fact as stored, as s:emit does.
+function M.emit_once(s, kind, name, key, fields)
+  local keyed = keyed_of[s.doc]
+  if not keyed then
+    keyed = {}
+    keyed_of[s.doc] = keyed
+  end
+  local id = kind .. "|" .. name .. "|" .. key
+  local stored = keyed[id]
+  if not stored then
+    local f = fields()
+    f.kind, f.name, f.key = kind, name, key
+    stored = s:emit(f)
+    keyed[id] = stored
+  end
+  return stored
+end
+
 -- Emit an event once per document and key (the same layoff told in three
 -- sentences is one layoff).
 function M.event(s, kw, name, extra, key)
-  local date, period = M.when(s, kw)
-  local f = { kind = "event", name = name, entity = s:subject(kw), date = date, period = period,
-              evidence = { kw } }
-  for k, v in pairs(extra or {}) do f[k] = v end
-  f.key = name .. "|" .. (f.entity or "?") .. "|" .. (key or "")
-  return s:emit(f)
+  local entity = s:subject(kw)
+  return M.emit_once(s, "event", name, name .. "|" .. (entity or "?") .. "|" .. (key or ""), function()
+    local date, period = M.when(s, kw)
+    local f = { entity = entity, date = date, period = period, evidence = { kw } }
+    for k, v in pairs(extra or {}) do f[k] = v end
+    return f
+  end)
 end
 
 return M
