@@ -6,12 +6,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-int array_reserve(void **v, size_t *cap, size_t n, size_t size)
+int array_room(void **v, size_t *cap, size_t used, size_t more, size_t size)
 {
-    if (n < *cap)
+    if (*v && more <= *cap - used)
         return 0;
-    size_t c = *cap ? *cap * 2 : 16;
-    if (c < *cap || c > SIZE_MAX / size)
+    size_t c = *cap ? *cap : 16;
+    while (c - used < more) {
+        if (c > SIZE_MAX / 2)
+            return -1;
+        c *= 2;
+    }
+    if (c > SIZE_MAX / size)
         return -1;
     void *p = realloc(*v, c * size);
     if (!p)
@@ -19,4 +24,9 @@ int array_reserve(void **v, size_t *cap, size_t n, size_t size)
     *v = p;
     *cap = c;
     return 0;
+}
+
+int array_reserve(void **v, size_t *cap, size_t n, size_t size)
+{
+    return array_room(v, cap, n, 1, size);
 }

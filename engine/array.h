@@ -1,7 +1,7 @@
 /*
  * array.h — growing the arrays the engine keeps as (pointer, count,
- * capacity): room for one more element, doubling, so that appending n
- * elements costs O(n) in all.
+ * capacity): room for one more element, or a run of them, doubling, so
+ * that appending n elements costs O(n) in all.
  */
 #ifndef ENGINE_ARRAY_H
 #define ENGINE_ARRAY_H
@@ -11,5 +11,8 @@
 /* Makes room in *v (*cap elements of size bytes, n in use) for element n:
  * 0, or -1 when memory runs out (*v and *cap untouched). */
 int array_reserve(void **v, size_t *cap, size_t n, size_t size);
+/* The same for `more` elements after the first `used` (byte buffers that
+ * take a run at a time); *v exists afterwards even when more is 0. */
+int array_room(void **v, size_t *cap, size_t used, size_t more, size_t size);
 
 #endif

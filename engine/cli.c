@@ -77,10 +77,11 @@ store_writer *cli_store_open(const char *path)
     return db;
 }
 
+/* Reports the store's last problem; returns -1. */
 static int store_problem(store_writer *db)
 {
     fprintf(stderr, "engine: %s\n", sw_error(db));
-    return 1;
+    return -1;
 }
 
 int cli_store_run(store_writer *db, const char *rules, const rt_runtime *rt)
@@ -102,9 +103,11 @@ int cli_store_run(store_writer *db, const char *rules, const rt_runtime *rt)
 
 int cli_store_run_end(store_writer *db, bool finished)
 {
-    int problems = sw_flush(db) ? store_problem(db) : 0;
-    if (finished && sw_run_end(db))
-        problems += store_problem(db);
+    int problems = 0;
+    if (sw_flush(db) && store_problem(db))
+        problems++;
+    if (finished && sw_run_end(db) && store_problem(db))
+        problems++;
     return problems;
 }
 
@@ -117,9 +120,7 @@ int cli_store_doc(store_writer *db, const in_doc *d, const doc_block *b,
         fprintf(stderr, "engine: %s: cannot read back its text to store it\n", d->name);
         return -1;
     }
-    if (sw_doc_begin(db, &sd))
-        return -store_problem(db);
-    return 0;
+    return sw_doc_begin(db, &sd) ? store_problem(db) : 0;
 }
 
 int cli_store_doc_end(store_writer *db, bool failed)
@@ -128,5 +129,5 @@ int cli_store_doc_end(store_writer *db, bool failed)
         sw_doc_abort(db);
         return 0;
     }
-    return sw_doc_commit(db) ? -store_problem(db) : 0;
+    return sw_doc_commit(db) ? store_problem(db) : 0;
 }

@@ -43,10 +43,8 @@ static void on_fact(void *ud, const fact *f)
         fact_write_row(&st->w, f, st->rows);
     } else {
         size_t at = fact_write_json(&st->w, f);
-        if (f->nextra && !st->w.failed && st->w.len >= at + 3) {
-            extra = st->w.buf + at + 1;      /* after the comma */
-            extra_len = st->w.len - at - 3;  /* before "}\n" */
-        }
+        if (!st->w.failed)
+            extra = fact_line_extras(f, st->w.buf, st->w.len, at, &extra_len);
     }
     if (st->storing)
         sw_doc_fact(st->db, f, extra, extra_len); /* a failure is reported at commit */

@@ -441,9 +441,11 @@ static void on_fact(void *ud, const fact *f)
     if (snapshot_add(st->snap, f, &st->render, &line, &at))
         st->oom = true;
     size_t len = line ? strlen(line) : 0;
-    if (st->storing) /* a failure is reported at commit */
-        sw_doc_fact(st->db, f, line && f->nextra && len >= at + 2 ? line + at + 1 : NULL,
-                       line && f->nextra && len >= at + 2 ? len - at - 2 : 0);
+    if (st->storing) { /* a failure is reported at commit */
+        size_t n;
+        const char *extra = fact_line_extras(f, line, len, at, &n);
+        sw_doc_fact(st->db, f, extra, n);
+    }
     if (!st->print)
         return;
     char *o;

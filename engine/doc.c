@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "utf8.h"
 
 /* How many bytes after the first non-ASCII byte we want before deciding
@@ -80,16 +81,8 @@ static int oom(text_error *err, size_t at)
 
 static int keep_raw(doc_reader *r, const char *bytes, size_t n, text_error *err)
 {
-    if (r->raw_len + n > r->raw_cap) {
-        size_t cap = r->raw_cap ? r->raw_cap : 1 << 16;
-        while (cap < r->raw_len + n)
-            cap *= 2;
-        char *p = realloc(r->raw, cap);
-        if (!p)
-            return oom(err, r->raw_base + r->raw_len);
-        r->raw = p;
-        r->raw_cap = cap;
-    }
+    if (array_room((void **)&r->raw, &r->raw_cap, r->raw_len, n, 1))
+        return oom(err, r->raw_base + r->raw_len);
     memcpy(r->raw + r->raw_len, bytes, n);
     r->raw_len += n;
     return 0;

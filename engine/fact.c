@@ -181,6 +181,18 @@ size_t fact_write_json(json_writer *w, const fact *f)
     return extra;
 }
 
+const char *fact_line_extras(const fact *f, const char *line, size_t len, size_t at,
+                             size_t *n)
+{
+    *n = 0;
+    if (line && len && line[len - 1] == '\n')
+        len--;
+    if (!f->nextra || !line || len < at + 2)
+        return NULL;
+    *n = len - at - 2;
+    return line + at + 1;
+}
+
 void fact_write_extras(json_writer *w, const fact *f)
 {
     for (size_t i = 0; i < f->nextra; i++) {

@@ -58,6 +58,12 @@ void fact_write_fixed(json_writer *w, const fact *f, long long run);
  * fixed ones start (at the comma before the first), for a caller that
  * wants them too (the store): they run to the line's closing "}\n". */
 size_t fact_write_json(json_writer *w, const fact *f);
+/* The extra fields' members in a line fact_write_json wrote (len bytes,
+ * its newline there or not), from `at`, what it returned: `"k":v,...`
+ * without the comma before or the closing brace, in *n bytes, as the
+ * store takes them.  NULL (*n 0) when the fact has none or no line. */
+const char *fact_line_extras(const fact *f, const char *line, size_t len, size_t at,
+                             size_t *n);
 /* The fields beyond the fixed ones, as members ("key":value, comma-separated
  * as w->first says), in f->extra's order: what fact_write_json ends with. */
 void fact_write_extras(json_writer *w, const fact *f);

@@ -50,6 +50,8 @@ char *json_line_room(json_writer *w, size_t n);
 char *json_put_string(char *o, const char *s, size_t n);
 /* v in decimal at o (at most 20 bytes, no NUL); returns the end. */
 char *json_put_uint(char *o, uint64_t v);
+/* The same for a signed value (at most 21 bytes). */
+char *json_put_int(char *o, int64_t v);
 void json_line_done(json_writer *w, char *end);
 /* After json_line_room, for a caller that writes the opening of an object
  * itself ("{" and some members): takes everything up to end, and the line

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "utf8.h"
 
 enum { JSON_FLUSH_AT = 1 << 16, JSON_MAX_DEPTH = 64 };
@@ -44,18 +45,10 @@ static bool reserve(json_writer *w, size_t n)
 {
     if (w->failed)
         return false;
-    if (w->len + n <= w->cap)
-        return true;
-    size_t cap = w->cap ? w->cap : 4096;
-    while (cap < w->len + n)
-        cap *= 2;
-    char *p = realloc(w->buf, cap);
-    if (!p) {
+    if (array_room((void **)&w->buf, &w->cap, w->len, n, 1)) {
         w->failed = true;
         return false;
     }
-    w->buf = p;
-    w->cap = cap;
     return true;
 }
 
@@ -262,6 +255,13 @@ char *json_put_uint(char *o, uint64_t v)
     else
         p[-1] = (char)('0' + w);
     return end;
+}
+
+char *json_put_int(char *o, int64_t v)
+{
+    if (v < 0)
+        *o++ = '-';
+    return json_put_uint(o, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 }
 
 void json_uint_field(json_writer *w, const char *key, uint64_t v)

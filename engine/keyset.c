@@ -86,28 +86,12 @@ static int grow_slots(keyset *k)
     return 0;
 }
 
-static int room_for_bytes(keyset *k, size_t len)
-{
-    if (k->bytes && len <= k->capbytes - k->nbytes)
-        return 0;
-    size_t cap = k->capbytes ? k->capbytes : 4096;
-    while (cap - k->nbytes < len)
-        if ((cap *= 2) < k->capbytes)
-            return -1;
-    char *p = realloc(k->bytes, cap);
-    if (!p)
-        return -1;
-    k->bytes = p;
-    k->capbytes = cap;
-    return 0;
-}
-
 int keyset_put(keyset *k, const char *key, size_t len, size_t value)
 {
     if ((k->n + 1) * 2 > k->nslots && grow_slots(k))
         return -1;
     if (array_reserve((void **)&k->entries, &k->cap, k->n, sizeof *k->entries) ||
-        room_for_bytes(k, len))
+        array_room((void **)&k->bytes, &k->capbytes, k->nbytes, len, 1))
         return -1;
     uint64_t h = hash(key, len);
     size_t i = find(k, key, len, h);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "rt_internal.h"
 #include "utf8.h"
 
@@ -878,16 +879,8 @@ static void check_fact(lua_State *L, int t, const emit_field *x, size_t n, const
 /* Room for n more bytes in the key being made (rt->key): where they go. */
 static char *key_room(lua_State *L, rt_runtime *rt, size_t n)
 {
-    if (n > rt->keycap - rt->keylen) {
-        size_t cap = rt->keycap ? rt->keycap : 256;
-        while (cap - rt->keylen < n && cap * 2 > cap)
-            cap *= 2;
-        char *p = cap - rt->keylen < n ? NULL : realloc(rt->key, cap);
-        if (!p)
-            luaL_error(L, "emit: out of memory");
-        rt->key = p;
-        rt->keycap = cap;
-    }
+    if (array_room((void **)&rt->key, &rt->keycap, rt->keylen, n, 1))
+        luaL_error(L, "emit: out of memory");
     return rt->key + rt->keylen;
 }
 
@@ -913,9 +906,7 @@ static char *put_value(char *o, const emit_field *x)
         /* an integer, or a whole float: what "%.14g" writes, then
          * tostring's ".0" */
         long long v = x->isint ? (long long)x->i : (long long)x->num;
-        if (v < 0)
-            *o++ = '-';
-        o = json_put_uint(o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+        o = json_put_int(o, v);
         if (whole) {
             memcpy(o, ".0", 2);
             o += 2;
@@ -1564,9 +1555,7 @@ static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, siz
         o += 9 + numlen;
         memcpy(o, ",\"start\":", 9);
         o += 9;
-        if (start < 0)
-            *o++ = '-';
-        o = json_put_uint(o, start < 0 ? 0ULL - (unsigned long long)start : (unsigned long long)start);
+        o = json_put_int(o, start);
         *o++ = '}';
         lua_pop(L, 1);
     }

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "store_int.h"
 
 enum {
@@ -75,17 +76,7 @@ static int flush(wal_file *w)
 
 static bool reserve(wal_file *w, size_t n)
 {
-    if (w->len + n <= w->cap)
-        return true;
-    size_t cap = w->cap ? w->cap : 64 * 1024;
-    while (cap < w->len + n)
-        cap *= 2;
-    char *p = realloc(w->buf, cap);
-    if (!p)
-        return false;
-    w->buf = p;
-    w->cap = cap;
-    return true;
+    return array_room((void **)&w->buf, &w->cap, w->len, n, 1) == 0;
 }
 
 /* Frame header words are big-endian; the second is the commit mark. */

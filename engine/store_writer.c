@@ -70,25 +70,11 @@ struct store_writer {
 
 /* ---- the batch ----------------------------------------------------------- */
 
-/* Room for n more bytes, doubling (array_reserve makes room for one). */
-static int room(sw_batch *b, size_t n)
-{
-    if (b->cap - b->len >= n)
-        return 0;
-    size_t cap = b->cap * 2 > b->len + n ? b->cap * 2 : b->len + n;
-    char *p = realloc(b->bytes, cap);
-    if (!p)
-        return -1;
-    b->bytes = p;
-    b->cap = cap;
-    return 0;
-}
-
 static size_t put(sw_batch *b, const char *s, size_t n)
 {
     if (!s || b->failed)
         return NONE;
-    if (room(b, n + 1)) {
+    if (array_room((void **)&b->bytes, &b->cap, b->len, n + 1, 1)) {
         b->failed = true;
         return NONE;
     }

@@ -243,9 +243,9 @@ static int w_has_any(lua_State *L)
     return push_pick(L, v, b);
 }
 
-/* words.starts_any(text, list), words.ends_any(text, list): the first
- * word of list that text starts / ends with. */
-static int w_starts_any(lua_State *L)
+/* The first word of the list (argument 2) that the text (argument 1)
+ * starts with, or ends with when `last`. */
+static int edge_any(lua_State *L, int last)
 {
     size_t len;
     const char *t = luaL_checklstring(L, 1, &len);
@@ -253,21 +253,13 @@ static int w_starts_any(lua_State *L)
     const wview *v = list_arg(L, 2, &sh);
     pick b = no_pick(v);
     if (len)
-        best_at(v, t, len, 0, 0, &b);
+        best_at(v, t, len, last ? len - 1 : 0, last, &b);
     return push_pick(L, v, b);
 }
 
-static int w_ends_any(lua_State *L)
-{
-    size_t len;
-    const char *t = luaL_checklstring(L, 1, &len);
-    wshort sh;
-    const wview *v = list_arg(L, 2, &sh);
-    pick b = no_pick(v);
-    if (len)
-        best_at(v, t, len, len - 1, 1, &b);
-    return push_pick(L, v, b);
-}
+/* words.starts_any(text, list), words.ends_any(text, list). */
+static int w_starts_any(lua_State *L) { return edge_any(L, 0); }
+static int w_ends_any(lua_State *L) { return edge_any(L, 1); }
 
 /* words.after_last(text, list): what follows the end of the last-ending
  * occurrence of any word of list; all of text when none occurs. */
