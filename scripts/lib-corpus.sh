@@ -5,23 +5,29 @@
 # that a store keeps every one of them as its own document.
 #
 #   . scripts/lib-corpus.sh
-#   corpus_seed FILE        one document per sample article
-#   corpus_docs FILE N      exactly N documents
-#   corpus_jsonl FILE MB    at least MB megabytes
+#   corpus_seed FILE [ARTICLE...]      one document per sample article
+#   corpus_docs FILE N                 exactly N documents
+#   corpus_jsonl FILE MB [ARTICLE...]  at least MB megabytes
+#
+# With ARTICLEs (UTF-8 text files), the corpus is made of those instead of
+# the sample articles: for measuring on real articles that the repository
+# does not hold.
 
 corpus_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # One JSON Lines document per sample article (JSON-escaped with awk).
-corpus_seed() { # FILE
-    local f n=0
-    : >"$1"
-    for f in "$corpus_root"/rules/*/tests/*.txt "$corpus_root"/tests/fixtures/*.txt; do
+corpus_seed() { # FILE [ARTICLE...]
+    local f n=0 out=$1
+    shift
+    [ $# -gt 0 ] || set -- "$corpus_root"/rules/*/tests/*.txt "$corpus_root"/tests/fixtures/*.txt
+    : >"$out"
+    for f in "$@"; do
         [ -f "$f" ] || continue
         n=$((n + 1))
         awk -v id="a$n" 'BEGIN { ORS = "" }
             { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r");
               text = text $0 "\\n" }
-            END { printf "{\"id\":\"%s\",\"date\":\"2024-12-15\",\"text\":\"%s\"}\n", id, text }' "$f" >>"$1"
+            END { printf "{\"id\":\"%s\",\"date\":\"2024-12-15\",\"text\":\"%s\"}\n", id, text }' "$f" >>"$out"
     done
 }
 
@@ -37,9 +43,11 @@ corpus_docs() { # FILE N
     rm -f "$1.seed"
 }
 
-corpus_jsonl() { # FILE MB
-    local want=$(($2 * 1024 * 1024))
-    corpus_seed "$1.seed"
+corpus_jsonl() { # FILE MB [ARTICLE...]
+    local out=$1 want=$(($2 * 1024 * 1024))
+    shift 2
+    set -- "$out" "$@"
+    corpus_seed "$1.seed" "${@:2}"
     while [ "$(stat -c %s "$1.seed")" -lt "$want" ]; do
         cat "$1.seed" "$1.seed" >"$1.tmp" && mv "$1.tmp" "$1.seed"
     done
