@@ -139,6 +139,14 @@ const char *num_kind_name(num_kind k)
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
+int num_kind_of_name(const char *name)
+{
+    for (int k = NUM_NUMBER; k <= NUM_IDENT; k++)
+        if (!strcmp(num_kind_name((num_kind)k), name))
+            return k;
+    return -1;
+}
+
 const char *num_qual_name(num_qual q)
 {
     static const char *const names[] = {NULL, "approx", "gt", "ge", "lt", "le"};

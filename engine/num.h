@@ -118,6 +118,8 @@ char *num_dec_put(num_dec d, char *o);
 
 /* Names used in output. */
 const char *num_kind_name(num_kind k);
+/* The kind num_kind_name gives that name, or -1. */
+int num_kind_of_name(const char *name);
 const char *num_qual_name(num_qual q); /* NULL for NUM_Q_NONE */
 
 #endif

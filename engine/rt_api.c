@@ -1441,7 +1441,7 @@ void rt_api_end_document(rt_runtime *rt)
 /* ---- rule{...} ------------------------------------------------------------- */
 
 static const char *const rule_fields[] = {
-    "name", "keywords", "sentence", "document", "mentions", "description", NULL};
+    "name", "keywords", "needs", "sentence", "document", "mentions", "description", NULL};
 
 static void check_keywords(lua_State *L, int t)
 {
@@ -1461,6 +1461,26 @@ static void check_keywords(lua_State *L, int t)
     lua_pop(L, 1);
 }
 
+/* needs: a list of quantity kinds (num_kind_name's names). */
+static void check_needs(lua_State *L, int t)
+{
+    int type = lua_getfield(L, t, "needs");
+    if (type == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (type != LUA_TTABLE || luaL_len(L, -1) == 0)
+        luaL_error(L, "rule: 'needs' must be a non-empty list of quantity kinds");
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_geti(L, -1, i) != LUA_TSTRING || num_kind_of_name(lua_tostring(L, -1)) < 0)
+            luaL_error(L, "rule: needs[%d] is not a kind of quantity (number, percent, money, "
+                          "ordinal, quantity, period, date, ident)", (int)i);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
 /* rule{...}: checks the table and returns it.  Errors point at the line
  * of the rule{} call in the rule's file. */
 static int rule_ctor(lua_State *L)
@@ -1469,13 +1489,14 @@ static int rule_ctor(lua_State *L)
     lua_pushnil(L);
     while (lua_next(L, 1)) {
         if (lua_type(L, -2) != LUA_TSTRING || !in_list(rule_fields, lua_tostring(L, -2)))
-            return luaL_error(L, "rule: unknown field '%s' (known: name, keywords, sentence, document, mentions, description)",
+            return luaL_error(L, "rule: unknown field '%s' (known: name, keywords, needs, sentence, document, mentions, description)",
                               lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
         lua_pop(L, 1);
     }
     if (lua_getfield(L, 1, "name") != LUA_TSTRING || !lua_tostring(L, -1)[0])
         return luaL_error(L, "rule: 'name' must be a non-empty string");
     check_keywords(L, 1);
+    check_needs(L, 1);
     bool sentence = lua_getfield(L, 1, "sentence") == LUA_TFUNCTION;
     bool mentions = lua_getfield(L, 1, "mentions") == LUA_TFUNCTION;
     bool document = lua_getfield(L, 1, "document") == LUA_TFUNCTION;
@@ -1484,6 +1505,8 @@ static int rule_ctor(lua_State *L)
         return luaL_error(L, "rule: needs a sentence, mentions or document function");
     if ((sentence || mentions) && !keywords)
         return luaL_error(L, "rule: a sentence or mentions rule needs keywords that wake it");
+    if (!sentence && !mentions && lua_getfield(L, 1, "needs") != LUA_TNIL)
+        return luaL_error(L, "rule: 'needs' only applies to sentence and mentions rules");
     lua_settop(L, 1);
     return 1;
 }

@@ -22,6 +22,7 @@ typedef struct {
     size_t pack;
     int ref;          /* registry reference to the rule table */
     int sentence_ref, document_ref, mentions_ref; /* LUA_NOREF if absent */
+    unsigned needs;   /* rule{needs}: one bit per num_kind; 0 for none */
     bool active;      /* for the current document */
     size_t calls;     /* with ENGINE_PROFILE: calls, time spent, */
     double seconds;

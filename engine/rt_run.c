@@ -7,6 +7,7 @@
  * rules, each only where its keywords hit; document rules; output.
  */
 #include <lauxlib.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -242,8 +243,29 @@ static int ref_for(const rt_rule *r, rt_phase phase)
          : phase == RT_PHASE_SENTENCE ? r->sentence_ref : r->document_ref;
 }
 
-/* Each sentence, each active rule of this phase woken by a hit in it.  The
- * first hit of each woken rule is noted for s:hits(). */
+/* The kinds of quantity sentence i holds, one bit per num_kind. */
+static unsigned sentence_kinds(const an_doc *d, size_t i)
+{
+    unsigned kinds = 0;
+    for (size_t q = an_first_qty(d, d->sent[i].start); q < d->nqty && d->qty[q].start < d->sent[i].end; q++)
+        kinds |= 1u << d->qty[q].kind;
+    return kinds;
+}
+
+/* Does sentence i hold a quantity the rule needs (rule{needs}), if it
+ * needs any?  *kinds is the sentence's, or UINT_MAX until asked for. */
+static bool has_needs(const rt_rule *rule, const an_doc *d, size_t i, unsigned *kinds)
+{
+    if (!rule->needs)
+        return true;
+    if (*kinds == UINT_MAX)
+        *kinds = sentence_kinds(d, i);
+    return (rule->needs & *kinds) != 0;
+}
+
+/* Each sentence, each active rule of this phase woken by a hit in it (and
+ * holding what the rule needs).  The first hit of each woken rule is noted
+ * for s:hits(). */
 static void sentence_phase(rt_runtime *rt, rt_phase phase, bool *woken)
 {
     an_doc *d = &rt->an;
@@ -252,9 +274,11 @@ static void sentence_phase(rt_runtime *rt, rt_phase phase, bool *woken)
     for (size_t i = 0; i < d->nsent; i++) {
         memset(woken, 0, rt->nrules * sizeof *woken);
         bool any = false;
+        unsigned kinds = UINT_MAX;
         for (size_t h = an_first_hit(d, d->sent[i].start); h < d->nhits && d->hits[h].start < d->sent[i].end; h++) {
             int32_t r = rt->patterns[d->hits[h].id].rule;
-            if (r >= 0 && !woken[r] && rt->rules[r].active && ref_for(&rt->rules[r], phase) != LUA_NOREF) {
+            if (r >= 0 && !woken[r] && rt->rules[r].active && ref_for(&rt->rules[r], phase) != LUA_NOREF &&
+                has_needs(&rt->rules[r], d, i, &kinds)) {
                 any = woken[r] = true;
                 if (note)
                     d->group_first[r] = h;

@@ -147,6 +147,7 @@ function Sentence:add_mention(m) end
 ---@class RuleSpec
 ---@field name string
 ---@field keywords string[]?
+---@field needs ("number"|"percent"|"money"|"ordinal"|"quantity"|"period"|"date"|"ident")[]? wake only on sentences holding one of these
 ---@field description string?
 ---@field sentence fun(s: Sentence)?
 ---@field mentions fun(s: Sentence)?

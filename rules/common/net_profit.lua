@@ -10,6 +10,7 @@ return rule {
   description = "net profit or loss (a loss is negative)",
   keywords = { "净利润", "归母净利润", "净利", "净亏损", "经调整净亏损", "net profit", "net income",
                "net loss", "adjusted net loss" },
+  needs = { "money" },
   sentence = function(s)
     for kw in s:hits() do
       local m, change = lib.amount_after(s, kw, 12)

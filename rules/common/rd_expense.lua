@@ -109,6 +109,8 @@ return rule {
                "研发费率", "研发费用率", "研发投入占比", "研发投入占营收比例", "研发投入占营业收入比例",
                "R&D expenses", "R&D expense", "R&D spending", "R&D investment",
                "research and development expenses", "research and development spending" },
+  -- Every fact here is an amount or a stated ratio.
+  needs = { "money", "percent" },
   sentence = function(s)
     local list_measure, any_measure
     for kw in s:hits() do

@@ -76,6 +76,7 @@ return rule {
   name = "segment_revenue",
   description = "revenue of a business segment and its share of the total",
   keywords = { "收入", "收入板块" },
+  needs = { "money" }, -- a segment is named only with its amount
   sentence = function(s)
     -- The segments of the sentence, in order: a keyword with a name before
     -- it and an amount after it.

@@ -102,6 +102,30 @@ expect_status "unknown rule field" 1
 expect_grep "unknown field named" "common/typo.lua:1: rule: unknown field 'sentense'" "$T/err"
 rm -f "$T/rules/common/typo.lua"
 
+# needs: a rule wakes only on sentences that also hold a quantity of a kind
+# it needs.  a.txt's first sentence states money, its second none; the
+# same rule without needs wakes on both.
+for r in woke_money woke_all; do
+    needs='needs = { "money", "date" },'
+    [ "$r" = woke_all ] && needs=
+    cat >"$T/rules/common/$r.lua" <<LUA
+return rule { name = "$r", keywords = { "营收" }, $needs sentence = function(s)
+  s:emit{ kind = "event", name = "$r", value = s.start, evidence = { s } }
+end }
+LUA
+done
+run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
+expect_lines "needs money: woken once" 1 <(grep '"name":"woke_money"' "$T/out")
+expect_grep "needs money: on the sentence with money" '"name":"woke_money","text":"2024年上半年' "$T/out"
+expect_lines "without needs: woken twice" 2 <(grep '"name":"woke_all"' "$T/out")
+cat >"$T/rules/common/woke_money.lua" <<'LUA'
+return rule { name = "woke_money", keywords = { "营收" }, needs = { "cash" }, sentence = function(s) end }
+LUA
+run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
+expect_status "unknown kind in needs" 1
+expect_grep "needs names the bad kind, with file:line" 'common/woke_money.lua:1: rule: needs\[1\] is not a kind of quantity' "$T/err"
+rm -f "$T/rules/common/woke_money.lua" "$T/rules/common/woke_all.lua"
+
 # A fact's "from" list is JSON like the rest of the line: quotes and
 # control characters in its strings are escaped, not dropped.
 cat >"$T/rules/common/odd.lua" <<'LUA'
