@@ -992,6 +992,16 @@ static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
     set_int(L, rt, RT_S_NSTOP, (lua_Integer)b);
 }
 
+/* Hash slots for a new fact: the fields copied and the eight the engine
+ * sets (rule, pack, pack_version, text, start, end and the two normalised
+ * offsets).  Lua rounds up to a power of two, so a guess a little high
+ * doubles the table: exactly 16 for most facts, where 18 took 32. */
+static int fact_slots(const emit_pairs *kept, size_t nfields)
+{
+    size_t copied = kept->npairs == SIZE_MAX ? nfields + 1 : (size_t)__builtin_popcountll(kept->copy);
+    return (int)copied + 8;
+}
+
 /* s:emit(fact), doc:emit(fact).  A repeat is found from the rule's table
  * alone: only a new fact is built. */
 static int emit_fact(lua_State *L)
@@ -1017,7 +1027,7 @@ static int emit_fact(lua_State *L)
         lua_rawgeti(L, -1, (lua_Integer)seen);
         return 1;
     }
-    lua_createtable(L, 0, (int)nfields + 10);
+    lua_createtable(L, 0, fact_slots(&kept, nfields));
     int f = lua_gettop(L);
     copy_fields(L, t, f, &kept);
     const rt_rule *r = &rt->rules[rt->current_rule];
