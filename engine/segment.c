@@ -138,18 +138,19 @@ static bool is_filler(uint32_t cp)
            (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65);
 }
 
-/* Bytes worth decoding in the sentence scan: the leads of every
- * character above, and nothing that ideographs or letters start with. */
-static bool may_matter(unsigned char c)
-{
-    switch (c) {
-    case '.': case '!': case '?': case ';': case '"': case '\'': case ')':
-    case ']': case 0xE2: case 0xE3: case 0xEF:
-        return true;
-    default:
-        return false;
-    }
-}
+/* What the sentence scan does with byte c: SCAN_DECODE for the bytes
+ * worth decoding (the leads of every character above), SCAN_IDEOGRAPH for
+ * the lead of an ideograph U+4000..U+9FFF, which never matters and whose
+ * three bytes lie within its line (the text is well-formed UTF-8), and
+ * SCAN_PASS (0) for every other byte. */
+enum { SCAN_PASS, SCAN_DECODE, SCAN_IDEOGRAPH };
+static const unsigned char scan_class[256] = {
+    ['.'] = SCAN_DECODE, ['!'] = SCAN_DECODE, ['?'] = SCAN_DECODE, [';'] = SCAN_DECODE,
+    ['"'] = SCAN_DECODE, ['\''] = SCAN_DECODE, [')'] = SCAN_DECODE, [']'] = SCAN_DECODE,
+    [0xE2] = SCAN_DECODE, [0xE3] = SCAN_DECODE, [0xEF] = SCAN_DECODE,
+    [0xE4] = SCAN_IDEOGRAPH, [0xE5] = SCAN_IDEOGRAPH, [0xE6] = SCAN_IDEOGRAPH,
+    [0xE7] = SCAN_IDEOGRAPH, [0xE8] = SCAN_IDEOGRAPH, [0xE9] = SCAN_IDEOGRAPH,
+};
 
 /* ---- sentences --------------------------------------------------------- */
 
@@ -181,8 +182,11 @@ static bool quotes_balanced(const char *s, size_t a, size_t b)
     int depth[QUOTE_TYPES] = {0};
     for (size_t i = a; i < b; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c != 0xE2 && c != 0xE3)
+        if (c != 0xE2 && c != 0xE3) { /* quotes start E2 or E3 */
+            if (scan_class[c] == SCAN_IDEOGRAPH)
+                i += 2;
             continue;
+        }
         size_t n;
         uint32_t cp = cp_at(s, i, b, &n);
         int t;
@@ -499,8 +503,9 @@ static int segment_line(seg *g, size_t a, size_t b)
     g->quotes = quotes_balanced(g->s, a, b);
     size_t i = a;
     while (i < b) {
-        if (!may_matter((unsigned char)g->s[i])) {
-            i++;
+        unsigned cls = scan_class[(unsigned char)g->s[i]];
+        if (cls != SCAN_DECODE) {
+            i += cls == SCAN_IDEOGRAPH ? 3 : 1;
             continue;
         }
         int rc = step(g, i, &i);

@@ -821,10 +821,23 @@ long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
  * end of the sample counts as valid. */
 static size_t utf8_valid_prefix(const unsigned char *u, size_t n)
 {
+    const uint64_t high = UINT64_C(0x8080808080808080);
     size_t i = 0;
     while (i < n) {
+        /* The whole document is read here before it is decoded: ASCII
+         * eight bytes at a time, and the common three-byte characters
+         * without the full check. */
+        uint64_t v;
+        if (n - i >= 8 && (memcpy(&v, u + i, sizeof v), !(v & high))) {
+            i += 8;
+            continue;
+        }
         if (u[i] < 0x80) {
             i++;
+            continue;
+        }
+        if (plain_three(u + i, n - i)) {
+            i += 3;
             continue;
         }
         uint32_t cp;

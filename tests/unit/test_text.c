@@ -511,6 +511,30 @@ static void test_detect_garbage(void **state)
     assert_non_null(strstr(err.msg, "0xC3"));
 }
 
+/* The first bad byte is found wherever it falls: after ASCII read eight
+ * bytes at a time, after ideographs read without the full check, and in
+ * the three-byte forms that the shortcut leaves to it (ED: a surrogate;
+ * E0: overlong). */
+static void test_detect_bad_byte_anywhere(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"\xC3\x01", "\xED\xA0\x80", "\xE0\x80\x80", "\xFF"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        for (size_t ascii = 0; ascii < 20; ascii++) {
+            char buf[128];
+            size_t n = 0;
+            for (size_t i = 0; i < ascii; i++)
+                buf[n++] = (char)('a' + i);
+            memcpy(buf + n, "中文字", 9);
+            n += 9;
+            size_t at = n;
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s tail 中 and more text", bad[k]);
+            text_error err;
+            assert_int_equal(text_detect(buf, n, &err), -1);
+            assert_int_equal(err.offset, at);
+        }
+}
+
 static void test_detect_latin1(void **state)
 {
     (void)state;
@@ -844,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_detect_utf8_cut_sample),
         cmocka_unit_test(test_detect_gbk),
         cmocka_unit_test(test_detect_garbage),
+        cmocka_unit_test(test_detect_bad_byte_anywhere),
         cmocka_unit_test(test_detect_latin1),
         cmocka_unit_test(test_detect_utf16),
         cmocka_unit_test(test_append_auto),
