@@ -90,6 +90,28 @@ static int escape_char(parser *p, char **o)
 }
 
 /* The string at p->i (at its opening quote), decoded into a new buffer. */
+/* The end of the run from i that a string keeps as it is: printable ASCII
+ * other than " and \, and well-formed UTF-8.  Documents are long strings
+ * of such text, copied here in one piece rather than character by
+ * character. */
+static size_t verbatim_end(const char *s, size_t i, size_t n)
+{
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t k = utf8_valid_len(s + i, n - i);
+            if (k == 0)
+                return i;
+            i += k;
+        } else if (c < 0x20 || c == '"' || c == '\\') {
+            return i;
+        } else {
+            i++;
+        }
+    }
+    return i;
+}
+
 static int parse_string(parser *p, char **out, size_t *outlen)
 {
     p->i++;
@@ -98,6 +120,12 @@ static int parse_string(parser *p, char **out, size_t *outlen)
     if (!buf)
         return fail(p, "out of memory");
     while (p->i < p->n) {
+        size_t end = verbatim_end(p->s, p->i, p->n);
+        memcpy(o, p->s + p->i, end - p->i);
+        o += end - p->i;
+        p->i = end;
+        if (p->i == p->n)
+            break;
         unsigned char c = (unsigned char)p->s[p->i];
         if (c == '"') {
             p->i++;
