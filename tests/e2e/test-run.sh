@@ -124,6 +124,11 @@ LUA
 run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
 expect_status "unknown kind in needs" 1
 expect_grep "needs names the bad kind, with file:line" 'common/woke_money.lua:1: rule: needs\[1\] is not a kind of quantity' "$T/err"
+cat >"$T/rules/common/woke_money.lua" <<'LUA'
+return rule { name = "woke_money", needs = { "money" }, document = function(doc) end }
+LUA
+run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
+expect_grep "needs on a document rule is an error" "common/woke_money.lua:1: rule: 'needs' only applies to sentence and mentions rules" "$T/err"
 rm -f "$T/rules/common/woke_money.lua" "$T/rules/common/woke_all.lua"
 
 # A fact's "from" list is JSON like the rest of the line: quotes and
