@@ -215,8 +215,11 @@ local function explicit(q) return q.text:find("%d%d%d%d") ~= nil end
 -- A fiscal period ("2025财年第二季度", "fiscal 2025", "FY2025"): DESIGN.md
 -- has no form for it, so it blocks a calendar period rather than giving one.
 local function fiscal(q)
-  local t = q.text:lower()
-  return M.has(t, "财年") or M.has(t, "财政年度") or M.has(t, "fiscal") or t:find("fy%d") ~= nil
+  local t = q.text
+  if has(t, "财") and (has(t, "财年") or has(t, "财政年度")) then return true end
+  if not find(t, "[Ff][IiYy]") then return false end -- most periods: no lower() copy
+  t = t:lower()
+  return has(t, "fiscal") or t:find("fy%d") ~= nil
 end
 
 -- Words that make the period after them a comparison base (较2023年,
