@@ -115,7 +115,7 @@ int cli_store_doc(store_writer *db, const in_doc *d, const doc_block *b,
                   doc_reader *reader, const char *date)
 {
     size_t size = b->orig[b->len];
-    store_doc sd = {d->name, "", 0, size, d->publication, date, NULL};
+    store_doc sd = {d->name, "", 0, size, d->publication, date};
     if (doc_original(reader, 0, size, &sd.bytes, &sd.len)) {
         fprintf(stderr, "engine: %s: cannot read back its text to store it\n", d->name);
         return -1;

@@ -99,22 +99,9 @@ static void num_field(json_writer *w, const char *key, double v)
     json_raw(w, buf, n);
 }
 
-/* `,"key":` at o; keys are the engine's own, nothing to escape. */
-static char *put_key(char *o, const char *key)
-{
-    size_t k = strlen(key);
-    *o++ = ',';
-    *o++ = '"';
-    memcpy(o, key, k);
-    o += k;
-    *o++ = '"';
-    *o++ = ':';
-    return o;
-}
-
 static char *put_str(char *o, const char *key, const char *s, size_t n)
 {
-    return json_put_string(put_key(o, key), s, n);
+    return json_put_string(json_put_key(o, key), s, n);
 }
 
 static char *put_opt(char *o, const char *key, const char *s, size_t n)
@@ -124,7 +111,7 @@ static char *put_opt(char *o, const char *key, const char *s, size_t n)
 
 static char *put_uint(char *o, const char *key, uint64_t v)
 {
-    return json_put_uint(put_key(o, key), v);
+    return json_put_uint(json_put_key(o, key), v);
 }
 
 static size_t opt_len(const char *s)
@@ -162,7 +149,7 @@ void fact_write_fixed(json_writer *w, const fact *f, long long run)
     if (f->has_value) {
         char num[40];
         size_t n = fact_format_number(f->value, num, sizeof num);
-        o = put_key(o, "value");
+        o = json_put_key(o, "value");
         memcpy(o, num, n);
         o += n;
     }

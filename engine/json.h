@@ -48,6 +48,9 @@ void json_bool_field(json_writer *w, const char *key, bool v);
  * line's newline, and flushes as json_end_line does. */
 char *json_line_room(json_writer *w, size_t n);
 char *json_put_string(char *o, const char *s, size_t n);
+/* `,"key":` at o, for a key of the engine's own (nothing to escape);
+ * returns the end. */
+char *json_put_key(char *o, const char *key);
 /* v in decimal at o (at most 20 bytes, no NUL); returns the end. */
 char *json_put_uint(char *o, uint64_t v);
 /* The same for a signed value (at most 21 bytes). */

@@ -257,6 +257,18 @@ char *json_put_uint(char *o, uint64_t v)
     return end;
 }
 
+char *json_put_key(char *o, const char *key)
+{
+    size_t k = strlen(key);
+    *o++ = ',';
+    *o++ = '"';
+    memcpy(o, key, k);
+    o += k;
+    *o++ = '"';
+    *o++ = ':';
+    return o;
+}
+
 char *json_put_int(char *o, int64_t v)
 {
     if (v < 0)

@@ -123,25 +123,6 @@ static int load_manifest(rt_runtime *rt, rt_pack *p)
     return bad;
 }
 
-/* rule{needs = {...}} as one bit per quantity kind; rule() has checked
- * the names. */
-static unsigned needs_of(lua_State *L, int t)
-{
-    unsigned bits = 0;
-    if (lua_getfield(L, t, "needs") == LUA_TTABLE) {
-        lua_Integer n = luaL_len(L, -1);
-        for (lua_Integer i = 1; i <= n; i++) {
-            lua_geti(L, -1, i);
-            int k = lua_type(L, -1) == LUA_TSTRING ? num_kind_of_name(lua_tostring(L, -1)) : -1;
-            if (k >= 0)
-                bits |= 1u << k;
-            lua_pop(L, 1);
-        }
-    }
-    lua_pop(L, 1);
-    return bits;
-}
-
 static int take_function(lua_State *L, int t, const char *key)
 {
     if (lua_getfield(L, t, key) == LUA_TFUNCTION)
@@ -178,7 +159,7 @@ static int add_rule(rt_runtime *rt, size_t pack, const char *shown)
     r->sentence_ref = take_function(L, -1, "sentence");
     r->document_ref = take_function(L, -1, "document");
     r->mentions_ref = take_function(L, -1, "mentions");
-    r->needs = needs_of(L, -1);
+    r->needs = rt_api_rule_needs(L, -1); /* rule() has checked it */
     r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
     rt->nrules++;
     return 0;

@@ -43,6 +43,13 @@ static void set_top(lua_State *L, const rt_runtime *rt, int k)
     lua_rawset(L, -3);
 }
 
+static void set_lstr(lua_State *L, const rt_runtime *rt, int k, const char *v, size_t n)
+{
+    push_s(L, rt, k);
+    lua_pushlstring(L, v, n);
+    lua_rawset(L, -3);
+}
+
 static void set_str(lua_State *L, const rt_runtime *rt, int k, const char *v)
 {
     if (v) {
@@ -87,9 +94,7 @@ static int get_field(lua_State *L, const rt_runtime *rt, int idx, int k)
 
 static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
 {
-    push_s(L, rt, RT_S_TEXT);
-    lua_pushlstring(L, rt->an.text + a, b - a);
-    lua_rawset(L, -3);
+    set_lstr(L, rt, RT_S_TEXT, rt->an.text + a, b - a);
     set_int(L, rt, RT_S_START, (lua_Integer)a);
     set_int(L, rt, RT_S_STOP, (lua_Integer)b);
 }
@@ -710,6 +715,13 @@ static bool is_control(const char *k)
     }
 }
 
+/* Does the stored fact take field k of the rule's table?  Its fields do,
+ * and `from` (the facts a check used); the other control fields do not. */
+static bool fact_takes(const char *k, bool control)
+{
+    return !control || !strcmp(k, "from");
+}
+
 /* Is k one of the fields the engine sets (reserved)? */
 static bool is_reserved(const char *k)
 {
@@ -785,7 +797,7 @@ static size_t check_fields(lua_State *L, int t, emit_field *x, emit_pairs *kept)
             }
         }
         if (kept->npairs < PAIRS_MAX) {
-            if (!control || !strcmp(k, "from"))
+            if (fact_takes(k, control))
                 kept->copy |= (uint64_t)1 << kept->npairs;
             kept->npairs++;
             luaL_checkstack(L, 3, "emit: too many fields");
@@ -814,7 +826,7 @@ static void copy_fields(lua_State *L, int t, int f, const emit_pairs *kept)
     lua_pushnil(L);
     while (lua_next(L, t)) {
         const char *k = lua_tostring(L, -2);
-        if (!is_control(k) || !strcmp(k, "from")) {
+        if (fact_takes(k, is_control(k))) {
             lua_pushvalue(L, -2);
             lua_pushvalue(L, -2);
             lua_rawset(L, f);
@@ -983,9 +995,7 @@ static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
     size_t n = 0;
     if (doc_original(rt->doc->reader, oa, ob, &text, &n))
         text = "", n = 0;
-    push_s(L, rt, RT_S_TEXT);
-    lua_pushlstring(L, text, n);
-    lua_rawset(L, -3);
+    set_lstr(L, rt, RT_S_TEXT, text, n);
     set_int(L, rt, RT_S_START, (lua_Integer)oa);
     set_int(L, rt, RT_S_END, (lua_Integer)ob);
     set_int(L, rt, RT_S_NSTART, (lua_Integer)a);
@@ -1471,7 +1481,34 @@ static void check_keywords(lua_State *L, int t)
     lua_pop(L, 1);
 }
 
-/* needs: a list of quantity kinds (num_kind_name's names). */
+/* The list of quantity kinds on top of the stack (num_kind_name's names)
+ * as one bit per kind; 0 with *bad set to the first entry that names no
+ * kind. */
+static unsigned needs_bits(lua_State *L, lua_Integer *bad)
+{
+    unsigned bits = 0;
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        int k = lua_geti(L, -1, i) == LUA_TSTRING ? num_kind_of_name(lua_tostring(L, -1)) : -1;
+        lua_pop(L, 1);
+        if (k < 0) {
+            *bad = i;
+            return 0;
+        }
+        bits |= 1u << k;
+    }
+    return bits;
+}
+
+unsigned rt_api_rule_needs(lua_State *L, int t)
+{
+    lua_Integer bad;
+    unsigned bits = lua_getfield(L, t, "needs") == LUA_TTABLE ? needs_bits(L, &bad) : 0;
+    lua_pop(L, 1);
+    return bits;
+}
+
+/* needs: a non-empty list of quantity kinds. */
 static void check_needs(lua_State *L, int t)
 {
     int type = lua_getfield(L, t, "needs");
@@ -1479,15 +1516,12 @@ static void check_needs(lua_State *L, int t)
         lua_pop(L, 1);
         return;
     }
+    lua_Integer bad = 0;
     if (type != LUA_TTABLE || luaL_len(L, -1) == 0)
         luaL_error(L, "rule: 'needs' must be a non-empty list of quantity kinds");
-    lua_Integer n = luaL_len(L, -1);
-    for (lua_Integer i = 1; i <= n; i++) {
-        if (lua_geti(L, -1, i) != LUA_TSTRING || num_kind_of_name(lua_tostring(L, -1)) < 0)
-            luaL_error(L, "rule: needs[%d] is not a kind of quantity (number, percent, money, "
-                          "ordinal, quantity, period, date, ident)", (int)i);
-        lua_pop(L, 1);
-    }
+    if (!needs_bits(L, &bad))
+        luaL_error(L, "rule: needs[%d] is not a kind of quantity (number, percent, money, "
+                      "ordinal, quantity, period, date, ident)", (int)bad);
     lua_pop(L, 1);
 }
 
@@ -1543,16 +1577,13 @@ static int cmp_field(const void *a, const void *b)
     return strcmp(((const fact_field *)a)->key, ((const fact_field *)b)->key);
 }
 
-/* `from` as JSON: the name, entity, period and value of each fact used. */
-/* Appends `key` (a literal key with its quotes and colon, after a comma
- * or brace) and v as a JSON string; the room was checked. */
-static char *put_str_member(char *o, const char *key, const char *v)
+/* v as a JSON string ("" for NULL) at o; the room was checked. */
+static char *put_cstr(char *o, const char *v)
 {
-    size_t k = strlen(key);
-    memcpy(o, key, k);
-    return json_put_string(o + k, v ? v : "", v ? strlen(v) : 0);
+    return json_put_string(o, v ? v : "", v ? strlen(v) : 0);
 }
 
+/* `from` as JSON: the name, entity, period and value of each fact used. */
 static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, size_t cap)
 {
     char *o = json, *end = json + cap;
@@ -1580,15 +1611,15 @@ static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, siz
             memcpy(json, "[]", 3);
             return;
         }
-        o = put_str_member(o, i > 1 ? ",{\"name\":" : "{\"name\":", name);
-        o = put_str_member(o, ",\"entity\":", entity);
-        o = put_str_member(o, ",\"period\":", period);
-        memcpy(o, ",\"value\":", 9);
-        memcpy(o + 9, num, numlen);
-        o += 9 + numlen;
-        memcpy(o, ",\"start\":", 9);
-        o += 9;
-        o = json_put_int(o, start);
+        if (i > 1)
+            *o++ = ',';
+        memcpy(o, "{\"name\":", 8);
+        o = put_cstr(o + 8, name);
+        o = put_cstr(json_put_key(o, "entity"), entity);
+        o = put_cstr(json_put_key(o, "period"), period);
+        o = json_put_key(o, "value");
+        memcpy(o, num, numlen);
+        o = json_put_int(json_put_key(o + numlen, "start"), start);
         *o++ = '}';
         lua_pop(L, 1);
     }

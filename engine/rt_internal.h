@@ -131,6 +131,9 @@ void rt_api_push_doc(rt_runtime *rt);
 int rt_api_fact_to_c(rt_runtime *rt, int idx, fact *f, fact_field *extra,
                      size_t cap, char *json, size_t jsoncap);
 void rt_api_install_rule_ctor(rt_runtime *rt, int env_index);
+/* rule{needs = {...}} of the rule table at t, which rule() checked: one
+ * bit per quantity kind (num_kind), 0 for none. */
+unsigned rt_api_rule_needs(lua_State *L, int t);
 /* A document begins: fresh facts (the caches come with its annotation). */
 void rt_api_begin_document(rt_runtime *rt);
 /* Fresh caches of the annotation (sentences, quantities, hits, text),

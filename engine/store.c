@@ -334,12 +334,8 @@ int store_doc_begin(store *s, const store_doc *d)
     free(s->doc);
     if (!(s->doc = strdup(d->name)))
         return store_fail_msg(s, s->doc_what, "out of memory");
-    char own[65];
-    const char *hash = d->sha256;
-    if (!hash) {
-        sha256_hex_of(d->bytes, d->len, own);
-        hash = own;
-    }
+    char hash[65];
+    sha256_hex_of(d->bytes, d->len, hash);
     if (run_stmt(s, s->begin, s->doc_what))
         return -1;
     s->in_doc = true;

@@ -62,8 +62,6 @@ typedef struct {
     size_t size;             /* its size in bytes in the input */
     const char *publication; /* or NULL */
     const char *date;        /* the date its periods resolved against, or NULL */
-    const char *sha256;      /* the hash of bytes as 64 hex digits if already
-                                worked out, else NULL (and bytes are hashed) */
 } store_doc;
 
 /* Start storing one document of the current run: opens its transaction,

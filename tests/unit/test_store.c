@@ -63,7 +63,7 @@ static void begin_run(store *s, const char *version)
 static void put_doc(store *s, const char *doc, const char *version, int n)
 {
     static const char text[] = "商汤营收17.4亿元", evidence[] = "营收17.4亿元";
-    store_doc d = {doc, text, sizeof text - 1, sizeof text - 1, "demo", "2024-12-15", NULL};
+    store_doc d = {doc, text, sizeof text - 1, sizeof text - 1, "demo", "2024-12-15"};
     fact_field extra[] = {{"change", FACT_NUM, NULL, 21, false},
                           {"segment", FACT_STR, "生成式\"AI\"", 0, false}};
     assert_int_equal(store_doc_begin(s, &d), 0);
@@ -311,7 +311,7 @@ static void test_new_version_keeps_both(void **state)
  * printed (as `engine run` does), or written by the store (NULL). */
 static void put_extra(store *s, const char *doc, const fact *f, bool printed)
 {
-    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL, NULL};
+    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL};
     json_writer w;
     json_writer_init(&w, NULL); /* a memory buffer: never flushed */
     size_t at = fact_write_json(&w, f);
@@ -367,7 +367,7 @@ static void test_transaction_per_document(void **state)
     put_doc(s, "a.txt", "1.0+aaaa", 2);
 
     /* A document in flight is invisible to a reader, and dropped whole. */
-    store_doc d = {"b.txt", "x", 1, 1, NULL, NULL, NULL};
+    store_doc d = {"b.txt", "x", 1, 1, NULL, NULL};
     fact f = {"b.txt", "common", "revenue", "1.0+aaaa", "metric", "revenue", "x", 1,
               0, 1, NULL, NULL, NULL, NULL, false, 0, NULL, 0};
     assert_int_equal(store_doc_begin(s, &d), 0);
@@ -412,7 +412,7 @@ static void test_sigkill_mid_document(void **state)
         for (int i = 0; i < 50; i++) {
             char name[16];
             snprintf(name, sizeof name, "d%d", i);
-            store_doc d = {name, "x", 1, 1, NULL, NULL, NULL};
+            store_doc d = {name, "x", 1, 1, NULL, NULL};
             fact f = {name, "common", "r", "1.0+aaaa", "metric", "revenue", "x", 1,
                       0, 1, NULL, NULL, NULL, NULL, false, 0, NULL, 0};
             store_doc_begin(s, &d);
@@ -510,7 +510,7 @@ static int collect(void *ud, const store_row *r)
 static void put_period(store *s, const char *doc, const char *name, const char *entity,
                        const char *period)
 {
-    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL, NULL};
+    store_doc d = {doc, doc, strlen(doc), strlen(doc), NULL, NULL};
     fact f = {doc, "common", "r", "1.0+aaaa", "metric", name, "t", 1, 0, 1, entity,
               NULL, period, NULL, true, 1, NULL, 0};
     assert_int_equal(store_doc_begin(s, &d), 0);

@@ -42,7 +42,7 @@ static store_writer *open_run(const char *path)
 
 static void begin_doc(store_writer *w, const char *name, const char *text)
 {
-    store_doc d = {name, text, strlen(text), strlen(text), "demo", "2024-12-15", NULL};
+    store_doc d = {name, text, strlen(text), strlen(text), "demo", "2024-12-15"};
     assert_int_equal(sw_doc_begin(w, &d), 0);
 }
 
@@ -252,7 +252,7 @@ static void test_checkpoints_keep_the_log_short(void **state)
     for (int i = 0; i < 600; i++) {
         char name[32];
         snprintf(name, sizeof name, "d%03d.txt", i);
-        store_doc d = {name, name, strlen(name), strlen(name), NULL, NULL, NULL};
+        store_doc d = {name, name, strlen(name), strlen(name), NULL, NULL};
         assert_int_equal(store_doc_begin(s, &d), 0);
         for (int k = 0; k < 4; k++) {
             make_fact(&o, name, (size_t)k * 100);
