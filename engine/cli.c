@@ -123,6 +123,11 @@ int cli_store_doc(store_writer *db, const in_doc *d, const doc_block *b,
     return sw_doc_begin(db, &sd) ? store_problem(db) : 0;
 }
 
+int cli_store_print(store_writer *db, const char *bytes, size_t len)
+{
+    return len && sw_print(db, bytes, len) ? store_problem(db) : 0;
+}
+
 int cli_store_doc_end(store_writer *db, bool failed)
 {
     if (failed) {

@@ -75,6 +75,8 @@ int cli_store_doc(store_writer *db, const in_doc *d, const doc_block *b,
  * else queue it.  0, or -1 when that failed or the document queued before
  * it failed to store (reported). */
 int cli_store_doc_end(store_writer *db, bool failed);
+/* Output of a document not stored, printed in its turn (sw_print). */
+int cli_store_print(store_writer *db, const char *bytes, size_t len);
 
 int cmd_numbers(const cli_opts *o);
 int cmd_run(const cli_opts *o);

@@ -95,15 +95,27 @@ static int on_block(void *ud, const doc_block *b)
     return 0;
 }
 
+/* With --db the store's writer prints each document's output once the
+ * document is stored (store_writer.h), so a crash never loses a document
+ * whose facts were printed; the rules' thread keeps it till then. */
 static void on_end(void *ud, const in_doc *d, bool failed)
 {
     run_state *st = ud;
     (void)d;
-    if (st->storing) {
-        st->storing = false;
-        st->store_errors += cli_store_doc_end(st->db, failed) != 0;
+    if (!st->db) {
+        json_flush(&st->w);
+        return;
     }
-    json_flush(&st->w);
+    if (st->storing && !failed) {
+        sw_doc_output(st->db, st->w.buf, st->w.len);
+        st->store_errors += cli_store_doc_end(st->db, false) != 0;
+    } else {
+        if (st->storing)
+            cli_store_doc_end(st->db, true);
+        st->store_errors += cli_store_print(st->db, st->w.buf, st->w.len) != 0;
+    }
+    st->storing = false;
+    st->w.len = 0;
 }
 
 /* Open --db and record this run.  A database that cannot be used stops the
@@ -115,11 +127,16 @@ static int open_store(run_state *st, const char *path)
     return cli_store_run(st->db, st->opts->args[0], st->rt);
 }
 
-static void close_store(run_state *st)
+/* Once every document is stored and printed; false if printing failed. */
+static bool close_store(run_state *st)
 {
-    if (st->db)
+    bool printed = true;
+    if (st->db) {
         st->store_errors += cli_store_run_end(st->db, true);
+        printed = !sw_output_failed(st->db);
+    }
     sw_close(st->db);
+    return printed;
 }
 
 int cmd_run(const cli_opts *o)
@@ -155,16 +172,18 @@ int cmd_run(const cli_opts *o)
         rt_free(st.rt);
         return EXIT_USAGE;
     }
-    json_writer_init(&st.w, stdout);
+    json_writer_init(&st.w, st.db ? NULL : stdout);
+    if (st.db)
+        sw_set_output(st.db, stdout);
     in_options io = {o->jsonl, 1 << 20};
     in_handler h = {on_begin, on_block, on_end};
     char *const *inputs = o->nargs > 1 ? o->args + 1 : stdin_only;
     int rc = in_run(inputs, o->nargs > 1 ? o->nargs - 1 : 1, &io, st.reader, &h, &st);
-    if (json_flush(&st.w)) {
+    bool printed = close_store(&st);
+    if (json_flush(&st.w) || !printed) {
         fprintf(stderr, "engine: writing the output failed\n");
         rc = 1;
     }
-    close_store(&st);
     json_writer_free(&st.w);
     doc_reader_free(st.reader);
     reload_close(st.watch);

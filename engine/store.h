@@ -5,7 +5,8 @@
  *
  * Writing happens one document at a time, each in its own transaction
  * (store_doc_begin … store_doc_commit), so a crash loses at most the
- * document in flight and never leaves part of a document's facts.  A
+ * documents not yet committed and never leaves part of a document's facts
+ * (store_writer.h queues them).  A
  * document stored again with the same pack versions has its facts
  * replaced; with a new pack version the older run's facts stay beside the
  * new ones, each marked with the run that made it.

@@ -2,15 +2,17 @@
  * store_writer.c — the store's writes on a thread of their own
  * (store_writer.h).
  *
- * The caller fills one batch (a document and copies of its facts) while
- * the thread writes the other; sw_doc_commit swaps them, waiting first if
- * the thread is still busy.  The SQLite connection is only ever used by
- * one thread at a time: by the writer thread while a batch is queued, by
- * the caller (run begin and end) only once the queue is empty, the mutex
- * ordering the two.
+ * The batches (a document, copies of its facts and its output) form a
+ * ring: the caller fills one while the thread writes those queued before
+ * it, in order, and prints each one's output after its transaction.  The
+ * caller waits only when the queue is full.  The SQLite connection is only
+ * ever used by one thread at a time: by the writer thread while a batch is
+ * queued, by the caller (run begin and end) only once the queue is empty,
+ * the mutex ordering the two.
  */
 #include "store_writer.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -45,8 +47,24 @@ typedef struct {
     size_t nfacts, capfacts;
     size_t name, publication, date, size;
     size_t text, text_len; /* the document as read, hashed by the thread */
+    size_t out, out_len;  /* what was printed of it, or NONE */
+    bool store;           /* false: only output to write (sw_print) */
     bool failed;          /* memory ran out while filling it */
 } sw_batch;
+
+/* How many documents may wait for the writer, and how many bytes of them
+ * (texts, facts, output) at most.  A queue absorbs the writer's pauses (a
+ * checkpoint's sync, a journal commit, the writer off its core while three
+ * threads share two) that a queue of one document could not: measured with
+ * bench-store (2026-11), --db cost +32-38% wall time with one document
+ * queued, +20-24% with 16 and +15-17% with 32, the writer woken once per
+ * SW_WAKE documents.  The price is what a crash loses: the documents
+ * queued, never part of one and never one already printed (docs/store.md).
+ * A batch that grew past SW_KEEP_BYTES gives its memory back once
+ * written. */
+enum { SW_QUEUE = 32, SW_QUEUE_BYTES = 64 << 20, SW_WAKE = SW_QUEUE / 2,
+       SW_LINGER_MS = 20, SW_KEEP_BYTES = 1 << 20 };
+#define SW_SLOTS (SW_QUEUE + 1) /* the queue's and the caller's */
 
 struct store_writer {
     store *s;
@@ -55,16 +73,22 @@ struct store_writer {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t work, done;
-    sw_batch batch[2];
-    sw_batch *filling;    /* the caller's */
-    _Atomic(sw_batch *) queued; /* the thread's, or NULL when it is idle */
+    sw_batch slot[SW_SLOTS]; /* a ring: the queue, then the caller's */
+    size_t fill;          /* the caller's slot */
+    size_t head;          /* the writer's next slot; its own */
+    _Atomic size_t queued;       /* documents waiting or being written */
+    _Atomic size_t queued_bytes; /* what they hold */
     bool quit;            /* the thread ends once the queue is empty */
+    bool hurry;           /* the caller waits: write now */
     bool writer_sleeps, caller_sleeps; /* waiting on work, on done */
     bool in_doc;          /* a document is being filled */
-    bool unreported;      /* the last document written failed: thread_err */
+    bool unreported;      /* a document written failed: thread_err */
+    size_t more_failed;   /* and so did this many after it */
     char thread_err[STORE_ERR_LEN];
     char err[STORE_ERR_LEN];
     json_writer extras;   /* a fact's extra fields, when not printed */
+    FILE *out;            /* where documents' output goes, or NULL */
+    _Atomic bool out_failed;
 };
 
 /* ---- the batch ----------------------------------------------------------- */
@@ -96,7 +120,9 @@ static const char *str_at(const sw_batch *b, size_t at)
 
 static void batch_reset(sw_batch *b)
 {
-    b->len = b->nfacts = 0;
+    b->len = b->nfacts = b->out_len = 0;
+    b->out = NONE;
+    b->store = true;
     b->failed = false;
 }
 
@@ -141,15 +167,10 @@ static int write_batch(store *s, const sw_batch *b)
 }
 
 /* Waking a thread that sleeps on a condition variable takes tens to
- * hundreds of microseconds on the project's VMs, about as long as storing a
- * document, so each side spins on the queue for a while before it sleeps.
- * The caller spins longer: its waits hold up the run, and the writer it
- * waits for is at work.  The writer spins about as long as the rules take
- * over a short document, so that it is awake when the next one comes
- * without burning the other core while a long one runs.  Measured with
- * bench-store's documents (2026-11): sleeping at once cost 10-40% more wall
- * time than spinning. */
-enum { SPIN_WRITER_NS = 300000, SPIN_CALLER_NS = 1000000 };
+ * hundreds of microseconds on the project's VMs, so the caller, when the
+ * queue is full, spins for a while before it sleeps: the writer it waits
+ * for is at work and frees a slot soon. */
+enum { SPIN_CALLER_NS = 1000000 };
 
 static void cpu_relax(void)
 {
@@ -158,80 +179,155 @@ static void cpu_relax(void)
 #endif
 }
 
-/* Spin until the queue is busy (a batch waits) or idle, as busy says, or
- * this side's time is up.  True if it came to that. */
-static bool spin_until_busy(store_writer *w, bool busy)
+static bool has_work(const store_writer *w) { return atomic_load(&w->queued) > 0; }
+static bool is_idle(const store_writer *w) { return atomic_load(&w->queued) == 0; }
+
+/* Room in the queue for the caller's document. */
+static bool has_room(const store_writer *w)
+{
+    return atomic_load(&w->queued) < SW_QUEUE &&
+           atomic_load(&w->queued_bytes) <= SW_QUEUE_BYTES;
+}
+
+/* Spin until ready(w) or this side's time (ns) is up.  True if ready. */
+static bool spin_until(const store_writer *w, bool (*ready)(const store_writer *),
+                       long limit_ns)
 {
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (unsigned i = 1;; i++) {
-        if ((atomic_load(&w->queued) != NULL) == busy)
+        if (ready(w))
             return true;
         if (i % 64 == 0) {
             clock_gettime(CLOCK_MONOTONIC, &t);
             long ns = (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec);
-            if (ns > (busy ? SPIN_WRITER_NS : SPIN_CALLER_NS))
+            if (ns > limit_ns)
                 return false;
         }
         cpu_relax();
     }
 }
 
-/* The next batch, or NULL when the thread is to end. */
-static sw_batch *next_batch(store_writer *w)
+/* Until it is time to write, or to end (false).  The thread sleeps until
+ * SW_WAKE documents wait or the caller waits for it, or the first of them
+ * has waited SW_LINGER_MS (a slow input).  Woken for each document, it
+ * would take a core from the rules' thread (or the checkpoints') once a
+ * document: measured with bench-store, that cost twice the CPU. */
+static bool time_to_write(store_writer *w)
 {
-    spin_until_busy(w, true);
     pthread_mutex_lock(&w->mu);
-    while (!atomic_load(&w->queued) && !w->quit) {
+    while (!w->quit) {
+        size_t n = atomic_load(&w->queued);
+        if (n >= SW_WAKE || (n && w->hurry))
+            break;
         w->writer_sleeps = true;
-        pthread_cond_wait(&w->work, &w->mu);
+        if (!n) { /* the caller wakes it for the first document */
+            pthread_cond_wait(&w->work, &w->mu);
+            w->writer_sleeps = false;
+            continue;
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += SW_LINGER_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        int rc = pthread_cond_timedwait(&w->work, &w->mu, &until);
         w->writer_sleeps = false;
+        if (rc == ETIMEDOUT)
+            break;
     }
-    sw_batch *b = atomic_load(&w->queued);
+    bool go = has_work(w); /* with quit, only what is left */
     pthread_mutex_unlock(&w->mu);
-    return b;
+    return go;
 }
 
+/* A document's output, once it is stored; flushed when the queue is
+ * empty (stdio's buffer fills first in a long run). */
+static void print_output(store_writer *w, const sw_batch *b)
+{
+    if (!w->out || atomic_load(&w->out_failed))
+        return;
+    if ((b->out_len && fwrite(b->bytes + b->out, 1, b->out_len, w->out) != b->out_len) ||
+        (atomic_load(&w->queued) == 1 && fflush(w->out) != 0))
+        atomic_store(&w->out_failed, true);
+}
+
+/* Write one queued document; tell a caller that waits. */
+static void write_next(store_writer *w)
+{
+    sw_batch *b = &w->slot[w->head];
+    int rc = b->store ? write_batch(w->s, b) : 0;
+    print_output(w, b);
+    pthread_mutex_lock(&w->mu);
+    if (rc && w->unreported)
+        w->more_failed++;
+    else if (rc) {
+        snprintf(w->thread_err, sizeof w->thread_err, "%s", store_error(w->s));
+        w->unreported = true;
+    }
+    w->head = (w->head + 1) % SW_SLOTS;
+    atomic_fetch_sub(&w->queued_bytes, b->len);
+    if (b->cap > SW_KEEP_BYTES) {
+        batch_free(b);
+        *b = (sw_batch){0};
+    }
+    atomic_fetch_sub(&w->queued, 1);
+    if (w->caller_sleeps)
+        pthread_cond_signal(&w->done);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Once awake, the thread writes until the queue is empty. */
 static void *writer_main(void *arg)
 {
     store_writer *w = arg;
-    sw_batch *b;
-    while ((b = next_batch(w))) {
-        int rc = write_batch(w->s, b);
-        pthread_mutex_lock(&w->mu);
-        if (rc) {
-            snprintf(w->thread_err, sizeof w->thread_err, "%s", store_error(w->s));
-            w->unreported = true;
-        }
-        atomic_store(&w->queued, NULL);
-        if (w->caller_sleeps)
-            pthread_cond_signal(&w->done);
-        pthread_mutex_unlock(&w->mu);
-    }
+    while (time_to_write(w))
+        while (has_work(w))
+            write_next(w);
     return NULL;
 }
 
-/* With the mutex held: wait until the thread is idle; with take, hand its
+/* With the mutex held: wait until ready(w); with take, hand the thread's
  * unreported failure over to err.  0, or -1 for a failure taken. */
-static int wait_idle_locked(store_writer *w, bool take)
+static int wait_locked(store_writer *w, bool (*ready)(const store_writer *), bool take)
 {
-    while (atomic_load(&w->queued)) {
+    while (!ready(w)) {
+        w->hurry = true;
         w->caller_sleeps = true;
         pthread_cond_wait(&w->done, &w->mu);
         w->caller_sleeps = false;
     }
+    w->hurry = false;
     if (!take || !w->unreported)
         return 0;
-    memcpy(w->err, w->thread_err, sizeof w->err);
+    if (w->more_failed)
+        snprintf(w->err, sizeof w->err, "%.*s (and %zu more documents after it)",
+                 STORE_ERR_LEN - 64, w->thread_err, w->more_failed);
+    else
+        memcpy(w->err, w->thread_err, sizeof w->err);
     w->unreported = false;
+    w->more_failed = 0;
     return -1;
+}
+
+/* The caller is about to wait for the thread: it writes without waiting
+ * for more documents. */
+static void hurry_writer(store_writer *w)
+{
+    pthread_mutex_lock(&w->mu);
+    w->hurry = true;
+    if (w->writer_sleeps)
+        pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->mu);
 }
 
 static int wait_idle(store_writer *w, bool take)
 {
-    spin_until_busy(w, false);
+    if (!is_idle(w))
+        hurry_writer(w);
+    spin_until(w, is_idle, SPIN_CALLER_NS);
     pthread_mutex_lock(&w->mu);
-    int rc = wait_idle_locked(w, take);
+    int rc = wait_locked(w, is_idle, take);
     pthread_mutex_unlock(&w->mu);
     return rc;
 }
@@ -269,7 +365,6 @@ store_writer *sw_open(const char *path, char *err, size_t errcap)
         return NULL;
     }
     json_writer_init(&w->extras, NULL); /* a memory buffer only */
-    w->filling = &w->batch[0];
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
     pthread_cond_init(&w->done, NULL);
@@ -289,8 +384,8 @@ void sw_close(store_writer *w)
         return;
     pthread_mutex_lock(&w->mu);
     bool running = !w->quit;
-    wait_idle_locked(w, false);
-    w->quit = true; /* the thread may be spinning: it sees this once it sleeps */
+    wait_locked(w, is_idle, false);
+    w->quit = true; /* seen by the thread when it next looks for work */
     pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->mu);
     if (running)
@@ -300,8 +395,8 @@ void sw_close(store_writer *w)
     pthread_cond_destroy(&w->done);
     pthread_mutex_destroy(&w->mu);
     store_close(w->s);
-    batch_free(&w->batch[0]);
-    batch_free(&w->batch[1]);
+    for (size_t i = 0; i < SW_SLOTS; i++)
+        batch_free(&w->slot[i]);
     free(w->extras.buf); /* never flushed: it has no FILE */
     free(w->path);
     free(w);
@@ -333,7 +428,7 @@ int sw_flush(store_writer *w) { return wait_idle(w, true); }
 
 int sw_doc_begin(store_writer *w, const store_doc *d)
 {
-    sw_batch *b = w->filling;
+    sw_batch *b = &w->slot[w->fill];
     batch_reset(b);
     w->in_doc = true;
     b->name = put_str(b, d->name);
@@ -367,7 +462,7 @@ static const char *extras_of(store_writer *w, const fact *f, const char *printed
 
 void sw_doc_fact(store_writer *w, const fact *f, const char *extra, size_t extra_len)
 {
-    sw_batch *b = w->filling;
+    sw_batch *b = &w->slot[w->fill];
     if (!w->in_doc || b->failed)
         return;
     if (array_reserve((void **)&b->facts, &b->capfacts, b->nfacts, sizeof *b->facts)) {
@@ -395,9 +490,31 @@ void sw_doc_fact(store_writer *w, const fact *f, const char *extra, size_t extra
     sf->value = f->value;
 }
 
+/* Queue the caller's batch and move on to the next slot, once it is free.
+ * -1 for a failure of the thread taken here. */
+static int queue_filled(store_writer *w)
+{
+    sw_batch *b = &w->slot[w->fill];
+    pthread_mutex_lock(&w->mu);
+    atomic_fetch_add(&w->queued_bytes, b->len);
+    size_t n = atomic_fetch_add(&w->queued, 1) + 1;
+    w->fill = (w->fill + 1) % SW_SLOTS;
+    if (w->writer_sleeps && (n == 1 || n >= SW_WAKE))
+        pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->mu);
+    /* The next document's slot: free once the queue has room. */
+    if (!has_room(w))
+        hurry_writer(w);
+    spin_until(w, has_room, SPIN_CALLER_NS);
+    pthread_mutex_lock(&w->mu);
+    int rc = wait_locked(w, has_room, true);
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
 int sw_doc_commit(store_writer *w)
 {
-    sw_batch *b = w->filling;
+    sw_batch *b = &w->slot[w->fill];
     if (!w->in_doc) {
         snprintf(w->err, sizeof w->err, "%s: no document in flight", w->path);
         return -1;
@@ -408,19 +525,40 @@ int sw_doc_commit(store_writer *w)
                  str_at(b, b->name) ? str_at(b, b->name) : "a document");
         return -1;
     }
-    spin_until_busy(w, false);
-    pthread_mutex_lock(&w->mu);
-    int rc = wait_idle_locked(w, true);
-    atomic_store(&w->queued, b);
-    w->filling = b == &w->batch[0] ? &w->batch[1] : &w->batch[0];
-    if (w->writer_sleeps)
-        pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->mu);
-    return rc;
+    return queue_filled(w);
 }
 
 void sw_doc_abort(store_writer *w)
 {
     w->in_doc = false;
-    batch_reset(w->filling);
+    batch_reset(&w->slot[w->fill]);
+}
+
+void sw_set_output(store_writer *w, FILE *out) { w->out = out; }
+
+bool sw_output_failed(const store_writer *w) { return atomic_load(&w->out_failed); }
+
+void sw_doc_output(store_writer *w, const char *bytes, size_t len)
+{
+    sw_batch *b = &w->slot[w->fill];
+    if (!w->in_doc || !len)
+        return;
+    b->out = put(b, bytes, len);
+    b->out_len = len;
+}
+
+int sw_print(store_writer *w, const char *bytes, size_t len)
+{
+    if (w->in_doc)
+        sw_doc_abort(w);
+    sw_batch *b = &w->slot[w->fill];
+    batch_reset(b);
+    b->store = false;
+    b->out = put(b, bytes, len);
+    b->out_len = len;
+    if (b->failed) {
+        snprintf(w->err, sizeof w->err, "%s: out of memory for the output", w->path);
+        return -1;
+    }
+    return queue_filled(w);
 }
