@@ -99,7 +99,7 @@ static size_t verbatim_end(const char *s, size_t i, size_t n)
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) {
-            size_t k = utf8_valid_len(s + i, n - i);
+            size_t k = n - i >= 3 && utf8_plain_three(s + i) ? 3 : utf8_valid_len(s + i, n - i);
             if (k == 0)
                 return i;
             i += k;

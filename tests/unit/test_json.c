@@ -113,6 +113,21 @@ static void expect_error(const char *src, const char *fragment)
         fail_msg("parsing <%s>: error '%s' lacks '%s'", src, err, fragment);
 }
 
+/* Three-byte characters at the edges of what is valid pass as they are. */
+static void test_three_byte_edges(void **state)
+{
+    (void)state;
+    const char *src = "\"\xe0\xa0\x80\xe1\x80\x80\xec\xbf\xbf\xed\x9f\xbf"
+                      "\xee\x80\x80\xef\xbf\xbf商\"";
+    jv v;
+    char err[128] = "";
+    assert_int_equal(jv_parse(src, strlen(src), &v, err, sizeof err), 0);
+    assert_int_equal(v.type, JV_STR);
+    assert_string_equal(v.str, "\xe0\xa0\x80\xe1\x80\x80\xec\xbf\xbf\xed\x9f\xbf"
+                               "\xee\x80\x80\xef\xbf\xbf商");
+    jv_free(&v);
+}
+
 static void test_parse_errors(void **state)
 {
     (void)state;
@@ -125,6 +140,13 @@ static void test_parse_errors(void **state)
     expect_error("\"\\udc00\"", "lone low surrogate");
     expect_error("\"\xff\"", "invalid UTF-8");
     expect_error("\"\xc0\xaf\"", "invalid UTF-8"); /* overlong */
+    /* three-byte leads: E0 and ED need their second byte checked, the
+     * others only their continuation bytes */
+    expect_error("\"\xe0\x80\x80\"", "invalid UTF-8");     /* overlong */
+    expect_error("\"\xed\xa0\x80\"", "invalid UTF-8");     /* a surrogate */
+    expect_error("\"\xe5\x95\"", "invalid UTF-8");         /* cut short */
+    expect_error("\"\xe5\x95\x41\"", "invalid UTF-8");     /* not a continuation */
+    expect_error("\"\xef\xbf\xc0\"", "invalid UTF-8");
     expect_error("01x", "text after");
     expect_error("-", "bad number");
     expect_error("1.", "bad number");
@@ -187,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_writer_in_memory),
         cmocka_unit_test(test_parse_tree),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_three_byte_edges),
         cmocka_unit_test(test_parse_depth_bounded),
         cmocka_unit_test(test_doc),
         cmocka_unit_test(test_doc_errors),
