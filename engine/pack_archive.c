@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -663,12 +664,52 @@ static int extract_all(sqlite3 *db, const char *root, const char *file, char *er
     return rc;
 }
 
+/* A folder an earlier run extracted into and could not remove (it was
+ * killed): named for a process of ours that no longer exists.  A folder
+ * named for a live process, another user's, or one without a process id
+ * (made by an older engine) is never touched. */
+static bool abandoned(const char *base, const char *name)
+{
+    char *end;
+    errno = 0;
+    long pid = strtol(name + strlen(PARC_TMP_PREFIX), &end, 10);
+    if (errno || pid <= 0 || *end != '-' || pid == (long)getpid())
+        return false;
+    char path[PATH_MAX];
+    struct stat st;
+    int n = snprintf(path, sizeof path, "%s/%s", base, name);
+    if (n < 0 || (size_t)n >= sizeof path || lstat(path, &st) || !S_ISDIR(st.st_mode) ||
+        st.st_uid != getuid())
+        return false;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Remove what killed runs left in base; best effort, silently. */
+static void sweep_abandoned(const char *base)
+{
+    DIR *d = opendir(base);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, PARC_TMP_PREFIX, strlen(PARC_TMP_PREFIX)) || !abandoned(base, e->d_name))
+            continue;
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%s", base, e->d_name) < (int)sizeof path)
+            pack_archive_cleanup(path);
+    }
+    closedir(d);
+}
+
+/* The folder is named for this process, so that a later run can tell it
+ * was abandoned if this one is killed before it removes it. */
 static int make_tmpdir(char *out, size_t cap, const char *file, char *err, size_t errcap)
 {
     const char *base = getenv("TMPDIR");
     if (!base || !*base)
         base = "/tmp";
-    int n = snprintf(out, cap, "%s/" PARC_TMP_PREFIX "XXXXXX", base);
+    sweep_abandoned(base);
+    int n = snprintf(out, cap, "%s/" PARC_TMP_PREFIX "%ld-XXXXXX", base, (long)getpid());
     if (n < 0 || (size_t)n >= cap)
         return fail(err, errcap, file, "the temporary folder's path is too long");
     if (!mkdtemp(out))

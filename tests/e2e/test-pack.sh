@@ -59,6 +59,22 @@ expect_grep "its tests ran" "^pack tests: [1-9][0-9]* passed, 0 failed" "$T/out"
 [ "$(leftovers)" -eq 0 ] && pass "extracted folders removed after use" \
     || fail "extracted folders left in TMPDIR: $(ls "$TMPDIR")"
 
+# A run killed before it removed its folder leaves it behind; the next run
+# that extracts a pack removes it (its process is gone), but never the
+# folder of a live process or one not named for a process.
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+mkdir -p "$TMPDIR/engine-pack-$dead-Ab12Cd/lib" "$TMPDIR/engine-pack-$$-Ef34Gh" "$TMPDIR/engine-pack-Ij56Kl"
+echo 'return {}' >"$TMPDIR/engine-pack-$dead-Ab12Cd/lib/x.lua"
+run "$ENGINE" run "$P" tests/fixtures/sample-zh.txt --date 2024-12-15 --format jsonl
+expect_status "run X.pack beside a killed run's folder" 0
+[ ! -e "$TMPDIR/engine-pack-$dead-Ab12Cd" ] && pass "a killed run's folder is removed" \
+    || fail "a killed run's folder stays: $(ls "$TMPDIR")"
+[ -d "$TMPDIR/engine-pack-$$-Ef34Gh" ] && [ -d "$TMPDIR/engine-pack-Ij56Kl" ] &&
+    pass "a live process's folder and an unnamed one stay" || fail "removed too much: $(ls "$TMPDIR")"
+rm -rf "$TMPDIR"/engine-pack-*
+
 # ---- shipping: a publication pack installed as a file beside common -----
 r=$T/rules
 mkdir -p "$r/common/lexicon" "$r/demo/tests" "$T/inst/common"
