@@ -202,9 +202,29 @@ static bool quotes_balanced(const char *s, size_t a, size_t b)
     return true;
 }
 
+/* Eight spaces at p.  A pack's clean() blanks whole paragraphs (a body
+ * printed twice) into runs of spaces, which the scans cross eight bytes
+ * at a time. */
+static bool spaces8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v == UINT64_C(0x2020202020202020);
+}
+
+/* ASCII is tested as a byte, without decoding. */
 static size_t skip_space(const char *s, size_t i, size_t end)
 {
+    while (end - i >= 8 && spaces8(s + i))
+        i += 8;
     while (i < end) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (!is_space(c))
+                break;
+            i++;
+            continue;
+        }
         size_t n;
         if (!is_space(cp_at(s, i, end, &n)))
             break;
@@ -503,6 +523,10 @@ static int segment_line(seg *g, size_t a, size_t b)
     g->quotes = quotes_balanced(g->s, a, b);
     size_t i = a;
     while (i < b) {
+        if (b - i >= 8 && spaces8(g->s + i)) {
+            i += 8;
+            continue;
+        }
         unsigned cls = scan_class[(unsigned char)g->s[i]];
         if (cls != SCAN_DECODE) {
             i += cls == SCAN_IDEOGRAPH ? 3 : 1;

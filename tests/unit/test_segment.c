@@ -120,6 +120,10 @@ static const seg_case seg_cases[] = {
      "0:开头缩进的段落。 | 0:后一句。"},
     {"punctuation_only_skipped", "好。 。\n——\n\n  \n结束。",
      "0:好。 | 1:结束。"},
+    /* runs of spaces, as clean() leaves them, of every length around 8 */
+    {"blanked_runs", "                   \n前。       后。         Next.  \n"
+                     "                \n 末句。 ",
+     "0:前。 | 0:后。 | 0:Next. | 1:末句。"},
     {"empty_text", "", ""},
 };
 
