@@ -216,7 +216,7 @@ static void test_many_documents(void **state)
     assert_non_null(long_text);
     memset(long_text, 'a', big);
     long_text[big] = '\0';
-    char want[300 * 24] = "", line[24];
+    char want[300 * 40] = "", line[40];
     owned_fact o;
     for (int i = 0; i < 300; i++) {
         char name[32];
