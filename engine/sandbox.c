@@ -15,7 +15,9 @@
  *    instruction, which short calls need not pay for.  Once the budget
  *    runs out the hook re-arms itself to fire at every instruction, so a
  *    rule that catches the error cannot run on; the pcall and xpcall that
- *    rules see also re-raise it at once.
+ *    rules see also re-raise it at once.  The hook sees nothing inside a
+ *    C function, so the string library's pattern functions are
+ *    pattern.h's, which charge their work through sb_charge.
  *  - The allocator refuses growth past the cap; Lua then collects garbage,
  *    retries, and raises "not enough memory".  That error, too, goes
  *    through the rules' pcall, and a failed call ends with a full GC.
@@ -38,6 +40,7 @@
 #include <lualib.h>
 
 #include "cputick.h"
+#include "pattern.h"
 #include "words.h"
 
 /* Small blocks (tables, strings, closures: most of what rules allocate)
@@ -455,6 +458,40 @@ static int sb_msgh(lua_State *L)
 
 /* ---- the instruction budget ------------------------------------------ */
 
+static void sb_hook(lua_State *L, lua_Debug *ar);
+
+/* Adds n instructions to the call's count; 0 once that reaches the
+ * budget. */
+static int sb_spend(sb_state *s, unsigned long n)
+{
+    if (n < s->lim.instr_per_call - s->instr) {
+        s->instr += n;
+        return 1;
+    }
+    s->instr = s->lim.instr_per_call;
+    return 0;
+}
+
+/* The budget is spent: from now on the hook raises the error at every
+ * instruction, so that a rule that catches it cannot run on.  Raises it
+ * now, as "where instruction budget exceeded (N instructions)". */
+static void sb_raise_budget(lua_State *L, sb_state *s)
+{
+    if (!s->over_budget) {
+        s->over_budget = 1;
+        lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
+    }
+    if (!s->fatal) {
+        snprintf(s->fatal_msg, sizeof s->fatal_msg,
+                 "%s%sinstruction budget exceeded (%lu instructions)",
+                 s->last_where, *s->last_where ? " " : "",
+                 s->lim.instr_per_call);
+        s->fatal = SB_ERR_BUDGET;
+    }
+    lua_pushstring(L, s->fatal_msg);
+    lua_error(L);
+}
+
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {
     sb_state *s = sb_of(L);
@@ -463,22 +500,23 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
         if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
             snprintf(s->last_where, sizeof s->last_where, "%s:%d:",
                      ar->short_src, ar->currentline);
-        s->instr += SB_HOOK_STEP < s->lim.instr_per_call
-                        ? SB_HOOK_STEP : s->lim.instr_per_call;
-        if (s->instr < s->lim.instr_per_call)
+        if (sb_spend(s, SB_HOOK_STEP))
             return;
-        s->over_budget = 1;
-        lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
-        if (!s->fatal) {
-            snprintf(s->fatal_msg, sizeof s->fatal_msg,
-                     "%s%sinstruction budget exceeded (%lu instructions)",
-                     s->last_where, *s->last_where ? " " : "",
-                     s->lim.instr_per_call);
-            s->fatal = SB_ERR_BUDGET;
-        }
     }
-    lua_pushstring(L, s->fatal_msg);
-    lua_error(L);
+    sb_raise_budget(L, s);
+}
+
+void sb_charge(lua_State *L, unsigned long instructions)
+{
+    sb_state *s = sb_of(L);
+    if (!s->counting)
+        return;
+    if (!s->over_budget) {
+        if (sb_spend(s, instructions))
+            return;
+        sb_where(L, 1, s->last_where, sizeof s->last_where);
+    }
+    sb_raise_budget(L, s);
 }
 
 /* From now on, count the call's instructions.  Also runs in the SIGPROF
@@ -889,6 +927,7 @@ static int sb_open(lua_State *L)
     lua_getfield(L, tmpl, LUA_STRLIBNAME);
     lua_pushnil(L);
     lua_setfield(L, -2, "dump"); /* also gone from ("").dump */
+    pat_install(L, -1, sb_charge); /* and patterns count, in both */
     lua_pop(L, 1);
     lua_getfield(L, tmpl, LUA_TABLIBNAME);
     lua_getfield(L, -1, "unpack");

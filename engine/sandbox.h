@@ -89,7 +89,8 @@ size_t sb_mem_used(const sb_state *s);
  * The table holds: assert error ipairs next pairs pcall xpcall rawequal
  * rawget rawlen rawset select setmetatable getmetatable tonumber tostring
  * type unpack (= table.unpack) _VERSION _G (= the table itself), copies of
- * string (without dump) table math utf8, words (words.h), and
+ * string (without dump, and with pattern.h's find match gmatch gsub)
+ * table math utf8, words (words.h), and
  *   load(s [, name [, mode]])  text chunks only, always with this table as
  *                              _ENV: a binary chunk returns nil and a
  *                              message, like a syntax error; a mode without
@@ -150,8 +151,11 @@ int sb_load_file(sb_state *s, int env_index, const char *path,
  * The budget counts Lua VM instructions (checked every 1000), not time,
  * from the first 10 ms tick of CPU time the call sees (sb_batch_begin):
  * a call may run for up to 10 ms of CPU plus instr_per_call instructions.
- * One call of a C function, such as string.find with a pattern that
- * backtracks badly, runs to its end however long it takes.
+ * The count hook cannot see inside a C function, so the string library's
+ * find, match, gmatch and gsub are pattern.h's, which charge their
+ * matching (sb_charge): a pattern that backtracks badly is stopped like a
+ * loop, at the rule's line.  Any other C function runs to its end however
+ * long it takes.
  *
  * A C function called by a rule may itself call sb_call: the inner call
  * then runs under the outer call's budget and cap (nothing is reset).
@@ -159,6 +163,13 @@ int sb_load_file(sb_state *s, int env_index, const char *path,
  * lua_pcall: a budget error they swallow still stops the rule at its next
  * instruction, but a memory error they swallow is lost. */
 int sb_call(sb_state *s, int nargs, int nresults, sb_error *err);
+
+/* Charges work done in C as that many Lua instructions to the running
+ * call's budget, as the count hook charges the rule's own instructions
+ * (and, as the hook, only once the call has seen a CPU tick).  When the
+ * budget runs out it raises the budget error, with the position of the
+ * innermost Lua function calling in.  L must be a sandbox's state. */
+void sb_charge(lua_State *L, unsigned long instructions);
 
 /* The budget's hook is installed only once a call has run for a tick of
  * CPU time (10 ms, SIGPROF; see cputick.h), so short calls run at full

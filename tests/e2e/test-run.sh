@@ -39,9 +39,10 @@ expect_grep "detect() accepts doc x" '"doc":"x","pack":"demo"' "$T/out"
 expect_grep "detect() declines doc y" '"doc":"y","pack":"common"' "$T/out"
 rm "$pack/revenue.lua"
 
-# A rule stuck in a loop, one that allocates without end, one with a syntax
-# error and one that emits a fact without a kind: each is reported with its
-# file and line, exit status 1, and the other rules still run.
+# A rule stuck in a loop, one that allocates without end, one whose
+# pattern backtracks without end (on long.txt's long sentence), one with a
+# syntax error and one that emits a fact without a kind: each is reported
+# with its file and line, exit status 1, and the other rules still run.
 cat >"$T/rules/common/loop.lua" <<'LUA'
 return rule {
   name = "loop", keywords = { "营收" },
@@ -74,6 +75,15 @@ return rule {
   end,
 }
 LUA
+cat >"$T/rules/common/pattern.lua" <<'LUA'
+return rule {
+  name = "pattern", keywords = { "营收" },
+  sentence = function(s)
+    pcall(function() return s:find("(.-)(.-)(.-)(.-)b") end)
+  end,
+}
+LUA
+{ printf '营收'; printf 'a%.0s' $(seq 3000); printf '\n'; } >"$T/long.txt"
 cat >"$T/rules/common/escape.lua" <<'LUA'
 return rule {
   name = "escape", keywords = { "营收" },
@@ -82,16 +92,17 @@ return rule {
   end,
 }
 LUA
-run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt"
+run "$ENGINE" run "$T/rules" --format jsonl "$T/a.txt" "$T/long.txt"
 expect_status "failing rules" 1
 expect_grep "the good rule still ran" '"name":"revenue"' "$T/out"
 expect_grep "loop stopped, named with file:line" 'common/loop.lua:[0-9]*: instruction budget exceeded' "$T/err"
 expect_grep "memory hog stopped" 'common/hog.lua.*memory limit exceeded' "$T/err"
+expect_grep "backtracking pattern stopped, named with file:line" 'common/pattern.lua:4: instruction budget exceeded' "$T/err"
 expect_grep "syntax error with file:line" 'common/broken.lua:3:' "$T/err"
 expect_grep "emit without kind is an error" "common/nokind.lua:4: emit: 'kind' must be one of" "$T/err"
 expect_grep "os is not available" 'common/escape.lua:4: os is not available in rules' "$T/err"
 [ -e /tmp/engine-escaped ] && fail "a rule ran os.execute" || pass "no rule reached the shell"
-rm -f "$T"/rules/common/{loop,hog,broken,nokind,escape}.lua
+rm -f "$T"/rules/common/{loop,hog,broken,nokind,escape,pattern}.lua
 
 # Unknown fields and rules without keywords are load errors.
 cat >"$T/rules/common/typo.lua" <<'LUA'

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -707,6 +708,38 @@ static void test_budget_in_batches(void **state)
     run_true(f, f->env_a, "return true");
 }
 
+/* One call of string.find with a pattern that backtracks without end is
+ * stopped like a loop, at the rule's line, however the matcher is called
+ * (function or method, find match gmatch or gsub, under pcall).  Lua's
+ * own matcher takes 25 s to a minute on each. */
+static void test_backtracking_pattern_is_stopped(void **state)
+{
+    fx *f = *state;
+    static const char *const rules[] = {
+        "local s = string.rep('a', 200)\n"
+        "return s:find('(.-)(.-)(.-)(.-)b')",
+        "local s = string.rep('a', 80)\n"
+        "return string.match(s, string.rep('a*', 6) .. 'b')",
+        "local s = string.rep('a', 400)\n"
+        "for x in s:gmatch('(.-)(.-)(.-)%d') do end",
+        "local s = string.rep('a', 400)\n"
+        "return pcall(string.gsub, s, '(.-)(.-)(.-)%d', '')",
+        "local s = ('的'):rep(150)\n"
+        "return pcall(function() return s:match('(.-)的(.-)(.-)%d') end)",
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+        time_t start = time(NULL);
+        run_fails(f, f->env_a, rules[i], SB_ERR_BUDGET,
+                  "inline.lua:2: instruction budget exceeded (2000000"
+                  " instructions)");
+        if (time(NULL) - start > 5)
+            fail_msg("%s\n  took %lld s", rules[i],
+                     (long long)(time(NULL) - start));
+    }
+    run_true(f, f->env_a, "return ('abc'):find('b') == 2 and"
+                          " ('a1b22'):gsub('%d+', '<%0>') == 'a<1>b<22>'");
+}
+
 /* ---- memory ------------------------------------------------------------- */
 
 static const sb_limits small_memory = {
@@ -985,6 +1018,7 @@ int main(void)
         T(test_infinite_loop_in_xpcall_is_stopped),
         T(test_budget_resets_between_calls),
         T(test_budget_in_batches),
+        T(test_backtracking_pattern_is_stopped),
         cmocka_unit_test(test_memory_bomb_is_stopped_and_state_reusable),
         cmocka_unit_test(test_memory_bomb_in_pcall_is_stopped),
         cmocka_unit_test(test_memory_total_cap),
