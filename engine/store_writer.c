@@ -57,12 +57,12 @@ typedef struct {
  * checkpoint's sync, a journal commit, the writer off its core while three
  * threads share two) that a queue of one document could not: measured with
  * bench-store (2026-11), --db cost +32-38% wall time with one document
- * queued, +20-24% with 16 and +15-17% with 32, the writer woken once per
- * SW_WAKE documents.  The price is what a crash loses: the documents
+ * queued and a writer spinning for the next; with the writer woken once
+ * per SW_WAKE documents, +8-20% with 32 queued and +5-14% with 64.  The price is what a crash loses: the documents
  * queued, never part of one and never one already printed (docs/store.md).
  * A batch that grew past SW_KEEP_BYTES gives its memory back once
  * written. */
-enum { SW_QUEUE = 32, SW_QUEUE_BYTES = 64 << 20, SW_WAKE = SW_QUEUE / 2,
+enum { SW_QUEUE = 64, SW_QUEUE_BYTES = 64 << 20, SW_WAKE = SW_QUEUE / 2,
        SW_LINGER_MS = 20, SW_KEEP_BYTES = 1 << 20 };
 #define SW_SLOTS (SW_QUEUE + 1) /* the queue's and the caller's */
 

@@ -7,7 +7,7 @@
  *
  * The caller hands over one document at a time, as with store.h: begin,
  * its facts (copied here, so the caller's memory may go at once), its
- * output, commit.  The commit only queues the document: up to 32 wait
+ * output, commit.  The commit only queues the document: up to 64 wait
  * while the caller reads the next ones, and the thread prints each
  * document's output once its transaction has run.  So a crash loses at
  * most the documents queued and the one being read, never part of a
