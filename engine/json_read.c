@@ -89,7 +89,6 @@ static int escape_char(parser *p, char **o)
     return 0;
 }
 
-/* The string at p->i (at its opening quote), decoded into a new buffer. */
 /* The end of the run from i that a string keeps as it is: printable ASCII
  * other than " and \, and well-formed UTF-8.  Documents are long strings
  * of such text, copied here in one piece rather than character by
@@ -99,7 +98,7 @@ static size_t verbatim_end(const char *s, size_t i, size_t n)
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) {
-            size_t k = n - i >= 3 && utf8_plain_three(s + i) ? 3 : utf8_valid_len(s + i, n - i);
+            size_t k = utf8_plain_three(s + i, n - i) ? 3 : utf8_valid_len(s + i, n - i);
             if (k == 0)
                 return i;
             i += k;
@@ -112,6 +111,7 @@ static size_t verbatim_end(const char *s, size_t i, size_t n)
     return i;
 }
 
+/* The string at p->i (at its opening quote), decoded into a new buffer. */
 static int parse_string(parser *p, char **out, size_t *outlen)
 {
     p->i++;

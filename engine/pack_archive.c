@@ -664,22 +664,20 @@ static int extract_all(sqlite3 *db, const char *root, const char *file, char *er
     return rc;
 }
 
-/* A folder an earlier run extracted into and could not remove (it was
- * killed): named for a process of ours that no longer exists.  A folder
- * named for a live process, another user's, or one without a process id
- * (made by an older engine) is never touched. */
-static bool abandoned(const char *base, const char *name)
+/* Whether the folder at path (named name) is one an earlier run
+ * extracted into and could not remove (it was killed): named for a
+ * process of ours that no longer exists.  A folder named for a live
+ * process, another user's, or one without a process id (made by an older
+ * engine) is never touched. */
+static bool abandoned(const char *path, const char *name)
 {
     char *end;
     errno = 0;
     long pid = strtol(name + strlen(PARC_TMP_PREFIX), &end, 10);
     if (errno || pid <= 0 || *end != '-' || pid == (long)getpid())
         return false;
-    char path[PATH_MAX];
     struct stat st;
-    int n = snprintf(path, sizeof path, "%s/%s", base, name);
-    if (n < 0 || (size_t)n >= sizeof path || lstat(path, &st) || !S_ISDIR(st.st_mode) ||
-        st.st_uid != getuid())
+    if (lstat(path, &st) || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
         return false;
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
@@ -692,10 +690,11 @@ static void sweep_abandoned(const char *base)
         return;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (strncmp(e->d_name, PARC_TMP_PREFIX, strlen(PARC_TMP_PREFIX)) || !abandoned(base, e->d_name))
-            continue;
         char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "%s/%s", base, e->d_name) < (int)sizeof path)
+        if (strncmp(e->d_name, PARC_TMP_PREFIX, strlen(PARC_TMP_PREFIX)) ||
+            snprintf(path, sizeof path, "%s/%s", base, e->d_name) >= (int)sizeof path)
+            continue;
+        if (abandoned(path, e->d_name))
             pack_archive_cleanup(path);
     }
     closedir(d);

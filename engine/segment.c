@@ -154,6 +154,33 @@ static const unsigned char scan_class[256] = {
 
 /* ---- sentences --------------------------------------------------------- */
 
+/* Eight spaces at p.  A pack's clean() blanks whole paragraphs (a body
+ * printed twice) into runs of spaces, which the scans cross eight bytes
+ * at a time. */
+static bool spaces8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v == UINT64_C(0x2020202020202020);
+}
+
+/* The first byte from i on (before b) that is worth decoding
+ * (SCAN_DECODE), or b: what both scans of a line step over. */
+static size_t next_to_decode(const char *s, size_t i, size_t b)
+{
+    while (i < b) {
+        if (b - i >= 8 && spaces8(s + i)) {
+            i += 8;
+            continue;
+        }
+        unsigned cls = scan_class[(unsigned char)s[i]];
+        if (cls == SCAN_DECODE)
+            return i;
+        i += cls == SCAN_IDEOGRAPH ? 3 : 1;
+    }
+    return b;
+}
+
 typedef struct {
     const char *s;
     text_sentence_sink sink;
@@ -180,11 +207,10 @@ static bool in_quote(const seg *g)
 static bool quotes_balanced(const char *s, size_t a, size_t b)
 {
     int depth[QUOTE_TYPES] = {0};
-    for (size_t i = a; i < b; i++) {
+    for (size_t i = next_to_decode(s, a, b); i < b; i = next_to_decode(s, i, b)) {
         unsigned char c = (unsigned char)s[i];
         if (c != 0xE2 && c != 0xE3) { /* quotes start E2 or E3 */
-            if (scan_class[c] == SCAN_IDEOGRAPH)
-                i += 2;
+            i++;
             continue;
         }
         size_t n;
@@ -194,22 +220,12 @@ static bool quotes_balanced(const char *s, size_t a, size_t b)
             depth[t]++;
         else if ((t = quote_close(cp)) >= 0 && --depth[t] < 0)
             return false;
-        i += n - 1;
+        i += n;
     }
     for (int t = 0; t < QUOTE_TYPES; t++)
         if (depth[t])
             return false;
     return true;
-}
-
-/* Eight spaces at p.  A pack's clean() blanks whole paragraphs (a body
- * printed twice) into runs of spaces, which the scans cross eight bytes
- * at a time. */
-static bool spaces8(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v == UINT64_C(0x2020202020202020);
 }
 
 /* ASCII is tested as a byte, without decoding. */
@@ -521,17 +537,7 @@ static int segment_line(seg *g, size_t a, size_t b)
     g->pending = false;
     memset(g->depth, 0, sizeof g->depth);
     g->quotes = quotes_balanced(g->s, a, b);
-    size_t i = a;
-    while (i < b) {
-        if (b - i >= 8 && spaces8(g->s + i)) {
-            i += 8;
-            continue;
-        }
-        unsigned cls = scan_class[(unsigned char)g->s[i]];
-        if (cls != SCAN_DECODE) {
-            i += cls == SCAN_IDEOGRAPH ? 3 : 1;
-            continue;
-        }
+    for (size_t i = next_to_decode(g->s, a, b); i < b; i = next_to_decode(g->s, i, b)) {
         int rc = step(g, i, &i);
         if (rc)
             return rc;

@@ -5,11 +5,11 @@
  *
  * Writing happens one document at a time, each in its own transaction
  * (store_doc_begin … store_doc_commit), so a crash loses at most the
- * documents not yet committed and never leaves part of a document's facts
- * (store_writer.h queues them).  A
- * document stored again with the same pack versions has its facts
- * replaced; with a new pack version the older run's facts stay beside the
- * new ones, each marked with the run that made it.
+ * documents not yet committed (store_writer.h queues them) and never
+ * leaves part of a document's facts.  A document stored again with the
+ * same pack versions has its facts replaced; with a new pack version the
+ * older run's facts stay beside the new ones, each marked with the run
+ * that made it.
  *
  * Every function that can fail returns 0 or -1; the message, starting with
  * the database's file name, is then in store_error().

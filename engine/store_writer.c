@@ -58,10 +58,10 @@ typedef struct {
  * threads share two) that a queue of one document could not: measured with
  * bench-store (2026-11), --db cost +32-38% wall time with one document
  * queued and a writer spinning for the next; with the writer woken once
- * per SW_WAKE documents, +8-20% with 32 queued and +5-14% with 64.  The price is what a crash loses: the documents
- * queued, never part of one and never one already printed (docs/store.md).
- * A batch that grew past SW_KEEP_BYTES gives its memory back once
- * written. */
+ * per SW_WAKE documents, +8-20% with 32 queued and +5-14% with 64.  The
+ * price is what a crash loses: the documents queued, never part of one and
+ * never one already printed (docs/store.md).  A batch that grew past
+ * SW_KEEP_BYTES gives its memory back once written. */
 enum { SW_QUEUE = 64, SW_QUEUE_BYTES = 64 << 20, SW_WAKE = SW_QUEUE / 2,
        SW_LINGER_MS = 20, SW_KEEP_BYTES = 1 << 20 };
 #define SW_SLOTS (SW_QUEUE + 1) /* the queue's and the caller's */
@@ -189,9 +189,8 @@ static bool has_room(const store_writer *w)
            atomic_load(&w->queued_bytes) <= SW_QUEUE_BYTES;
 }
 
-/* Spin until ready(w) or this side's time (ns) is up.  True if ready. */
-static bool spin_until(const store_writer *w, bool (*ready)(const store_writer *),
-                       long limit_ns)
+/* Spin until ready(w) or SPIN_CALLER_NS have passed.  True if ready. */
+static bool spin_until(const store_writer *w, bool (*ready)(const store_writer *))
 {
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -201,7 +200,7 @@ static bool spin_until(const store_writer *w, bool (*ready)(const store_writer *
         if (i % 64 == 0) {
             clock_gettime(CLOCK_MONOTONIC, &t);
             long ns = (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec);
-            if (ns > limit_ns)
+            if (ns > SPIN_CALLER_NS)
                 return false;
         }
         cpu_relax();
@@ -287,12 +286,21 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* With the mutex held: the caller is about to wait for the thread, which
+ * then writes without waiting for more documents. */
+static void hurry_locked(store_writer *w)
+{
+    w->hurry = true;
+    if (w->writer_sleeps)
+        pthread_cond_signal(&w->work);
+}
+
 /* With the mutex held: wait until ready(w); with take, hand the thread's
  * unreported failure over to err.  0, or -1 for a failure taken. */
 static int wait_locked(store_writer *w, bool (*ready)(const store_writer *), bool take)
 {
     while (!ready(w)) {
-        w->hurry = true;
+        hurry_locked(w);
         w->caller_sleeps = true;
         pthread_cond_wait(&w->done, &w->mu);
         w->caller_sleeps = false;
@@ -310,24 +318,18 @@ static int wait_locked(store_writer *w, bool (*ready)(const store_writer *), boo
     return -1;
 }
 
-/* The caller is about to wait for the thread: it writes without waiting
- * for more documents. */
-static void hurry_writer(store_writer *w)
+/* Wait until ready(w): hurry the thread, spin a while, then sleep.  As
+ * wait_locked. */
+static int wait_for(store_writer *w, bool (*ready)(const store_writer *), bool take)
 {
+    if (!ready(w)) {
+        pthread_mutex_lock(&w->mu);
+        hurry_locked(w);
+        pthread_mutex_unlock(&w->mu);
+        spin_until(w, ready);
+    }
     pthread_mutex_lock(&w->mu);
-    w->hurry = true;
-    if (w->writer_sleeps)
-        pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->mu);
-}
-
-static int wait_idle(store_writer *w, bool take)
-{
-    if (!is_idle(w))
-        hurry_writer(w);
-    spin_until(w, is_idle, SPIN_CALLER_NS);
-    pthread_mutex_lock(&w->mu);
-    int rc = wait_locked(w, is_idle, take);
+    int rc = wait_locked(w, ready, take);
     pthread_mutex_unlock(&w->mu);
     return rc;
 }
@@ -414,17 +416,17 @@ static int store_failed(store_writer *w)
 int sw_run_begin(store_writer *w, const char *rules, const store_pack *packs,
                  size_t npacks)
 {
-    wait_idle(w, false);
+    wait_for(w, is_idle, false);
     return store_run_begin(w->s, rules, packs, npacks) ? store_failed(w) : 0;
 }
 
 int sw_run_end(store_writer *w)
 {
-    wait_idle(w, false);
+    wait_for(w, is_idle, false);
     return store_run_end(w->s) ? store_failed(w) : 0;
 }
 
-int sw_flush(store_writer *w) { return wait_idle(w, true); }
+int sw_flush(store_writer *w) { return wait_for(w, is_idle, true); }
 
 int sw_doc_begin(store_writer *w, const store_doc *d)
 {
@@ -502,14 +504,7 @@ static int queue_filled(store_writer *w)
     if (w->writer_sleeps && (n == 1 || n >= SW_WAKE))
         pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->mu);
-    /* The next document's slot: free once the queue has room. */
-    if (!has_room(w))
-        hurry_writer(w);
-    spin_until(w, has_room, SPIN_CALLER_NS);
-    pthread_mutex_lock(&w->mu);
-    int rc = wait_locked(w, has_room, true);
-    pthread_mutex_unlock(&w->mu);
-    return rc;
+    return wait_for(w, has_room, true); /* the next document's slot */
 }
 
 int sw_doc_commit(store_writer *w)
@@ -538,13 +533,17 @@ void sw_set_output(store_writer *w, FILE *out) { w->out = out; }
 
 bool sw_output_failed(const store_writer *w) { return atomic_load(&w->out_failed); }
 
-void sw_doc_output(store_writer *w, const char *bytes, size_t len)
+/* The output the thread prints once the batch is written. */
+static void keep_output(sw_batch *b, const char *bytes, size_t len)
 {
-    sw_batch *b = &w->slot[w->fill];
-    if (!w->in_doc || !len)
-        return;
     b->out = put(b, bytes, len);
     b->out_len = len;
+}
+
+void sw_doc_output(store_writer *w, const char *bytes, size_t len)
+{
+    if (w->in_doc && len)
+        keep_output(&w->slot[w->fill], bytes, len);
 }
 
 int sw_print(store_writer *w, const char *bytes, size_t len)
@@ -554,8 +553,7 @@ int sw_print(store_writer *w, const char *bytes, size_t len)
     sw_batch *b = &w->slot[w->fill];
     batch_reset(b);
     b->store = false;
-    b->out = put(b, bytes, len);
-    b->out_len = len;
+    keep_output(b, bytes, len);
     if (b->failed) {
         snprintf(w->err, sizeof w->err, "%s: out of memory for the output", w->path);
         return -1;

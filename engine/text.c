@@ -511,11 +511,6 @@ static const unsigned char plain_ascii[256] = {
     A16, A16, A16, A16, A16, A16, A16};
 #undef A16
 
-static bool continuation(unsigned char c)
-{
-    return (c & 0xC0) == 0x80;
-}
-
 /* Whether the eight bytes at u are plain ASCII: (x - k) & ~x & 0x80.. is
  * non-zero exactly when some byte of x is below k, so this finds a high
  * bit, a NUL or (through x ^ CR) a CR at once. */
@@ -557,15 +552,6 @@ static size_t verbatim_end(const unsigned char *u, size_t n, size_t i)
     }
 }
 
-/* A well-formed three-byte character other than E0 and ED leads (whose
- * second byte has a narrower range): u8_check's verdict without the
- * call, for the CJK punctuation and full-width forms of Chinese text. */
-static bool plain_three(const unsigned char *u, size_t avail)
-{
-    return avail >= 3 && u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED &&
-           continuation(u[1]) && continuation(u[2]);
-}
-
 /* The whole UTF-8 path.  Bytes that normalise to themselves accumulate in
  * a run [run, i) and are copied in one go when something else turns up. */
 static int decode_utf8(decoder *d)
@@ -586,7 +572,7 @@ static int decode_utf8(decoder *d)
         }
         uint32_t cp = 0;
         size_t len = 3, bad = 0;
-        if (plain_three(u + i, n - i)) {
+        if (utf8_plain_three((const char *)u + i, n - i)) {
             cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(u[i + 1] & 0x3F) << 6) |
                  (u[i + 2] & 0x3F);
         } else {
@@ -836,7 +822,7 @@ static size_t utf8_valid_prefix(const unsigned char *u, size_t n)
             i++;
             continue;
         }
-        if (plain_three(u + i, n - i)) {
+        if (utf8_plain_three((const char *)u + i, n - i)) {
             i += 3;
             continue;
         }

@@ -8,6 +8,7 @@
 #ifndef ENGINE_UTF8_H
 #define ENGINE_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,14 +97,15 @@ static inline size_t utf8_valid_len(const char *str, size_t n)
     return len;
 }
 
-/* Whether s[0..3) (n >= 3) is a three-byte character that needs no check
+/* Whether s[0..n) starts with a three-byte character that needs no check
  * beyond its continuation bytes: leads E1..EC and EE..EF can be neither
- * overlong nor a surrogate.  That is nearly every CJK character, which
- * then costs one test instead of utf8_valid_len's. */
-static inline int utf8_plain_three(const char *str)
+ * overlong nor a surrogate.  That is nearly every CJK character and
+ * full-width form, which then costs one test instead of the full check
+ * (utf8_valid_len, or utf8proc's). */
+static inline bool utf8_plain_three(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    return (s[0] & 0xF0) == 0xE0 && s[0] != 0xE0 && s[0] != 0xED &&
+    return n >= 3 && (s[0] & 0xF0) == 0xE0 && s[0] != 0xE0 && s[0] != 0xED &&
            (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80;
 }
 

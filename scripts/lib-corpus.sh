@@ -46,11 +46,10 @@ corpus_docs() { # FILE N
 corpus_jsonl() { # FILE MB [ARTICLE...]
     local out=$1 want=$(($2 * 1024 * 1024))
     shift 2
-    set -- "$out" "$@"
-    corpus_seed "$1.seed" "${@:2}"
-    while [ "$(stat -c %s "$1.seed")" -lt "$want" ]; do
-        cat "$1.seed" "$1.seed" >"$1.tmp" && mv "$1.tmp" "$1.seed"
+    corpus_seed "$out.seed" "$@"
+    while [ "$(stat -c %s "$out.seed")" -lt "$want" ]; do
+        cat "$out.seed" "$out.seed" >"$out.tmp" && mv "$out.tmp" "$out.seed"
     done
-    corpus_renumber <"$1.seed" >"$1"
-    rm -f "$1.seed"
+    corpus_renumber <"$out.seed" >"$out"
+    rm -f "$out.seed"
 }

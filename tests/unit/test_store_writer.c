@@ -3,11 +3,10 @@
  * queued arrives whole (every field, the extra fields printed or not, the
  * hash), the caller's memory may go as soon as a call returns, a document
  * that fails to store is reported once by a later call and names itself
- * (and counts those that failed after it before the report),
- * an aborted document stores nothing, and many documents in a row (some
- * with a large evidence text) all arrive, their output printed in order;
- * and the log's checkpoints on
- * their own thread keep it short without losing a fact.
+ * (and counts those that failed after it before the report), an aborted
+ * document stores nothing, and many documents in a row (some with a large
+ * evidence text) all arrive, their output printed in order; and the log's
+ * checkpoints on their own thread keep it short without losing a fact.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -134,6 +133,13 @@ static size_t failures_in(const char *msg, const char *first)
     return 1 + (more ? (size_t)atoi(more + 5) : 0);
 }
 
+/* The failed documents a call reports (rc its result), the first named
+ * as first says. */
+static size_t reported_by(int rc, store_writer *w, const char *first)
+{
+    return rc ? failures_in(sw_error(w), first) : 0;
+}
+
 /* A document that fails on the thread is reported by a later call that
  * waits for the writer (a commit, once the thread has got to it, or
  * sw_flush at the latest), naming that document, and only once.  When the
@@ -144,24 +150,17 @@ static void test_failure_reported_once(void **state)
     (void)state;
     const char *p = path_for("fail.db");
     store_writer *w = open_run(p);
-    size_t reported = 0;
-    if (queue_one(w, "bad.txt", true))
-        reported += failures_in(sw_error(w), "fail.db: storing bad.txt: ");
-    if (queue_one(w, "good.txt", false))
-        reported += failures_in(sw_error(w), "fail.db: storing bad.txt: ");
-    if (sw_flush(w))
-        reported += failures_in(sw_error(w), "fail.db: storing bad.txt: ");
+    const char *bad = "fail.db: storing bad.txt: ";
+    size_t reported = reported_by(queue_one(w, "bad.txt", true), w, bad);
+    reported += reported_by(queue_one(w, "good.txt", false), w, bad);
+    reported += reported_by(sw_flush(w), w, bad);
     assert_int_equal(reported, 1);
     assert_int_equal(sw_flush(w), 0); /* good.txt went in */
 
     /* Two failures before either is reported: both are, the first by name. */
-    reported = 0;
-    if (queue_one(w, "worse.txt", true))
-        reported += failures_in(sw_error(w), "storing worse.txt: ");
-    if (queue_one(w, "worst.txt", true))
-        reported += failures_in(sw_error(w), "storing wors");
-    if (sw_flush(w))
-        reported += failures_in(sw_error(w), "storing wors");
+    reported = reported_by(queue_one(w, "worse.txt", true), w, "storing worse.txt: ");
+    reported += reported_by(queue_one(w, "worst.txt", true), w, "storing wors");
+    reported += reported_by(sw_flush(w), w, "storing wors");
     assert_int_equal(reported, 2);
     assert_int_equal(sw_flush(w), 0);
     sw_close(w);
