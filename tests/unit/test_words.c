@@ -129,6 +129,29 @@ static void test_only(void **state)
     expect_true(cases);
 }
 
+static void test_lines(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        /* bounds are 0-based [start, stop) without the "\n"; text trimmed */
+        "local out = {}\n"
+        "for a, b, t in words.lines(' 作者|x \\n\\n展开\\nend') do out[#out + 1] = a .. ',' .. b .. ',' .. t end\n"
+        "return table.concat(out, ';') == '0,10,作者|x;11,11,;12,18,展开;19,22,end'",
+        /* a final newline starts no line; an empty text has none */
+        "local n = 0 for _ in words.lines('a\\n') do n = n + 1 end\n"
+        "for _ in words.lines('') do n = n + 10 end return n == 1",
+        "local n, last = 0 for a, b, t in words.lines('\\n\\n') do n, last = n + 1, a .. b .. t end\n"
+        "return n == 2 and last == '11'",
+        /* two iterators do not share their place */
+        "local i, j = words.lines('a\\nb'), words.lines('c\\nd')\n"
+        "local _, _, x = i() local _, _, y = j() local _, _, z = i()\n"
+        "return x == 'a' and y == 'c' and z == 'b' and i() == nil",
+        "return not pcall(words.lines, nil)",
+        NULL
+    };
+    expect_true(cases);
+}
+
 static void test_trim_and_tail(void **state)
 {
     (void)state;
@@ -204,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_after_last),
         cmocka_unit_test(test_only),
         cmocka_unit_test(test_trim_and_tail),
+        cmocka_unit_test(test_lines),
         cmocka_unit_test(test_long_lists),
         cmocka_unit_test(test_lists_are_cached_safely),
         cmocka_unit_test(test_bad_arguments),
