@@ -86,8 +86,7 @@ int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
     if (lex && lex_scan(lex, text, len, on_hit, d))
         return -1;
     /* The automaton reports by end; rules look hits up by start. */
-    if (d->nhits > 1) /* qsort wants a real array, even for nothing */
-        qsort(d->hits, d->nhits, sizeof *d->hits, cmp_hit);
+    array_sort_nearly(d->hits, d->nhits, sizeof *d->hits, cmp_hit);
     return 0;
 }
 
@@ -164,8 +163,7 @@ static int cmp_mention(const void *a, const void *b)
 
 void an_settle_mentions(an_doc *d)
 {
-    if (d->nment > 1)
-        qsort(d->ment, d->nment, sizeof *d->ment, cmp_mention);
+    array_sort_nearly(d->ment, d->nment, sizeof *d->ment, cmp_mention);
     size_t out = 0, reach = 0;
     for (size_t i = 0; i < d->nment; i++) {
         /* Sorted longest first at each start: anything that begins inside
