@@ -98,10 +98,13 @@ static int specials_in(const char *p, size_t n)
     return bits;
 }
 
-/* Where text n (nl bytes) first occurs in h (hl bytes), or NULL.  Short
- * texts are looked for by their last byte (in UTF-8 a continuation
- * byte, rarer than a lead byte) and compared; long ones, where that
- * could take quadratic time, with memmem. */
+/* Where text n (nl bytes) first occurs in h (hl bytes), or NULL.  Looked
+ * for by its last byte (in UTF-8 a continuation byte, rarer than a lead
+ * byte) and compared, which costs at most hl * nl byte comparisons: below
+ * NAIVE_MAX that is cheaper than memmem, which first builds a table (about
+ * a thousand instructions, for a rule's find of a phrase in a clause).
+ * Above, where the naive search could take quadratic time, memmem. */
+#define NAIVE_MAX 65536
 static const char *find_text(const char *h, size_t hl, const char *n,
                              size_t nl)
 {
@@ -109,7 +112,7 @@ static const char *find_text(const char *h, size_t hl, const char *n,
         return h;
     if (nl > hl)
         return NULL;
-    if (nl > 16)
+    if (nl > 16 && hl > NAIVE_MAX / nl)
         return memmem(h, hl, n, nl);
     const char *p = h + nl - 1, *end = h + hl;
     while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {

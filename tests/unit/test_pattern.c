@@ -163,6 +163,14 @@ static const hcase hand_cases[] = {
     {"match", "'a\\0b', '%Z+'"},
     {"find", "'商汤科技营收', '营收'"},
     {"find", "'商汤科技营收', '营收', 1, true"},
+    /* long plain texts: searched naively in short subjects, with memmem in
+     * long ones (hl * nl above 65536) */
+    {"find", "'xx' .. string.rep('阅读更多', 9) .. '精彩', string.rep('阅读更多', 8) .. '精彩', 1, true"},
+    {"find", "string.rep('阅读更多', 9), string.rep('阅读更多', 8) .. '精彩', 1, true"},
+    {"find", "string.rep('ab', 2000) .. 'c' .. string.rep('ab', 20), string.rep('ab', 20) .. 'c', 1, true"},
+    {"find", "string.rep('ab', 2000) .. 'c', string.rep('ab', 20) .. 'c', 50, true"},
+    {"find", "string.rep('ab', 2000), string.rep('ab', 20) .. 'c', 1, true"},
+    {"find", "string.rep('ab', 20) .. 'c' .. string.rep('ab', 40), string.rep('ab', 20) .. 'c' .. string.rep('ab', 3)"},
     {"find", "'aaa', 'a', 2"},
     /* init: negative, zero, beyond the end, not an integer */
     {"find", "'hello', 'l', -2"},

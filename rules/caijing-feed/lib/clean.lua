@@ -3,12 +3,16 @@
 -- ： arrive as | and :.
 local M = {}
 
--- Lines that are only the app's: dropped wherever they stand.
+-- Lines that are only the app's, and lines that hold its call to read
+-- more: dropped wherever they stand.
 local TRAILER = { ["展开"] = true, ["APP内打开"] = true, ["App内打开"] = true }
+local MORE = "阅读更多精彩资讯"
 
+-- (Lengths first: most lines are neither, and Lua would hash a long line
+-- whole to look it up.)
 local function is_trailer(t)
-  -- (a long line is no trailer word: not looked up, as Lua would hash it whole)
-  return (#t <= 12 and TRAILER[t]) or t:find("阅读更多精彩资讯", 1, true) ~= nil
+  if #t <= 12 then return TRAILER[t] == true end
+  return #t >= #MORE and t:find(MORE, 1, true) ~= nil
 end
 
 -- "1周前", "3小时前", "昨天 18:02", "2天前": when the app showed it, not text.
