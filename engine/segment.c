@@ -154,16 +154,6 @@ static const unsigned char scan_class[256] = {
 
 /* ---- sentences --------------------------------------------------------- */
 
-/* Eight spaces at p.  A pack's clean() blanks whole paragraphs (a body
- * printed twice) into runs of spaces, which the scans cross eight bytes
- * at a time. */
-static bool spaces8(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v == UINT64_C(0x2020202020202020);
-}
-
 /* The first byte from i on (before b) that is worth decoding
  * (SCAN_DECODE), or b: what both scans of a line step over. */
 static size_t next_to_decode(const char *s, size_t i, size_t b)

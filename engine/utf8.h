@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Decode the code point at s[0..n) (n >= 1) into *cp; returns its length in
  * bytes (1..4).  A truncated sequence decodes as U+FFFD with length 1. */
@@ -107,6 +108,16 @@ static inline bool utf8_plain_three(const char *str, size_t n)
     const unsigned char *s = (const unsigned char *)str;
     return n >= 3 && (s[0] & 0xF0) == 0xE0 && s[0] != 0xE0 && s[0] != 0xED &&
            (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80;
+}
+
+/* Eight spaces at p.  A pack's clean() blanks whole paragraphs (a body
+ * printed twice) into runs of spaces, which the scans cross eight bytes
+ * at a time. */
+static inline bool spaces8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v == UINT64_C(0x2020202020202020);
 }
 
 #endif
