@@ -70,6 +70,12 @@ void doc_start(doc_reader *r)
     r->started = false;
 }
 
+void doc_known_utf8(doc_reader *r)
+{
+    if (r->want == TEXT_ENC_AUTO)
+        r->decided = true; /* doc_start set enc to UTF-8 */
+}
+
 text_encoding doc_encoding(const doc_reader *r) { return r->enc; }
 
 static int oom(text_error *err, size_t at)

@@ -40,6 +40,10 @@ void doc_reader_free(doc_reader *r);
 
 /* Start a new document (forgets the previous one, keeps the memory). */
 void doc_start(doc_reader *r);
+/* The caller has checked that the document just started is valid UTF-8 (a
+ * JSON string is): in auto mode it is read as UTF-8 without detection,
+ * which would only read it once more to say the same. */
+void doc_known_utf8(doc_reader *r);
 /* Add bytes.  Returns 0, -1 on a decoding error (err filled), or the
  * callback's non-zero value. */
 int doc_feed(doc_reader *r, const char *bytes, size_t n, doc_block_fn fn,

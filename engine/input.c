@@ -158,6 +158,7 @@ static int read_json_line(const char *src, size_t lineno, char *line,
     int rc = 0;
     if (!h->begin || !h->begin(ud, &d)) {
         doc_start(r);
+        doc_known_utf8(r); /* json_parse_doc validated the text */
         rc = doc_feed(r, jd.text, jd.text_len, h->block, ud, &err);
         if (!rc)
             rc = doc_finish(r, h->block, ud, &err);

@@ -80,8 +80,10 @@ static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
     return cp == u'〇' ? OPEN_NUM | OPEN_PERIOD : 0;
 }
 
-/* Step over the ideographs that open nothing — most of a Chinese text —
- * with as little work per character as the test allows. */
+/* Step over what opens nothing — the ideographs that are most of a
+ * Chinese text, and ASCII other than letters and digits, blanked runs of
+ * spaces eight at a time — with as little work per character as the test
+ * allows. */
 static size_t skip_inert(const char *s, size_t len, size_t i)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -90,13 +92,17 @@ static size_t skip_inert(const char *s, size_t len, size_t i)
      * may hold bytes that are not UTF-8, and the index must stay in the
      * table whatever they are. */
     const uint32_t bias = (0xE0u << 12) + CJK_FIRST;
-    while (i + 2 < len && u[i] >= 0xE4 && u[i] <= 0xE9) {
-        uint32_t k = ((uint32_t)u[i] << 12) + ((uint32_t)(u[i + 1] & 0x3F) << 6) +
-                     (u[i + 2] & 0x3F) - bias;
-        if (cjk_open[k]) break;
-        i += 3;
+    for (;;) {
+        while (i + 2 < len && u[i] >= 0xE4 && u[i] <= 0xE9) {
+            uint32_t k = ((uint32_t)u[i] << 12) + ((uint32_t)(u[i + 1] & 0x3F) << 6) +
+                         (u[i + 2] & 0x3F) - bias;
+            if (cjk_open[k]) return i;
+            i += 3;
+        }
+        if (i >= len || u[i] >= 0x80 || num_is_alnum(u[i]))
+            return i;
+        i += u[i] == ' ' && len - i >= 8 && spaces8(s + i) ? 8 : 1;
     }
-    return i;
 }
 
 /* ---- the pass ------------------------------------------------------------ */

@@ -142,8 +142,9 @@ static bool is_filler(uint32_t cp)
  * worth decoding (the leads of every character above), SCAN_IDEOGRAPH for
  * the lead of an ideograph U+4000..U+9FFF, which never matters and whose
  * three bytes lie within its line (the text is well-formed UTF-8), and
- * SCAN_PASS (0) for every other byte. */
-enum { SCAN_PASS, SCAN_DECODE, SCAN_IDEOGRAPH };
+ * SCAN_PASS (0) for every other byte.  The scan steps over a byte of
+ * class cls by cls + 1 bytes, so the classes keep these values. */
+enum { SCAN_PASS = 0, SCAN_DECODE = 1, SCAN_IDEOGRAPH = 2 };
 static const unsigned char scan_class[256] = {
     ['.'] = SCAN_DECODE, ['!'] = SCAN_DECODE, ['?'] = SCAN_DECODE, [';'] = SCAN_DECODE,
     ['"'] = SCAN_DECODE, ['\''] = SCAN_DECODE, [')'] = SCAN_DECODE, [']'] = SCAN_DECODE,
@@ -154,29 +155,19 @@ static const unsigned char scan_class[256] = {
 
 /* ---- sentences --------------------------------------------------------- */
 
-/* Eight spaces at p.  A pack's clean() blanks whole paragraphs (a body
- * printed twice) into runs of spaces, which the scans cross eight bytes
- * at a time. */
-static bool spaces8(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v == UINT64_C(0x2020202020202020);
-}
-
 /* The first byte from i on (before b) that is worth decoding
- * (SCAN_DECODE), or b: what both scans of a line step over. */
+ * (SCAN_DECODE), or b: what both scans of a line step over.  Eight
+ * spaces go at once, but are only looked for at a space. */
 static size_t next_to_decode(const char *s, size_t i, size_t b)
 {
     while (i < b) {
-        if (b - i >= 8 && spaces8(s + i)) {
-            i += 8;
-            continue;
-        }
         unsigned cls = scan_class[(unsigned char)s[i]];
         if (cls == SCAN_DECODE)
             return i;
-        i += cls == SCAN_IDEOGRAPH ? 3 : 1;
+        if (s[i] == ' ' && b - i >= 8 && spaces8(s + i))
+            i += 8;
+        else
+            i += cls + 1;
     }
     return b;
 }
@@ -186,10 +177,11 @@ typedef struct {
     text_sentence_sink sink;
     void *ud;
     size_t para;
-    size_t end;       /* end of the current line */
+    size_t line, end; /* the current line */
     size_t start;     /* start of the current sentence */
     bool any;         /* the line has reported a sentence */
     bool quotes;      /* the line's quotes are balanced, so track them */
+    bool quotes_known;/* quotes is set: only once the line shows a quote */
     bool pending;     /* a terminator was seen inside a quote */
     int depth[QUOTE_TYPES];
 } seg;
@@ -297,13 +289,13 @@ static int close_at(seg *g, size_t j, bool brackets, bool quote_closed,
         if (!is_closer(cp, brackets))
             break;
         int t = quote_close(cp);
-        if (t >= 0 && g->quotes && g->depth[t] > 0)
+        if (t >= 0 && g->depth[t] > 0)
             g->depth[t]--;
         quote_closed |= is_quote_closer(cp);
         k += n;
     }
     *next = k;
-    if (g->quotes && in_quote(g)) {
+    if (in_quote(g)) {
         g->pending = true;
         return 0;
     }
@@ -491,6 +483,18 @@ static int quote_closed(seg *g, int t, size_t j, size_t *next)
     return close_at(g, j, true, true, next);
 }
 
+/* Whether the line's quotes are tracked.  Asked only at a quote, so that
+ * a line without any is never read for them; but from the line's start,
+ * as a closing quote may have been passed before (close_at takes it). */
+static bool tracking_quotes(seg *g)
+{
+    if (!g->quotes_known) {
+        g->quotes = quotes_balanced(g->s, g->line, g->end);
+        g->quotes_known = true;
+    }
+    return g->quotes;
+}
+
 /* Handle the character at i if it matters; *next is where to go on. */
 static int step(seg *g, size_t i, size_t *next)
 {
@@ -499,13 +503,15 @@ static int step(seg *g, size_t i, size_t *next)
     uint32_t cp = cp_at(s, i, g->end, &n);
     *next = i + n;
     int t;
-    if (g->quotes && (t = quote_open(cp)) >= 0) {
-        g->depth[t]++;
+    /* depth stays 0 unless the quotes are tracked */
+    if ((t = quote_open(cp)) >= 0) {
+        if (tracking_quotes(g))
+            g->depth[t]++;
         return 0;
     }
-    if (g->quotes && (t = quote_close(cp)) >= 0)
-        return quote_closed(g, t, i + n, next);
-    if (g->quotes && g->depth[TITLE] > 0)
+    if ((t = quote_close(cp)) >= 0)
+        return tracking_quotes(g) ? quote_closed(g, t, i + n, next) : 0;
+    if (g->depth[TITLE] > 0)
         return 0;
     if (is_cjk_end(cp) || is_ascii_end(cp)) {
         bool strong;
@@ -532,11 +538,11 @@ static int step(seg *g, size_t i, size_t *next)
 static int segment_line(seg *g, size_t a, size_t b)
 {
     g->end = b;
-    g->start = a;
+    g->start = g->line = a;
     g->any = false;
     g->pending = false;
     memset(g->depth, 0, sizeof g->depth);
-    g->quotes = quotes_balanced(g->s, a, b);
+    g->quotes_known = false;
     for (size_t i = next_to_decode(g->s, a, b); i < b; i = next_to_decode(g->s, i, b)) {
         int rc = step(g, i, &i);
         if (rc)

@@ -511,16 +511,11 @@ static const unsigned char plain_ascii[256] = {
     A16, A16, A16, A16, A16, A16, A16};
 #undef A16
 
-/* Whether the eight bytes at u are plain ASCII: (x - k) & ~x & 0x80.. is
- * non-zero exactly when some byte of x is below k, so this finds a high
- * bit, a NUL or (through x ^ CR) a CR at once. */
+/* Whether the eight bytes at u are plain ASCII: no high bit, NUL or CR. */
 static bool plain_ascii8(const unsigned char *u)
 {
-    const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
-    uint64_t v, cr;
-    memcpy(&v, u, sizeof v);
-    cr = v ^ (ones * '\r');
-    return ((v | ((v - ones) & ~v) | ((cr - ones) & ~cr)) & high) == 0;
+    uint64_t v = bytes8(u);
+    return ((v | bytes8_below(v, 1) | bytes8_equal(v, '\r')) & BYTES8_HIGH) == 0;
 }
 
 /* An ideograph U+4000..U+9FFF (lead E4..E9) with both continuation bytes

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Decode the code point at s[0..n) (n >= 1) into *cp; returns its length in
  * bytes (1..4).  A truncated sequence decodes as U+FFFD with length 1. */
@@ -101,12 +102,52 @@ static inline size_t utf8_valid_len(const char *str, size_t n)
  * beyond its continuation bytes: leads E1..EC and EE..EF can be neither
  * overlong nor a surrogate.  That is nearly every CJK character and
  * full-width form, which then costs one test instead of the full check
- * (utf8_valid_len, or utf8proc's). */
+ * (utf8_valid_len, or utf8proc's).  Both continuation bytes are tested as
+ * one 16-bit value, which reads the same in either byte order. */
 static inline bool utf8_plain_three(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    return n >= 3 && (s[0] & 0xF0) == 0xE0 && s[0] != 0xE0 && s[0] != 0xED &&
-           (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80;
+    uint16_t tail;
+    if (n < 3 || (unsigned)(s[0] - 0xE1) > 0xEF - 0xE1 || s[0] == 0xED)
+        return false;
+    memcpy(&tail, s + 1, sizeof tail);
+    return (tail & 0xC0C0) == 0x8080;
+}
+
+/* ---- eight bytes at a time ------------------------------------------- */
+
+/* Eight bytes from p as one word, for the tests below: the scanners cross
+ * plain ASCII eight bytes per step. */
+static inline uint64_t bytes8(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+#define BYTES8_ONES UINT64_C(0x0101010101010101)
+#define BYTES8_HIGH (BYTES8_ONES * 0x80)
+
+/* High bit set in some byte of the result iff some byte of v is below k
+ * (k <= 0x80): the borrow of v - k leaves a byte's high bit only where that
+ * byte was below k, or above such a byte, so "any" is exact. */
+static inline uint64_t bytes8_below(uint64_t v, unsigned char k)
+{
+    return (v - BYTES8_ONES * k) & ~v;
+}
+
+/* The same for "some byte of v equals c". */
+static inline uint64_t bytes8_equal(uint64_t v, unsigned char c)
+{
+    return bytes8_below(v ^ (BYTES8_ONES * c), 1);
+}
+
+/* Eight spaces at p.  A pack's clean() blanks whole paragraphs (a body
+ * printed twice) into runs of spaces, which the scans cross eight bytes
+ * at a time. */
+static inline bool spaces8(const char *p)
+{
+    return bytes8(p) == BYTES8_ONES * ' ';
 }
 
 #endif

@@ -179,6 +179,59 @@ static void test_invalid_bytes_named(void **state)
     sink_free(&k);
 }
 
+/* Text the caller vouches for is decoded at once, as detection would have
+ * decoded it; a named encoding still wins. */
+static void test_known_utf8(void **state)
+{
+    (void)state;
+    text_error err;
+    int rc;
+    sink whole = read_all(sample, sizeof sample - 1, sizeof sample, 0, TEXT_ENC_AUTO, &rc, &err);
+    for (size_t step = 1; step < 12; step += 5) {
+        sink k = {0};
+        k.r = doc_reader_new(TEXT_ENC_AUTO, 0);
+        doc_start(k.r);
+        doc_known_utf8(k.r);
+        for (size_t off = 0; off < sizeof sample - 1; off += step)
+            assert_int_equal(doc_feed(k.r, sample + off, sizeof sample - 1 - off < step ? sizeof sample - 1 - off : step,
+                                      collect, &k, &err), 0);
+        assert_int_equal(doc_finish(k.r, collect, &k, &err), 0);
+        assert_string_equal(k.text, whole.text);
+        assert_memory_equal(k.orig, whole.orig, (whole.len + 1) * sizeof *k.orig);
+        assert_int_equal(doc_encoding(k.r), TEXT_ENC_UTF8);
+        sink_free(&k);
+    }
+    sink_free(&whole);
+
+    /* Undecided, a reader holds Chinese back until it has a sample; told
+     * it is UTF-8, it hands blocks on before the document ends. */
+    char zh[4000] = "";
+    while (strlen(zh) + 40 < sizeof zh)
+        strcat(zh, "营收17.4亿元，同比增长21%。");
+    sink k = {0};
+    k.r = doc_reader_new(TEXT_ENC_AUTO, 256);
+    doc_start(k.r);
+    assert_int_equal(doc_feed(k.r, zh, strlen(zh), collect, &k, &err), 0);
+    assert_int_equal(k.blocks, 0);
+    doc_start(k.r);
+    doc_known_utf8(k.r);
+    assert_int_equal(doc_feed(k.r, zh, strlen(zh), collect, &k, &err), 0);
+    assert_true(k.blocks > 0);
+    sink_free(&k);
+
+    size_t n;
+    char *gbk = to_gbk("商汤营收17.4亿元", &n);
+    k = (sink){0};
+    k.r = doc_reader_new(TEXT_ENC_GB18030, 0);
+    doc_start(k.r);
+    doc_known_utf8(k.r);
+    assert_int_equal(doc_feed(k.r, gbk, n, collect, &k, &err), 0);
+    assert_int_equal(doc_finish(k.r, collect, &k, &err), 0);
+    assert_string_equal(k.text, "商汤营收17.4亿元");
+    sink_free(&k);
+    free(gbk);
+}
+
 static void test_empty_document(void **state)
 {
     (void)state;
@@ -198,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_blocks_are_bounded),
         cmocka_unit_test(test_gbk_detected_after_ascii),
         cmocka_unit_test(test_invalid_bytes_named),
+        cmocka_unit_test(test_known_utf8),
         cmocka_unit_test(test_empty_document),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -128,6 +128,66 @@ static void test_three_byte_edges(void **state)
     jv_free(&v);
 }
 
+/* Parse exactly n bytes from a buffer of that size (ASan sees any read
+ * past it); returns jv_parse's result, the string in *out (freed by the
+ * caller) or the error in err. */
+static int parse_exact(const char *src, size_t n, char **out, char *err, size_t cap)
+{
+    char *t = malloc(n);
+    assert_non_null(t);
+    memcpy(t, src, n);
+    jv v;
+    int rc = jv_parse(t, n, &v, err, cap);
+    free(t);
+    *out = rc ? NULL : strdup(v.str);
+    if (!rc)
+        jv_free(&v);
+    return rc;
+}
+
+/* Strings are crossed eight ASCII bytes and one CJK character per step:
+ * whatever ends a run (quote, escape, control byte, bad UTF-8, a
+ * character) must stop it at the same byte for runs around that step. */
+static void test_plain_runs(void **state)
+{
+    (void)state;
+    static const struct { const char *tail, *decoded, *error; } ends[] = {
+        {"\"", "", NULL},
+        {"\\n商\"", "\n商", NULL},
+        {"\\\"x\"", "\"x", NULL},
+        {"\x01\"", NULL, "control character"},
+        {"\xe5\x95\x41\"", NULL, "invalid UTF-8"},
+        {"商务\xe5\x95\"", NULL, "invalid UTF-8"},
+        {"\xed\xa0\x80\"", NULL, "invalid UTF-8"},
+        {"\xe5\x95", NULL, "invalid UTF-8"}, /* cut by the end of the input */
+        {"商", NULL, "unterminated"},
+    };
+    for (size_t k = 0; k <= 17; k++) {
+        for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+            char src[64], want[64], err[128] = "", *got;
+            memset(want, 'a', k);
+            strcpy(want + k, ends[e].decoded ? ends[e].decoded : "");
+            snprintf(src, sizeof src, "\"%.*s%s", (int)k, want, ends[e].tail);
+            int rc = parse_exact(src, strlen(src), &got, err, sizeof err);
+            if (ends[e].error) {
+                assert_int_equal(rc, -1);
+                if (!strstr(err, ends[e].error))
+                    fail_msg("<%s>: error '%s' lacks '%s'", src, err, ends[e].error);
+            } else {
+                assert_int_equal(rc, 0);
+                assert_string_equal(got, want);
+                free(got);
+            }
+        }
+    }
+    char err[128] = "", *got;
+    const char *control = "\"abcdefgh\x01\"", *cut = "\"abcdefg商商\xe5\x95\"";
+    assert_int_equal(parse_exact(control, strlen(control), &got, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 10:"));
+    assert_int_equal(parse_exact(cut, strlen(cut), &got, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 15:"));
+}
+
 static void test_parse_errors(void **state)
 {
     (void)state;
@@ -210,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_parse_tree),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_three_byte_edges),
+        cmocka_unit_test(test_plain_runs),
         cmocka_unit_test(test_parse_depth_bounded),
         cmocka_unit_test(test_doc),
         cmocka_unit_test(test_doc_errors),

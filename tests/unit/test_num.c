@@ -358,6 +358,28 @@ static void test_no_terminator(void **state)
     assert_int_equal(c.last[0].start, 0);
 }
 
+/* Runs of spaces (a pack's clean() blanks paragraphs into them) are
+ * crossed eight bytes at a time: runs of every length around that step,
+ * ending right before a figure, a word or the end of the text, must read
+ * as single spaces do. */
+static void test_blank_runs(void **state)
+{
+    (void)state;
+    static const size_t runs[] = {0, 1, 7, 8, 9, 15, 16, 17};
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        char sp[32], t[256];
+        memset(sp, ' ', runs[r]);
+        sp[runs[r]] = '\0';
+        snprintf(t, sizeof t, "营收%s约17.4亿元,%s增长21%%%srev5 x %s5%s", sp, sp, sp, sp, sp);
+        collector c = scan_exact(t, strlen(t));
+        assert_int_equal(c.calls, 3);
+        assert_span(t, &c.last[0], "约17.4亿元");
+        assert_span(t, &c.last[1], "增长21%");
+        assert_int_equal(c.last[2].start, strlen(t) - runs[r] - 1);
+        assert_int_equal(c.last[2].end, strlen(t) - runs[r]);
+    }
+}
+
 typedef struct {
     size_t count, prev_end;
     bool ordered;
@@ -425,6 +447,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_spans_multibyte),
         cmocka_unit_test(test_no_terminator),
+        cmocka_unit_test(test_blank_runs),
         cmocka_unit_test(test_long_text),
     };
     size_t n = sizeof fixed / sizeof fixed[0];

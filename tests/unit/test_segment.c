@@ -101,6 +101,15 @@ static const seg_case seg_cases[] = {
      "0:他说“增长放缓。 | 0:利润下降。"},
     {"title_keeps_terminator", "电影《你好！》上映了。票房不错。",
      "0:电影《你好!》上映了。 | 0:票房不错。"},
+    /* a line is read for its quotes only once it shows one, but always
+     * from its start: a closing quote taken in with a terminator before
+     * any opening one still leaves the line unbalanced */
+    {"closer_before_opener", "完了。”他说“好。再见。”后来。",
+     "0:完了。” | 0:他说“好。 | 0:再见。” | 0:后来。"},
+    {"quote_after_blank_run", "        他说        “好。再见。”后来。",
+     "0:他说        “好。再见。” | 0:后来。"},
+    {"no_quote_then_quote_line", "好。再见。\n他说“好。再见。”后来。",
+     "0:好。 | 0:再见。 | 1:他说“好。再见。” | 1:后来。"},
     {"ascii_quotes", "\"Demand was strong.\" Then prices rose.",
      "0:\"Demand was strong.\" | 0:Then prices rose."},
     {"question_in_quote_lowercase", "\"Really?\" he asked. Nobody replied.",
