@@ -656,7 +656,7 @@ static const char *const qualifiers[] = {"approx", "gt", "ge", "lt", "le", NULL}
 static bool in_list(const char *const *list, const char *s)
 {
     for (size_t i = 0; list[i]; i++)
-        if (!strcmp(list[i], s))
+        if (list[i][0] == s[0] && !strcmp(list[i], s)) /* the first byte tells most apart */
             return true;
     return false;
 }
@@ -770,6 +770,7 @@ typedef struct {
     size_t n;
     emit_field checked[4];         /* kind, name, value, qualifier; type LUA_TNIL: absent */
     bool key;                      /* it has a key field */
+    int name_at;                   /* where the name's value is kept on the stack; 0: not kept */
     emit_pairs kept;
 } emit_table;
 
@@ -812,6 +813,7 @@ static void read_fields(lua_State *L, int t, emit_table *e)
 {
     e->n = 0;
     e->key = false;
+    e->name_at = 0;
     for (size_t i = 0; i < 4; i++)
         e->checked[i].type = LUA_TNIL;
     e->kept = (emit_pairs){lua_gettop(L) + 1, 0, 0};
@@ -836,6 +838,8 @@ static void read_fields(lua_State *L, int t, emit_table *e)
                 e->checked[what - EK_KIND] = f;
         }
         e->key |= what == EK_KEY;
+        if (what == EK_NAME && e->kept.npairs < PAIRS_MAX)
+            e->name_at = e->kept.at + 2 * (int)e->kept.npairs + 1;
         keep_pair(L, &e->kept, what < EK_CONTROL || what == EK_FROM);
     }
 }
@@ -903,13 +907,6 @@ static char *key_room(lua_State *L, rt_runtime *rt, size_t n)
     return rt->key + rt->keylen;
 }
 
-static void key_add(lua_State *L, rt_runtime *rt, const char *s, size_t n)
-{
-    if (n)
-        memcpy(key_room(L, rt, n), s, n);
-    rt->keylen += n;
-}
-
 /* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
  * they always have in the key), without making a Lua string: at o, with
  * room for 64 bytes; returns the end. */
@@ -943,6 +940,13 @@ static char *put_value(char *o, const emit_field *x)
     return o + n;
 }
 
+/* strcmp(a->k, b->k) > 0, without the call where the first bytes differ. */
+static bool name_after(const emit_field *a, const emit_field *b)
+{
+    unsigned char x = (unsigned char)a->k[0], y = (unsigned char)b->k[0];
+    return x != y ? x > y : strcmp(a->k, b->k) > 0;
+}
+
 /* A key that is equal for two statements of the same fact: every field but
  * the evidence and who emitted it, sorted by name, as name=value. */
 static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
@@ -950,7 +954,7 @@ static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
     const emit_field *order[EMIT_FIELDS_MAX];
     for (size_t i = 0; i < n; i++) { /* few fields: insertion sort */
         size_t k = i;
-        for (; k > 0 && strcmp(order[k - 1]->k, x[i].k) > 0; k--)
+        for (; k > 0 && name_after(order[k - 1], &x[i]); k--)
             order[k] = order[k - 1];
         order[k] = &x[i];
     }
@@ -999,14 +1003,20 @@ static void make_key(lua_State *L, rt_runtime *rt, int t, emit_table *e, const c
         repeat_key(L, rt, e->x, e->n);
         return;
     }
+    /* A string is its own tostring: the sandbox keeps rules from the
+     * string metatable, so no __tostring can be there to look up. */
+    int top = lua_gettop(L);
+    const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_tolstring(L, -1, NULL);
     /* kind, name and the key as C strings, each up to a NUL */
-    const char *key = luaL_tolstring(L, -1, NULL);
-    key_add(L, rt, kind, strlen(kind));
-    key_add(L, rt, "\x1f", 1);
-    key_add(L, rt, name, strlen(name));
-    key_add(L, rt, "\x1f", 1);
-    key_add(L, rt, key, strlen(key));
-    lua_pop(L, 2);
+    size_t nkind = strlen(kind), nname = strlen(name), nkey = strlen(key);
+    char *o = key_room(L, rt, nkind + nname + nkey + 2);
+    memcpy(o, kind, nkind);
+    o[nkind] = '\x1f';
+    memcpy(o + nkind + 1, name, nname);
+    o[nkind + 1 + nname] = '\x1f';
+    memcpy(o + nkind + nname + 2, key, nkey);
+    rt->keylen = nkind + nname + nkey + 2;
+    lua_settop(L, top - 1);
 }
 
 static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
@@ -1021,6 +1031,40 @@ static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
     set_int(L, rt, RT_S_END, (lua_Integer)ob);
     set_int(L, rt, RT_S_NSTART, (lua_Integer)a);
     set_int(L, rt, RT_S_NSTOP, (lua_Integer)b);
+}
+
+/* Registry key of each rule's name, pack and pack version as Lua strings
+ * (at 3r + 1 .. 3r + 3), made at its first fact: lua_pushstring would
+ * look each C string up in Lua's string cache for every fact. */
+static const char rule_strings_key = 0;
+
+/* rule, pack and pack_version of the fact on top of the stack: the
+ * current rule's. */
+static void set_rule_fields(lua_State *L, rt_runtime *rt)
+{
+    static const int field[3] = {RT_S_RULE, RT_S_PACK, RT_S_PACK_VERSION};
+    const rt_rule *r = &rt->rules[rt->current_rule];
+    const char *v[3] = {r->name, rt->packs[r->pack].name, rt->packs[r->pack].version};
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &rule_strings_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, rt->nrules < INT_MAX / 3 ? 3 * (int)rt->nrules : 0, 0);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &rule_strings_key);
+    }
+    for (int i = 0; i < 3; i++) {
+        lua_Integer at = 3 * (lua_Integer)rt->current_rule + i + 1;
+        if (!v[i])
+            continue;
+        push_s(L, rt, field[i]);
+        if (lua_rawgeti(L, -2, at) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            lua_pushstring(L, v[i]);
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, -4, at);
+        }
+        lua_rawset(L, -4); /* the fact, below the strings and the pair */
+    }
+    lua_pop(L, 1);
 }
 
 /* Hash slots for a new fact: the fields copied and the eight the engine
@@ -1060,10 +1104,7 @@ static int emit_fact(lua_State *L)
     lua_createtable(L, 0, fact_slots(&e.kept, e.n));
     int f = lua_gettop(L);
     copy_fields(L, t, f, &e.kept);
-    const rt_rule *r = &rt->rules[rt->current_rule];
-    set_str(L, rt, RT_S_RULE, r->name);
-    set_str(L, rt, RT_S_PACK, rt->packs[r->pack].name);
-    set_str(L, rt, RT_S_PACK_VERSION, rt->packs[r->pack].version);
+    set_rule_fields(L, rt);
     set_original(L, rt, a, b);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
     lua_pushvalue(L, f);
@@ -1072,8 +1113,12 @@ static int emit_fact(lua_State *L)
         return luaL_error(L, "emit: out of memory");
     /* byname[name]: doc:facts{name = ...} reads only these */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
-    push_s(L, rt, RT_S_NAME);
-    lua_rawget(L, f);
+    if (e.name_at) {
+        lua_pushvalue(L, e.name_at);
+    } else {
+        push_s(L, rt, RT_S_NAME);
+        lua_rawget(L, f);
+    }
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) != LUA_TTABLE) {
         lua_pop(L, 1);

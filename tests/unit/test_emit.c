@@ -71,6 +71,13 @@ static const char rule_lua[] =
     "    for _ in pairs(f) do n = n + 1 end\n"
     "    try(s, 'count', { kind = 'check', name = 'count', n = n, f70 = f.f70, from = { f }, evidence = { s } })\n"
     "  end,\n"
+    /* the facts by name, the big one's name read wherever it was */
+    "  document = function(doc)\n"
+    "    local n, w = 0, 0\n"
+    "    for f in doc:facts{ name = 'big' } do n = n + 1 end\n"
+    "    for f in doc:facts{ name = 'w' } do w = w + 1 end\n"
+    "    doc:emit{ kind = 'check', name = 'byname', big = n, w = w, from = { doc:fact{ name = 'alike' } } }\n"
+    "  end,\n"
     "}\n";
 
 typedef struct {
@@ -235,6 +242,9 @@ static void test_fields(void **state)
     expect_line(out, "count", "\"kind\":\"check\",\"name\":\"count\"," SPAN
                 ",\"f70\":70,\"from\":[{\"name\":\"big\",\"entity\":\"\",\"period\":\"\",\"value\":null,"
                 "\"start\":0}],\"n\":80}");
+    expect_line(out, "byname", "\"kind\":\"check\",\"name\":\"byname\"," SPAN
+                ",\"big\":1,\"from\":[{\"name\":\"alike\",\"entity\":\"E\",\"period\":\"P\",\"value\":1.5,"
+                "\"start\":0}],\"w\":2}");
     done(&r);
 }
 
