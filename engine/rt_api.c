@@ -675,6 +675,17 @@ static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t
     if (y > *b) *b = y;
 }
 
+/* The length of the list on top of the stack, as # reads it.  A list a
+ * rule writes has no metatable, and then its raw length is that, without
+ * luaL_len's metamethod lookup. */
+static lua_Integer list_len(lua_State *L)
+{
+    if (!lua_getmetatable(L, -1))
+        return (lua_Integer)lua_rawlen(L, -1);
+    lua_pop(L, 1);
+    return luaL_len(L, -1);
+}
+
 /* The normalised span of the evidence (or of the facts in `from`). */
 static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t *b)
 {
@@ -686,7 +697,7 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
         if (get_field(L, rt, t, RT_S_FROM) != LUA_TTABLE)
             luaL_error(L, "emit: a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)");
     }
-    lua_Integer n = luaL_len(L, -1);
+    lua_Integer n = list_len(L);
     if (n == 0)
         luaL_error(L, "emit: %s is empty", from ? "from" : "evidence");
     for (lua_Integer i = 1; i <= n; i++) {
@@ -1095,7 +1106,8 @@ static int emit_fact(lua_State *L)
     /* The fact seen under the key: a repeat returns it, so a rule can
      * still add to the fact it already emitted. */
     make_key(L, rt, t, &e, kind, name);
-    size_t seen = keyset_get(&rt->seen, rt->key, rt->keylen);
+    uint64_t hash = keyset_hash(rt->key, rt->keylen);
+    size_t seen = keyset_get_hashed(&rt->seen, rt->key, rt->keylen, hash);
     if (seen) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
         lua_rawgeti(L, -1, (lua_Integer)seen);
@@ -1109,7 +1121,7 @@ static int emit_fact(lua_State *L)
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
     lua_pushvalue(L, f);
     lua_rawseti(L, -2, ++rt->nfacts);
-    if (keyset_put(&rt->seen, rt->key, rt->keylen, (size_t)rt->nfacts))
+    if (keyset_put_hashed(&rt->seen, rt->key, rt->keylen, hash, (size_t)rt->nfacts))
         return luaL_error(L, "emit: out of memory");
     /* byname[name]: doc:facts{name = ...} reads only these */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
@@ -1735,10 +1747,14 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
     while (lua_next(L, t)) {
         size_t klen = 0, len = 0;
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &klen) : NULL;
+        int fx = k ? fixed_field(k, klen) : FX_SKIP;
+        if (fx == FX_SKIP) { /* the hidden span and the like: the value is not read */
+            lua_pop(L, 1);
+            continue;
+        }
         int type = lua_type(L, -1);
         const char *str = type == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
-        switch (k ? fixed_field(k, klen) : FX_SKIP) {
-        case FX_SKIP: break;
+        switch (fx) {
         case FX_PACK: f->pack = str; break;
         case FX_RULE: f->rule = str; break;
         case FX_PACK_VERSION: f->pack_version = str; break;

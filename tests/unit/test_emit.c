@@ -59,6 +59,9 @@ static const char rule_lua[] =
     "    local mt = { __index = { key = 'M' } }\n"
     "    try(s, 'm1', setmetatable({ kind = 'event', name = 'm', z = 1, evidence = { s } }, mt))\n"
     "    try(s, 'm2', setmetatable({ kind = 'event', name = 'm', z = 2, evidence = { s } }, mt))\n"
+    /* evidence that only a metatable fills: # and [i] through it */
+    "    local proxy = setmetatable({}, { __len = function() return 1 end, __index = function() return s end })\n"
+    "    try(s, 'proxy', { kind = 'event', name = 'proxy', evidence = proxy })\n"
     /* without a key, 21 and 21.0 are two facts */
     "    try(s, 'w1', { kind = 'metric', name = 'w', value = 21, evidence = { s } })\n"
     "    try(s, 'w2', { kind = 'metric', name = 'w', value = 21.0, evidence = { s } })\n"
@@ -231,6 +234,7 @@ static void test_fields(void **state)
                 ",\"\":\"empty\",\"ent\":\"kind\",\"evidencf\":3,\"frm\":2,\"keys\":true,\"kid\":1"
                 ",\"pack_versio\":\"y\",\"pack_versions\":\"z\",\"qualifies\":\"x\",\"starts\":5}");
     expect_line(out, "k", "\"kind\":\"event\",\"name\":\"k\"," SPAN ",\"extra\":1,\"same\":true}");
+    expect_line(out, "proxy", "\"kind\":\"event\",\"name\":\"proxy\"," SPAN "}");
     expect_line(out, "m", "\"kind\":\"event\",\"name\":\"m\"," SPAN ",\"z\":1}");
     /* 21 and 21.0 apart, 21 again a repeat */
     const char *w = strstr(out, "\"name\":\"w\"");
