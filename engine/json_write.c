@@ -9,6 +9,10 @@
 #include "array.h"
 #include "utf8.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 enum { JSON_FLUSH_AT = 1 << 16, JSON_MAX_DEPTH = 64 };
 
 /* ---- writer ---------------------------------------------------------- */
@@ -90,42 +94,106 @@ static char *escape(char *o, unsigned char c)
     return o;
 }
 
-/* Whether any of the eight bytes at s needs an escape, tested at once:
- * (x - k) & ~x & 0x80.. is non-zero exactly when some byte of x is below
- * k (k <= 0x80), and x ^ c has a zero byte where x has a byte c. */
-static bool word_needs_escape(const char *s)
+/* Whether any byte of v needs an escape, tested at once: (x - k) & ~x &
+ * 0x80.. is non-zero exactly when some byte of x is below k (k <= 0x80),
+ * and x ^ c has a zero byte where x has a byte c. */
+static bool word_needs_escape(uint64_t v)
 {
     const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
-    uint64_t v, q, b, d;
-    memcpy(&v, s, sizeof v);
-    q = v ^ (ones * '"');
-    b = v ^ (ones * '\\');
-    d = v ^ (ones * 0x7F);
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\'), d = v ^ (ones * 0x7F);
     return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b) |
             ((d - ones) & ~d)) & high;
+}
+
+static uint64_t load64(const char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+static uint32_t load32(const char *s)
+{
+    uint32_t v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+/* Bit k set when byte k of the sixteen at s needs an escape. */
+static unsigned block_escapes(const char *s)
+{
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    /* v <= 0x1F unsigned: min(v, 0x1F) is v */
+    __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+    __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    __m128i d = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl, q), _mm_or_si128(b, d)));
+#else
+    if (!word_needs_escape(load64(s)) && !word_needs_escape(load64(s + 8)))
+        return 0;
+    unsigned m = 0;
+    for (unsigned k = 0; k < 16; k++)
+        m |= (unsigned)needs_escape((unsigned char)s[k]) << k;
+    return m;
+#endif
+}
+
+static char *put_bytes(char *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (needs_escape(c))
+            o = escape(o, c);
+        else
+            *o++ = (char)c;
+    }
+    return o;
+}
+
+/* The last n < 16 bytes of a string.  From 4 bytes on, two windows that
+ * overlap cover them (two words, or the two halves of one): when no byte
+ * of them needs an escape, two copies write them, with no byte at a time
+ * and no read or write beyond the n bytes. */
+static char *put_tail(char *o, const char *s, size_t n)
+{
+    if (n >= 8) {
+        if (!word_needs_escape(load64(s)) && !word_needs_escape(load64(s + n - 8))) {
+            memcpy(o, s, 8);
+            memcpy(o + n - 8, s + n - 8, 8);
+            return o + n;
+        }
+    } else if (n >= 4) {
+        if (!word_needs_escape((uint64_t)load32(s) << 32 | load32(s + n - 4))) {
+            memcpy(o, s, 4);
+            memcpy(o + n - 4, s + n - 4, 4);
+            return o + n;
+        }
+    }
+    return put_bytes(o, s, n);
 }
 
 char *json_put_string(char *o, const char *s, size_t n)
 {
     *o++ = '"';
     size_t i = 0;
-    /* Eight bytes at a time while none needs an escape, else one: the
-     * strings of a line are short, and a call to memcpy per run cost more
-     * than the copy. */
-    for (;;) {
-        while (i + 8 <= n && !word_needs_escape(s + i)) {
-            memcpy(o, s + i, 8);
-            o += 8;
-            i += 8;
+    /* Sixteen bytes at a time; a block with an escape is copied up to it.
+     * The whole block may be stored: with sixteen bytes still to come,
+     * the room (6n + 2) is there. */
+    while (n - i >= 16) {
+        unsigned m = block_escapes(s + i);
+        memcpy(o, s + i, 16);
+        if (!m) {
+            o += 16;
+            i += 16;
+            continue;
         }
-        if (i >= n)
-            break;
-        unsigned char c = (unsigned char)s[i++];
-        if (needs_escape(c))
-            o = escape(o, c);
-        else
-            *o++ = (char)c;
+        unsigned k = (unsigned)__builtin_ctz(m);
+        o = escape(o + k, (unsigned char)s[i + k]);
+        i += k + 1;
     }
+    o = put_tail(o, s + i, n - i);
     *o++ = '"';
     return o;
 }
@@ -255,18 +323,6 @@ char *json_put_uint(char *o, uint64_t v)
     else
         p[-1] = (char)('0' + w);
     return end;
-}
-
-char *json_put_key(char *o, const char *key)
-{
-    size_t k = strlen(key);
-    *o++ = ',';
-    *o++ = '"';
-    memcpy(o, key, k);
-    o += k;
-    *o++ = '"';
-    *o++ = ':';
-    return o;
 }
 
 char *json_put_int(char *o, int64_t v)

@@ -32,7 +32,7 @@ void keyset_clear(keyset *k)
 
 /* Eight bytes at a time: keys are a hundred bytes or so, and every one is
  * hashed once per emit. */
-static uint64_t hash(const char *s, size_t len)
+uint64_t keyset_hash(const char *s, size_t len)
 {
     const uint64_t mul = 0x9E3779B97F4A7C15ULL;
     uint64_t h = len * mul, w;
@@ -59,12 +59,17 @@ static size_t find(const keyset *k, const char *key, size_t len, uint64_t h)
     return i;
 }
 
-size_t keyset_get(const keyset *k, const char *key, size_t len)
+size_t keyset_get_hashed(const keyset *k, const char *key, size_t len, uint64_t h)
 {
     if (!k->n)
         return 0;
-    size_t i = find(k, key, len, hash(key, len));
+    size_t i = find(k, key, len, h);
     return k->slots[i] ? k->entries[k->slots[i] - 1].value : 0;
+}
+
+size_t keyset_get(const keyset *k, const char *key, size_t len)
+{
+    return k->n ? keyset_get_hashed(k, key, len, keyset_hash(key, len)) : 0;
 }
 
 /* Twice the slots, every entry placed again. */
@@ -88,12 +93,16 @@ static int grow_slots(keyset *k)
 
 int keyset_put(keyset *k, const char *key, size_t len, size_t value)
 {
+    return keyset_put_hashed(k, key, len, keyset_hash(key, len), value);
+}
+
+int keyset_put_hashed(keyset *k, const char *key, size_t len, uint64_t h, size_t value)
+{
     if ((k->n + 1) * 2 > k->nslots && grow_slots(k))
         return -1;
     if (array_reserve((void **)&k->entries, &k->cap, k->n, sizeof *k->entries) ||
         array_room((void **)&k->bytes, &k->capbytes, k->nbytes, len, 1))
         return -1;
-    uint64_t h = hash(key, len);
     size_t i = find(k, key, len, h);
     memcpy(k->bytes + k->nbytes, key, len);
     k->entries[k->n] = (keyset_entry){h, k->nbytes, len, value};

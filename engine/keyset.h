@@ -32,5 +32,10 @@ size_t keyset_get(const keyset *k, const char *key, size_t len);
 /* Add key (not in the set yet) with value (> 0).  Returns 0, or -1 when
  * memory runs out (the set is unchanged). */
 int keyset_put(keyset *k, const char *key, size_t len, size_t value);
+/* The same with key's hash given (keyset_hash): a caller that looks a key
+ * up and then adds it hashes it once. */
+uint64_t keyset_hash(const char *key, size_t len);
+size_t keyset_get_hashed(const keyset *k, const char *key, size_t len, uint64_t h);
+int keyset_put_hashed(keyset *k, const char *key, size_t len, uint64_t h, size_t value);
 
 #endif

@@ -652,13 +652,11 @@ static int s_next(lua_State *L) { return s_neighbour(L, 1); }
 
 static const char *const fact_kinds[] = {"entity", "metric", "ratio", "event", "check", NULL};
 static const char *const qualifiers[] = {"approx", "gt", "ge", "lt", "le", NULL};
-/* Fields the engine sets; a rule may not. */
-static const char *const reserved[] = {"doc", "pack", "rule", "pack_version", "text", "start", "end", NULL};
 
 static bool in_list(const char *const *list, const char *s)
 {
     for (size_t i = 0; list[i]; i++)
-        if (!strcmp(list[i], s))
+        if (list[i][0] == s[0] && !strcmp(list[i], s)) /* the first byte tells most apart */
             return true;
     return false;
 }
@@ -677,6 +675,17 @@ static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t
     if (y > *b) *b = y;
 }
 
+/* The length of the list on top of the stack, as # reads it.  A list a
+ * rule writes has no metatable, and then its raw length is that, without
+ * luaL_len's metamethod lookup. */
+static lua_Integer list_len(lua_State *L)
+{
+    if (!lua_getmetatable(L, -1))
+        return (lua_Integer)lua_rawlen(L, -1);
+    lua_pop(L, 1);
+    return luaL_len(L, -1);
+}
+
 /* The normalised span of the evidence (or of the facts in `from`). */
 static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t *b)
 {
@@ -688,7 +697,7 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
         if (get_field(L, rt, t, RT_S_FROM) != LUA_TTABLE)
             luaL_error(L, "emit: a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)");
     }
-    lua_Integer n = luaL_len(L, -1);
+    lua_Integer n = list_len(L);
     if (n == 0)
         luaL_error(L, "emit: %s is empty", from ? "from" : "evidence");
     for (lua_Integer i = 1; i <= n; i++) {
@@ -702,32 +711,39 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
         luaL_error(L, "emit: evidence lies outside the document");
 }
 
-/* Is k a field the rule's emit table may hold without it being a field of
- * the fact (evidence, from, key, _hidden)? */
-static bool is_control(const char *k)
-{
-    switch (k[0]) {
-    case '_': return true;
-    case 'e': return !strcmp(k, "evidence");
-    case 'f': return !strcmp(k, "from");
-    case 'k': return !strcmp(k, "key");
-    default: return false;
-    }
-}
+/* Is the key k (n bytes) the literal lit? */
+#define KEY_IS(k, n, lit) ((n) == sizeof lit - 1 && !memcmp(k, lit, sizeof lit - 1))
 
-/* Does the stored fact take field k of the rule's table?  Its fields do,
- * and `from` (the facts a check used); the other control fields do not. */
-static bool fact_takes(const char *k, bool control)
-{
-    return !control || !strcmp(k, "from");
-}
+/* What a name in the rule's emit table is to emit.  Fields of the fact
+ * come first, the four it checks in the order of emit_table.checked. */
+typedef enum {
+    EK_FIELD,
+    EK_KIND, EK_NAME, EK_VALUE, EK_QUALIFIER,
+    EK_CONTROL, /* evidence, _hidden: not a field of the fact */
+    EK_FROM,    /* control, but the fact keeps it: the facts a check used */
+    EK_KEY,     /* control: the rule's own repeat key */
+    EK_RESERVED /* set by the engine; a rule may not */
+} emit_key;
 
-/* Is k one of the fields the engine sets (reserved)? */
-static bool is_reserved(const char *k)
+/* By length first: this runs for every field of every emit. */
+static emit_key emit_key_of(const char *k, size_t n)
 {
-    switch (k[0]) {
-    case 'd': case 'p': case 'r': case 't': case 's': case 'e': return in_list(reserved, k);
-    default: return false;
+    if (k[0] == '_')
+        return EK_CONTROL;
+    switch (n) {
+    case 3:
+        return KEY_IS(k, n, "key") ? EK_KEY
+             : KEY_IS(k, n, "doc") || KEY_IS(k, n, "end") ? EK_RESERVED : EK_FIELD;
+    case 4:
+        return KEY_IS(k, n, "kind") ? EK_KIND : KEY_IS(k, n, "name") ? EK_NAME
+             : KEY_IS(k, n, "from") ? EK_FROM
+             : KEY_IS(k, n, "pack") || KEY_IS(k, n, "rule") || KEY_IS(k, n, "text") ? EK_RESERVED
+             : EK_FIELD;
+    case 5: return KEY_IS(k, n, "value") ? EK_VALUE : KEY_IS(k, n, "start") ? EK_RESERVED : EK_FIELD;
+    case 8: return KEY_IS(k, n, "evidence") ? EK_CONTROL : EK_FIELD;
+    case 9: return KEY_IS(k, n, "qualifier") ? EK_QUALIFIER : EK_FIELD;
+    case 12: return KEY_IS(k, n, "pack_version") ? EK_RESERVED : EK_FIELD;
+    default: return EK_FIELD;
     }
 }
 
@@ -748,11 +764,10 @@ typedef struct {
 /* As many fields as the repeat key counts (a fact has a dozen at most). */
 #define EMIT_FIELDS_MAX 64
 
-/* The rule's table as read by check_fields: its fields, and while there
- * are at most PAIRS_MAX, each (name, value) left on the stack from `at`
- * on, with a bit of copy set for those the fact gets (its fields and
- * from).  A fact is made from the pairs without a second walk of the
- * table. */
+/* While there are at most PAIRS_MAX, each (name, value) of the rule's
+ * table is left on the stack from `at` on, with a bit of copy set for
+ * those the fact gets (its fields and from).  A fact is made from the
+ * pairs without a second walk of the table. */
 #define PAIRS_MAX 64
 typedef struct {
     int at;
@@ -760,13 +775,59 @@ typedef struct {
     uint64_t copy;
 } emit_pairs;
 
-/* Check the rule's fields (names are strings, none is set by the engine,
- * values are strings, numbers or booleans) and note them in x.  Returns
- * how many were noted. */
-static size_t check_fields(lua_State *L, int t, emit_field *x, emit_pairs *kept)
+/* The rule's table as read_fields finds it in one walk. */
+typedef struct {
+    emit_field x[EMIT_FIELDS_MAX]; /* its fields, the first EMIT_FIELDS_MAX */
+    size_t n;
+    emit_field checked[4];         /* kind, name, value, qualifier; type LUA_TNIL: absent */
+    bool key;                      /* it has a key field */
+    int name_at;                   /* where the name's value is kept on the stack; 0: not kept */
+    emit_pairs kept;
+} emit_table;
+
+/* The value on top of the stack as field k (klen bytes) of type type. */
+static emit_field note(lua_State *L, const char *k, size_t klen, int type)
 {
-    size_t n = 0;
-    *kept = (emit_pairs){lua_gettop(L) + 1, 0, 0};
+    emit_field f = {.k = k, .klen = klen, .type = type};
+    if (type == LUA_TSTRING) {
+        f.s = lua_tolstring(L, -1, &f.len);
+    } else if (type == LUA_TNUMBER) {
+        f.isint = lua_isinteger(L, -1);
+        f.i = lua_tointeger(L, -1);
+        f.num = lua_tonumber(L, -1);
+    } else {
+        f.b = lua_toboolean(L, -1);
+    }
+    return f;
+}
+
+/* Leave the pair lua_next pushed on the stack (the value and a copy of
+ * the name, for lua_next to take), while there is room for it. */
+static void keep_pair(lua_State *L, emit_pairs *kept, bool copy)
+{
+    if (kept->npairs >= PAIRS_MAX) {
+        kept->npairs = SIZE_MAX;
+        lua_pop(L, 1);
+        return;
+    }
+    if (copy)
+        kept->copy |= (uint64_t)1 << kept->npairs;
+    if (kept->npairs % 16 == 0) /* room for 16 pairs, and what emit pushes after */
+        luaL_checkstack(L, 2 * 16 + 8, "emit: too many fields");
+    kept->npairs++;
+    lua_pushvalue(L, -2);
+}
+
+/* Check the rule's fields (names are strings, none is set by the engine,
+ * values are strings, numbers or booleans) and note them in e. */
+static void read_fields(lua_State *L, int t, emit_table *e)
+{
+    e->n = 0;
+    e->key = false;
+    e->name_at = 0;
+    for (size_t i = 0; i < 4; i++)
+        e->checked[i].type = LUA_TNIL;
+    e->kept = (emit_pairs){lua_gettop(L) + 1, 0, 0};
     lua_pushnil(L);
     while (lua_next(L, t)) {
         if (lua_type(L, -2) != LUA_TSTRING)
@@ -774,44 +835,28 @@ static size_t check_fields(lua_State *L, int t, emit_field *x, emit_pairs *kept)
         size_t klen;
         const char *k = lua_tolstring(L, -2, &klen);
         int type = lua_type(L, -1);
-        bool control = is_control(k);
-        if (control) {
-            /* not a field of the fact */
-        } else if (is_reserved(k)) {
+        emit_key what = emit_key_of(k, klen);
+        if (what == EK_RESERVED)
             luaL_error(L, "emit: '%s' is set by the engine", k);
-        } else if (type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN) {
-            luaL_error(L, "emit: field '%s' must be a string, number or boolean, not %s", k, luaL_typename(L, -1));
-        } else if (n < EMIT_FIELDS_MAX) {
-            emit_field *f = &x[n++];
-            f->k = k;
-            f->klen = klen;
-            f->type = type;
-            if (type == LUA_TSTRING) {
-                f->s = lua_tolstring(L, -1, &f->len);
-            } else if (type == LUA_TNUMBER) {
-                f->isint = lua_isinteger(L, -1);
-                f->i = lua_tointeger(L, -1);
-                f->num = lua_tonumber(L, -1);
-            } else {
-                f->b = lua_toboolean(L, -1);
-            }
+        if (what < EK_CONTROL) {
+            if (type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN)
+                luaL_error(L, "emit: field '%s' must be a string, number or boolean, not %s", k,
+                           luaL_typename(L, -1));
+            emit_field f = note(L, k, klen, type);
+            if (e->n < EMIT_FIELDS_MAX)
+                e->x[e->n++] = f;
+            if (what != EK_FIELD)
+                e->checked[what - EK_KIND] = f;
         }
-        if (kept->npairs < PAIRS_MAX) {
-            if (fact_takes(k, control))
-                kept->copy |= (uint64_t)1 << kept->npairs;
-            kept->npairs++;
-            luaL_checkstack(L, 3, "emit: too many fields");
-            lua_pushvalue(L, -2); /* the pair stays; lua_next takes the copy */
-        } else {
-            kept->npairs = SIZE_MAX;
-            lua_pop(L, 1);
-        }
+        e->key |= what == EK_KEY;
+        if (what == EK_NAME && e->kept.npairs < PAIRS_MAX)
+            e->name_at = e->kept.at + 2 * (int)e->kept.npairs + 1;
+        keep_pair(L, &e->kept, what < EK_CONTROL || what == EK_FROM);
     }
-    return n;
 }
 
 /* Copy the rule's fields into the fact table f (checked already), in the
- * order check_fields read them. */
+ * order read_fields read them. */
 static void copy_fields(lua_State *L, int t, int f, const emit_pairs *kept)
 {
     if (kept->npairs != SIZE_MAX) {
@@ -825,8 +870,10 @@ static void copy_fields(lua_State *L, int t, int f, const emit_pairs *kept)
     }
     lua_pushnil(L);
     while (lua_next(L, t)) {
-        const char *k = lua_tostring(L, -2);
-        if (fact_takes(k, is_control(k))) {
+        size_t klen;
+        const char *k = lua_tolstring(L, -2, &klen);
+        emit_key what = emit_key_of(k, klen);
+        if (what < EK_CONTROL || what == EK_FROM) {
             lua_pushvalue(L, -2);
             lua_pushvalue(L, -2);
             lua_rawset(L, f);
@@ -835,48 +882,23 @@ static void copy_fields(lua_State *L, int t, int f, const emit_pairs *kept)
     }
 }
 
-/* The noted field k (NULL if absent). */
-static const emit_field *noted(const emit_field *x, size_t n, const char *k)
+/* kind, name, value and qualifier, as the fact will hold them.  Returns
+ * kind and name. */
+static void check_fact(lua_State *L, const emit_table *e, const char **kind, const char **name)
 {
-    for (size_t i = 0; i < n; i++)
-        if (x[i].k[0] == k[0] && !strcmp(x[i].k, k))
-            return &x[i];
-    return NULL;
-}
-
-/* kind, name, value and qualifier, as the fact will hold them.  They were
- * noted with the other fields (all of them, unless there were more than
- * EMIT_FIELDS_MAX: then they are read from the table).  Returns kind and
- * name. */
-static void check_fact(lua_State *L, int t, const emit_field *x, size_t n, const char **kind,
-                       const char **name)
-{
-    if (n == EMIT_FIELDS_MAX) { /* read them; the values stay on the stack */
-        static const char *const keys[] = {"kind", "name", "value", "qualifier"};
-        emit_field f[4];
-        size_t k = 0;
-        for (size_t i = 0; i < 4; i++) {
-            lua_pushstring(L, keys[i]);
-            int type = lua_rawget(L, t);
-            if (type != LUA_TNIL)
-                f[k++] = (emit_field){.k = keys[i], .type = type, .s = lua_tostring(L, -1)};
-        }
-        check_fact(L, t, f, k, kind, name);
-        return;
-    }
-    const emit_field *f = noted(x, n, "kind");
-    if (!f || f->type != LUA_TSTRING || !in_list(fact_kinds, f->s))
+    const emit_field *f = &e->checked[EK_KIND - EK_KIND];
+    if (f->type != LUA_TSTRING || !in_list(fact_kinds, f->s))
         luaL_error(L, "emit: 'kind' must be one of entity, metric, ratio, event, check");
     *kind = f->s;
-    f = noted(x, n, "name");
-    if (!f || f->type != LUA_TSTRING || !f->s[0])
+    f = &e->checked[EK_NAME - EK_KIND];
+    if (f->type != LUA_TSTRING || !f->s[0])
         luaL_error(L, "emit: a fact needs a 'name'");
     *name = f->s;
-    f = noted(x, n, "value");
-    if (f && f->type != LUA_TNUMBER)
+    f = &e->checked[EK_VALUE - EK_KIND];
+    if (f->type != LUA_TNIL && f->type != LUA_TNUMBER)
         luaL_error(L, "emit: 'value' must be a number");
-    f = noted(x, n, "qualifier");
-    if (f && !in_list(qualifiers, f->type == LUA_TSTRING ? f->s : ""))
+    f = &e->checked[EK_QUALIFIER - EK_KIND];
+    if (f->type != LUA_TNIL && !in_list(qualifiers, f->type == LUA_TSTRING ? f->s : ""))
         luaL_error(L, "emit: 'qualifier' must be approx, gt, ge, lt or le");
 }
 
@@ -894,13 +916,6 @@ static char *key_room(lua_State *L, rt_runtime *rt, size_t n)
     if (array_room((void **)&rt->key, &rt->keycap, rt->keylen, n, 1))
         luaL_error(L, "emit: out of memory");
     return rt->key + rt->keylen;
-}
-
-static void key_add(lua_State *L, rt_runtime *rt, const char *s, size_t n)
-{
-    if (n)
-        memcpy(key_room(L, rt, n), s, n);
-    rt->keylen += n;
 }
 
 /* A value as tostring() writes it (so that 21 and 21.0 stay apart, as
@@ -936,6 +951,13 @@ static char *put_value(char *o, const emit_field *x)
     return o + n;
 }
 
+/* strcmp(a->k, b->k) > 0, without the call where the first bytes differ. */
+static bool name_after(const emit_field *a, const emit_field *b)
+{
+    unsigned char x = (unsigned char)a->k[0], y = (unsigned char)b->k[0];
+    return x != y ? x > y : strcmp(a->k, b->k) > 0;
+}
+
 /* A key that is equal for two statements of the same fact: every field but
  * the evidence and who emitted it, sorted by name, as name=value. */
 static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
@@ -943,7 +965,7 @@ static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
     const emit_field *order[EMIT_FIELDS_MAX];
     for (size_t i = 0; i < n; i++) { /* few fields: insertion sort */
         size_t k = i;
-        for (; k > 0 && strcmp(order[k - 1]->k, x[i].k) > 0; k--)
+        for (; k > 0 && name_after(order[k - 1], &x[i]); k--)
             order[k] = order[k - 1];
         order[k] = &x[i];
     }
@@ -965,27 +987,47 @@ static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
     }
 }
 
+/* The rule's key pushed, when it gives one.  Without a key field, nor a
+ * metatable that could give one, there is nothing to look up. */
+static bool push_key(lua_State *L, const rt_runtime *rt, int t, const emit_table *e)
+{
+    if (!e->key) {
+        if (!lua_getmetatable(L, t))
+            return false;
+        lua_pop(L, 1);
+    }
+    if (get_field(L, rt, t, RT_S_KEY) != LUA_TNIL)
+        return true;
+    lua_pop(L, 1);
+    return false;
+}
+
 /* The rule's own key when it gives one (the same event told in several
  * sentences with different details), else every field: made in rt->key
  * (rt->keylen bytes), where the facts emitted so far are looked up by it
  * without a Lua string. */
-static void make_key(lua_State *L, rt_runtime *rt, int t, emit_field *x, size_t n,
-                     const char *kind, const char *name)
+static void make_key(lua_State *L, rt_runtime *rt, int t, emit_table *e, const char *kind,
+                     const char *name)
 {
     rt->keylen = 0;
-    if (get_field(L, rt, t, RT_S_KEY) == LUA_TNIL) {
-        lua_pop(L, 1);
-        repeat_key(L, rt, x, n);
+    if (!push_key(L, rt, t, e)) {
+        repeat_key(L, rt, e->x, e->n);
         return;
     }
+    /* A string is its own tostring: the sandbox keeps rules from the
+     * string metatable, so no __tostring can be there to look up. */
+    int top = lua_gettop(L);
+    const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_tolstring(L, -1, NULL);
     /* kind, name and the key as C strings, each up to a NUL */
-    const char *key = luaL_tolstring(L, -1, NULL);
-    key_add(L, rt, kind, strlen(kind));
-    key_add(L, rt, "\x1f", 1);
-    key_add(L, rt, name, strlen(name));
-    key_add(L, rt, "\x1f", 1);
-    key_add(L, rt, key, strlen(key));
-    lua_pop(L, 2);
+    size_t nkind = strlen(kind), nname = strlen(name), nkey = strlen(key);
+    char *o = key_room(L, rt, nkind + nname + nkey + 2);
+    memcpy(o, kind, nkind);
+    o[nkind] = '\x1f';
+    memcpy(o + nkind + 1, name, nname);
+    o[nkind + 1 + nname] = '\x1f';
+    memcpy(o + nkind + nname + 2, key, nkey);
+    rt->keylen = nkind + nname + nkey + 2;
+    lua_settop(L, top - 1);
 }
 
 static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
@@ -1000,6 +1042,40 @@ static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
     set_int(L, rt, RT_S_END, (lua_Integer)ob);
     set_int(L, rt, RT_S_NSTART, (lua_Integer)a);
     set_int(L, rt, RT_S_NSTOP, (lua_Integer)b);
+}
+
+/* Registry key of each rule's name, pack and pack version as Lua strings
+ * (at 3r + 1 .. 3r + 3), made at its first fact: lua_pushstring would
+ * look each C string up in Lua's string cache for every fact. */
+static const char rule_strings_key = 0;
+
+/* rule, pack and pack_version of the fact on top of the stack: the
+ * current rule's. */
+static void set_rule_fields(lua_State *L, rt_runtime *rt)
+{
+    static const int field[3] = {RT_S_RULE, RT_S_PACK, RT_S_PACK_VERSION};
+    const rt_rule *r = &rt->rules[rt->current_rule];
+    const char *v[3] = {r->name, rt->packs[r->pack].name, rt->packs[r->pack].version};
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &rule_strings_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, rt->nrules < INT_MAX / 3 ? 3 * (int)rt->nrules : 0, 0);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &rule_strings_key);
+    }
+    for (int i = 0; i < 3; i++) {
+        lua_Integer at = 3 * (lua_Integer)rt->current_rule + i + 1;
+        if (!v[i])
+            continue;
+        push_s(L, rt, field[i]);
+        if (lua_rawgeti(L, -2, at) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            lua_pushstring(L, v[i]);
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, -4, at);
+        }
+        lua_rawset(L, -4); /* the fact, below the strings and the pair */
+    }
+    lua_pop(L, 1);
 }
 
 /* Hash slots for a new fact: the fields copied and the eight the engine
@@ -1023,37 +1099,38 @@ static int emit_fact(lua_State *L)
         return luaL_error(L, "emit: a mentions function may not emit facts");
     size_t a, b;
     evidence_span(L, rt, t, &a, &b);
-    emit_field fields[EMIT_FIELDS_MAX];
-    emit_pairs kept;
-    size_t nfields = check_fields(L, t, fields, &kept);
+    emit_table e;
+    read_fields(L, t, &e);
     const char *kind, *name;
-    check_fact(L, t, fields, nfields, &kind, &name);
+    check_fact(L, &e, &kind, &name);
     /* The fact seen under the key: a repeat returns it, so a rule can
      * still add to the fact it already emitted. */
-    make_key(L, rt, t, fields, nfields, kind, name);
-    size_t seen = keyset_get(&rt->seen, rt->key, rt->keylen);
+    make_key(L, rt, t, &e, kind, name);
+    uint64_t hash = keyset_hash(rt->key, rt->keylen);
+    size_t seen = keyset_get_hashed(&rt->seen, rt->key, rt->keylen, hash);
     if (seen) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
         lua_rawgeti(L, -1, (lua_Integer)seen);
         return 1;
     }
-    lua_createtable(L, 0, fact_slots(&kept, nfields));
+    lua_createtable(L, 0, fact_slots(&e.kept, e.n));
     int f = lua_gettop(L);
-    copy_fields(L, t, f, &kept);
-    const rt_rule *r = &rt->rules[rt->current_rule];
-    set_str(L, rt, RT_S_RULE, r->name);
-    set_str(L, rt, RT_S_PACK, rt->packs[r->pack].name);
-    set_str(L, rt, RT_S_PACK_VERSION, rt->packs[r->pack].version);
+    copy_fields(L, t, f, &e.kept);
+    set_rule_fields(L, rt);
     set_original(L, rt, a, b);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
     lua_pushvalue(L, f);
     lua_rawseti(L, -2, ++rt->nfacts);
-    if (keyset_put(&rt->seen, rt->key, rt->keylen, (size_t)rt->nfacts))
+    if (keyset_put_hashed(&rt->seen, rt->key, rt->keylen, hash, (size_t)rt->nfacts))
         return luaL_error(L, "emit: out of memory");
     /* byname[name]: doc:facts{name = ...} reads only these */
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->byname_ref);
-    push_s(L, rt, RT_S_NAME);
-    lua_rawget(L, f);
+    if (e.name_at) {
+        lua_pushvalue(L, e.name_at);
+    } else {
+        push_s(L, rt, RT_S_NAME);
+        lua_rawget(L, f);
+    }
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) != LUA_TTABLE) {
         lua_pop(L, 1);
@@ -1572,11 +1649,6 @@ static const char *field_str(lua_State *L, const rt_runtime *rt, int t, int k)
     return s;
 }
 
-static int cmp_field(const void *a, const void *b)
-{
-    return strcmp(((const fact_field *)a)->key, ((const fact_field *)b)->key);
-}
-
 /* v as a JSON string ("" for NULL) at o; the room was checked. */
 static char *put_cstr(char *o, const char *v)
 {
@@ -1630,23 +1702,35 @@ static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, siz
 enum { FX_NONE, FX_SKIP, FX_PACK, FX_RULE, FX_PACK_VERSION, FX_KIND, FX_NAME, FX_TEXT, FX_START,
        FX_END, FX_ENTITY, FX_VALUE, FX_UNIT, FX_PERIOD, FX_QUALIFIER };
 
-static int fixed_field(const char *k)
+/* By length first: a fact has a dozen fields, and this runs for each. */
+static int fixed_field(const char *k, size_t n)
 {
-    switch (k[0]) {
-    case '_': return FX_SKIP;
-    case 'd': return strcmp(k, "doc") ? FX_NONE : FX_SKIP;
-    case 'e': return !strcmp(k, "entity") ? FX_ENTITY : !strcmp(k, "end") ? FX_END : FX_NONE;
-    case 'k': return strcmp(k, "kind") ? FX_NONE : FX_KIND;
-    case 'n': return strcmp(k, "name") ? FX_NONE : FX_NAME;
-    case 'p': return !strcmp(k, "pack") ? FX_PACK : !strcmp(k, "pack_version") ? FX_PACK_VERSION
-                   : !strcmp(k, "period") ? FX_PERIOD : FX_NONE;
-    case 'q': return strcmp(k, "qualifier") ? FX_NONE : FX_QUALIFIER;
-    case 'r': return strcmp(k, "rule") ? FX_NONE : FX_RULE;
-    case 's': return strcmp(k, "start") ? FX_NONE : FX_START;
-    case 't': return strcmp(k, "text") ? FX_NONE : FX_TEXT;
-    case 'u': return strcmp(k, "unit") ? FX_NONE : FX_UNIT;
-    case 'v': return strcmp(k, "value") ? FX_NONE : FX_VALUE;
+    if (k[0] == '_')
+        return FX_SKIP;
+    switch (n) {
+    case 3: return KEY_IS(k, n, "doc") ? FX_SKIP : KEY_IS(k, n, "end") ? FX_END : FX_NONE;
+    case 4:
+        return KEY_IS(k, n, "pack") ? FX_PACK : KEY_IS(k, n, "rule") ? FX_RULE
+             : KEY_IS(k, n, "kind") ? FX_KIND : KEY_IS(k, n, "name") ? FX_NAME
+             : KEY_IS(k, n, "text") ? FX_TEXT : KEY_IS(k, n, "unit") ? FX_UNIT : FX_NONE;
+    case 5: return KEY_IS(k, n, "start") ? FX_START : KEY_IS(k, n, "value") ? FX_VALUE : FX_NONE;
+    case 6: return KEY_IS(k, n, "entity") ? FX_ENTITY : KEY_IS(k, n, "period") ? FX_PERIOD : FX_NONE;
+    case 9: return KEY_IS(k, n, "qualifier") ? FX_QUALIFIER : FX_NONE;
+    case 12: return KEY_IS(k, n, "pack_version") ? FX_PACK_VERSION : FX_NONE;
     default: return FX_NONE;
+    }
+}
+
+/* Insertion sort by key: a fact has a few extra fields, and qsort's
+ * calls through a pointer cost more than the sort. */
+static void sort_extra(fact_field *x, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        fact_field v = x[i];
+        size_t k = i;
+        for (; k > 0 && strcmp(x[k - 1].key, v.key) > 0; k--)
+            x[k] = x[k - 1];
+        x[k] = v;
     }
 }
 
@@ -1661,18 +1745,24 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
     size_t n = 0;
     lua_pushnil(L);
     while (lua_next(L, t)) {
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        size_t klen = 0, len = 0;
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &klen) : NULL;
+        int fx = k ? fixed_field(k, klen) : FX_SKIP;
+        if (fx == FX_SKIP) { /* the hidden span and the like: the value is not read */
+            lua_pop(L, 1);
+            continue;
+        }
         int type = lua_type(L, -1);
-        const char *str = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        switch (k ? fixed_field(k) : FX_SKIP) {
-        case FX_SKIP: break;
+        const char *str = type == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        switch (fx) {
         case FX_PACK: f->pack = str; break;
         case FX_RULE: f->rule = str; break;
         case FX_PACK_VERSION: f->pack_version = str; break;
         case FX_KIND: f->kind = str; break;
         case FX_NAME: f->name = str; break;
         case FX_TEXT:
-            if (str) f->text = lua_tolstring(L, -1, &f->text_len);
+            f->text = str;
+            f->text_len = len;
             break;
         case FX_START: f->start = (size_t)lua_tointeger(L, -1); break;
         case FX_END: f->end = (size_t)lua_tointeger(L, -1); break;
@@ -1688,7 +1778,7 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
             if (n < cap) {
                 fact_field *x = &extra[n++];
                 x->key = k;
-                if (type == LUA_TTABLE && !strcmp(k, "from")) {
+                if (type == LUA_TTABLE && KEY_IS(k, klen, "from")) {
                     from_json(L, rt, lua_gettop(L), json, jsoncap);
                     x->type = FACT_JSON;
                     x->str = json;
@@ -1706,8 +1796,7 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
         }
         lua_pop(L, 1);
     }
-    if (n > 1)
-        qsort(extra, n, sizeof *extra, cmp_field);
+    sort_extra(extra, n);
     f->extra = extra;
     f->nextra = n;
     return f->kind && f->name ? 0 : -1;

@@ -102,6 +102,20 @@ static size_t reference(double v, char *buf, size_t cap)
 static void test_format_number_unchanged(void **state)
 {
     (void)state;
+    /* around 1e-4 and 1e15, where the search by printf starts at 16
+     * digits; 16 and 17 digits; numbers that %g writes with an exponent */
+    static const double edges[] = {1e-4, 9.9999e-5, 1.0000000000000002e-4, 0.1 + 0.2,
+                                   1.0862068965517242, 0.604022988506, 2.29885057471e-05,
+                                   999999999999999.9, 1e15 + 0.25, 123456789012345.67,
+                                   -0.00114942528736, 1.0 / 3, 2.0 / 3e-5, 1e23, 5e-324, 1e300 / 7};
+    for (size_t i = 0; i < sizeof edges / sizeof *edges; i++) {
+        char a[40], b[40];
+        size_t na = fact_format_number(edges[i], a, sizeof a), nb = reference(edges[i], b, sizeof b);
+        if (edges[i] != 0 && fabs(edges[i]) < 2.2250738585072014e-308)
+            assert_string_equal(a, "5e-324");
+        else if (na != nb || strcmp(a, b))
+            fail_msg("%.17g: %s, before %s", edges[i], a, b);
+    }
     for (int i = 0; i < 400000; i++) {
         double v = sample(i);
         if (v != 0 && fabs(v) < 2.2250738585072014e-308)

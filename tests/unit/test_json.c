@@ -84,6 +84,87 @@ static void test_writer_in_memory(void **state)
     json_writer_free(&w);
 }
 
+/* What json_put_string must write, a byte at a time. */
+static size_t escaped_ref(const unsigned char *s, size_t n, char *o)
+{
+    char *start = o;
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        } else if (c == '\n') {
+            o += sprintf(o, "\\n");
+        } else if (c == '\t') {
+            o += sprintf(o, "\\t");
+        } else if (c == '\r') {
+            o += sprintf(o, "\\r");
+        } else if (c < 0x20 || c == 0x7F) {
+            o += sprintf(o, "\\u%04x", c);
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '"';
+    return (size_t)(o - start);
+}
+
+/* s (n bytes, in a block of its own so that a read past it is caught
+ * under ASan) as json_put_string writes it, checked against the
+ * reference, and never past its 6n + 2 bytes of room. */
+static void check_put_string(const unsigned char *s, size_t n)
+{
+    unsigned char *in = malloc(n ? n : 1);
+    memcpy(in, s, n);
+    size_t room = 6 * n + 2;
+    char *out = malloc(room + 16), *want = malloc(room);
+    memset(out + room, 0x5A, 16);
+    size_t len = (size_t)(json_put_string(out, (const char *)in, n) - out);
+    size_t want_len = escaped_ref(in, n, want);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(out, want, len);
+    for (size_t i = 0; i < 16; i++)
+        assert_int_equal((unsigned char)out[room + i], 0x5A);
+    free(in);
+    free(out);
+    free(want);
+}
+
+/* The copies of 16, 8 and 4 bytes at a time: every length up to 48, with
+ * each byte that needs an escape (and neighbours that do not: space,
+ * DEL's neighbour, bytes of invalid UTF-8 and of U+2028, which JSON allows
+ * raw) at every position, over plain ASCII and over Chinese text. */
+static void test_put_string_edges(void **state)
+{
+    (void)state;
+    static const unsigned char odd[] = {0x00, 0x01, '\b', '\t', '\n', '\r', 0x1F, 0x20, '"', '\\',
+                                        '/', 0x7E, 0x7F, 0x80, 0xC0, 0xE2, 0xA8, 0xFF};
+    const char *fills[] = {"abcdefgh", "商汤科技"};
+    unsigned char s[48];
+    for (size_t f = 0; f < 2; f++) {
+        size_t flen = strlen(fills[f]);
+        for (size_t n = 0; n <= sizeof s; n++) {
+            for (size_t i = 0; i < n; i++)
+                s[i] = (unsigned char)fills[f][i % flen];
+            check_put_string(s, n);
+            for (size_t at = 0; at < n; at++)
+                for (size_t k = 0; k < sizeof odd; k++) {
+                    unsigned char keep = s[at];
+                    s[at] = odd[k];
+                    check_put_string(s, n);
+                    s[at] = keep;
+                }
+        }
+    }
+    /* every byte needs an escape, and U+2028 goes out as it is */
+    memset(s, '"', sizeof s);
+    check_put_string(s, sizeof s);
+    char line_sep[64];
+    json_put_string(line_sep, "a\xE2\x80\xA8" "b", 5)[0] = '\0';
+    assert_string_equal(line_sep, "\"a\xE2\x80\xA8" "b\"");
+}
+
 static void test_parse_tree(void **state)
 {
     (void)state;
@@ -267,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_writer_escapes),
         cmocka_unit_test(test_writer_many_lines),
         cmocka_unit_test(test_writer_in_memory),
+        cmocka_unit_test(test_put_string_edges),
         cmocka_unit_test(test_parse_tree),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_three_byte_edges),

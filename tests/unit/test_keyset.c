@@ -51,10 +51,35 @@ static void test_put_and_get(void **state)
     keyset_free(&k);
 }
 
+/* With the hash given, the same set: what one way puts the other finds. */
+static void test_hashed(void **state)
+{
+    (void)state;
+    keyset k;
+    keyset_init(&k);
+    char buf[512];
+    for (size_t i = 0; i < 3000; i++) {
+        size_t n = make_key(buf, i);
+        uint64_t h = keyset_hash(buf, n);
+        assert_int_equal(keyset_get_hashed(&k, buf, n, h), 0);
+        if (i % 2)
+            assert_int_equal(keyset_put_hashed(&k, buf, n, h, i + 1), 0);
+        else
+            assert_int_equal(keyset_put(&k, buf, n, i + 1), 0);
+    }
+    for (size_t i = 0; i < 3000; i++) {
+        size_t n = make_key(buf, i);
+        assert_int_equal(keyset_get(&k, buf, n), i + 1);
+        assert_int_equal(keyset_get_hashed(&k, buf, n, keyset_hash(buf, n)), i + 1);
+    }
+    keyset_free(&k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_put_and_get),
+        cmocka_unit_test(test_hashed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,262 @@
+/*
+ * test_emit.c — s:emit{...} to a JSON line: the names an emit table may
+ * hold (read by their length: fields, control fields, reserved names, and
+ * names of the same lengths that are none of these), the checks on kind,
+ * name, value and qualifier, repeats, and the fact's own fields against
+ * its extra ones, sorted, as engine run prints them.
+ *
+ * One tiny pack in a temporary rules tree; each emit runs under pcall, so
+ * a refused one becomes a fact whose `msg` is the error.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "doc.h"
+#include "rt.h"
+
+static const char pack_lua[] = "return { name = \"common\", version = \"1\" }\n";
+
+static const char rule_lua[] =
+    "local function try(s, label, t)\n"
+    "  local ok, res = pcall(function() return s:emit(t) end)\n"
+    "  if not ok then\n"
+    "    s:emit{ kind = 'check', name = 'err_' .. label, msg = tostring(res):match('emit: (.*)'), evidence = { s } }\n"
+    "  end\n"
+    "  return ok and res or nil\n"
+    "end\n"
+    "return rule {\n"
+    "  name = 'edge', keywords = { '营收' },\n"
+    "  sentence = function(s)\n"
+    "    for _, r in ipairs({ 'doc', 'pack', 'rule', 'pack_version', 'text', 'start', 'end' }) do\n"
+    "      local t = { kind = 'metric', name = 'r', evidence = { s } }\n"
+    "      t[r] = 'x'\n"
+    "      try(s, r, t)\n"
+    "    end\n"
+    "    try(s, 'table', { kind = 'metric', name = 'b', foo = {}, evidence = { s } })\n"
+    "    try(s, 'kind', { kind = 'bad', name = 'b', evidence = { s } })\n"
+    "    try(s, 'name', { kind = 'metric', name = '', evidence = { s } })\n"
+    "    try(s, 'value', { kind = 'metric', name = 'v', value = '3', evidence = { s } })\n"
+    "    try(s, 'qualifier', { kind = 'metric', name = 'q', qualifier = 5, evidence = { s } })\n"
+    "    try(s, 'numkey', { kind = 'metric', name = 'n', 'positional', evidence = { s } })\n"
+    /* names as long as the special ones, and the special ones as values */
+    "    try(s, 'alike', { kind = 'entity', name = 'alike', ent = 'kind', kid = 1, keys = true,\n"
+    "      frm = 2, evidencf = 3, qualifies = 'x', pack_versio = 'y', pack_versions = 'z',\n"
+    "      _hidden = 4, starts = 5, [''] = 'empty', entity = 'E', unit = 'U', period = 'P',\n"
+    "      qualifier = 'approx', value = 1.5, evidence = { s } })\n"
+    /* a key makes the second a repeat, whatever else it says */
+    "    local a = try(s, 'k1', { kind = 'event', name = 'k', key = 'K', extra = 1, evidence = { s } })\n"
+    "    local b = try(s, 'k2', { kind = 'event', name = 'k', key = 'K', extra = 2, evidence = { s } })\n"
+    "    a.same = a == b\n"
+    /* a key given by a metatable counts too */
+    "    local mt = { __index = { key = 'M' } }\n"
+    "    try(s, 'm1', setmetatable({ kind = 'event', name = 'm', z = 1, evidence = { s } }, mt))\n"
+    "    try(s, 'm2', setmetatable({ kind = 'event', name = 'm', z = 2, evidence = { s } }, mt))\n"
+    /* evidence that only a metatable fills: # and [i] through it */
+    "    local proxy = setmetatable({}, { __len = function() return 1 end, __index = function() return s end })\n"
+    "    try(s, 'proxy', { kind = 'event', name = 'proxy', evidence = proxy })\n"
+    /* without a key, 21 and 21.0 are two facts */
+    "    try(s, 'w1', { kind = 'metric', name = 'w', value = 21, evidence = { s } })\n"
+    "    try(s, 'w2', { kind = 'metric', name = 'w', value = 21.0, evidence = { s } })\n"
+    "    try(s, 'w3', { kind = 'metric', name = 'w', value = 21, evidence = { s } })\n"
+    /* more fields than are kept on the stack */
+    "    local big = { kind = 'metric', name = 'big', evidence = { s } }\n"
+    "    for i = 1, 70 do big['f' .. i] = i end\n"
+    "    local f = try(s, 'big', big)\n"
+    "    local n = 0\n"
+    "    for _ in pairs(f) do n = n + 1 end\n"
+    "    try(s, 'count', { kind = 'check', name = 'count', n = n, f70 = f.f70, from = { f }, evidence = { s } })\n"
+    "  end,\n"
+    /* the facts by name, the big one's name read wherever it was */
+    "  document = function(doc)\n"
+    "    local n, w = 0, 0\n"
+    "    for f in doc:facts{ name = 'big' } do n = n + 1 end\n"
+    "    for f in doc:facts{ name = 'w' } do w = w + 1 end\n"
+    "    doc:emit{ kind = 'check', name = 'byname', big = n, w = w, from = { doc:fact{ name = 'alike' } } }\n"
+    "  end,\n"
+    "}\n";
+
+typedef struct {
+    char root[64];
+    rt_runtime *rt;
+    doc_reader *reader;
+    json_writer out;
+} emit_run;
+
+static void write_file(const char *root, const char *rel, const char *text)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void report(void *ud, const char *where, const char *msg)
+{
+    (void)ud;
+    fail_msg("%s: %s", where ? where : "", msg);
+}
+
+static void on_fact(void *ud, const fact *f)
+{
+    emit_run *r = ud;
+    /* the big fact's 64 extra fields of 70 are any 64: not printed */
+    if (strcmp(f->name, "big"))
+        fact_write_json(&r->out, f);
+}
+
+static int on_block(void *ud, const doc_block *b)
+{
+    emit_run *r = ud;
+    rt_doc doc = {"d", NULL, NULL, {0, 0, 0}, b->text, b->len, b->orig, r->reader};
+    assert_int_equal(rt_run(r->rt, &doc, on_fact, r), 0);
+    return 0;
+}
+
+/* The facts as JSON Lines, NUL-terminated. */
+static const char *run_rules(emit_run *r)
+{
+    snprintf(r->root, sizeof r->root, "/tmp/emit_test_XXXXXX");
+    assert_non_null(mkdtemp(r->root));
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/common", r->root);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    write_file(r->root, "common/pack.lua", pack_lua);
+    write_file(r->root, "common/edge.lua", rule_lua);
+    rt_options ro = {NULL, 0, 0, 0, false};
+    size_t problems = 0;
+    r->rt = rt_load(r->root, &ro, report, NULL, &problems);
+    assert_non_null(r->rt);
+    assert_int_equal(problems, 0);
+    r->reader = doc_reader_new(TEXT_ENC_AUTO, 0);
+    assert_non_null(r->reader);
+    json_writer_init(&r->out, NULL);
+    const char text[] = "商汤营收5亿元。\n";
+    text_error err;
+    doc_start(r->reader);
+    assert_int_equal(doc_feed(r->reader, text, strlen(text), on_block, r, &err), 0);
+    assert_int_equal(doc_finish(r->reader, on_block, r, &err), 0);
+    json_raw(&r->out, "", 1);
+    return r->out.buf;
+}
+
+static void done(emit_run *r)
+{
+    char cmd[PATH_MAX + 16];
+    json_writer_free(&r->out);
+    doc_reader_free(r->reader);
+    rt_free(r->rt);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->root);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The line of the fact named name (up to its newline). */
+static char *line_of(const char *out, const char *name)
+{
+    char want[96];
+    snprintf(want, sizeof want, "\"name\":\"%s\"", name);
+    const char *at = strstr(out, want);
+    if (!at)
+        return NULL;
+    const char *start = at, *end = strchr(at, '\n');
+    while (start > out && start[-1] != '\n')
+        start--;
+    return strndup(start, (size_t)(end - start));
+}
+
+static void expect_line(const char *out, const char *name, const char *tail)
+{
+    char *line = line_of(out, name);
+    if (!line)
+        fail_msg("no fact named %s in:\n%s", name, out);
+    const char *fixed = "{\"doc\":\"d\",\"pack\":\"common\",\"rule\":\"edge\",\"pack_version\":\"1+";
+    assert_memory_equal(line, fixed, strlen(fixed));
+    const char *rest = strstr(line, "\",\"kind\"");
+    assert_non_null(rest);
+    if (strcmp(rest + 2, tail))
+        fail_msg("%s:\n  got  %s\n  want %s", name, rest + 2, tail);
+    free(line);
+}
+
+#define SPAN "\"text\":\"商汤营收5亿元。\",\"start\":0,\"end\":22"
+
+/* The fact that says emit refused the table tried as label, with msg. */
+static void expect_error(const char *out, const char *label, const char *msg)
+{
+    char name[32], tail[256];
+    snprintf(name, sizeof name, "err_%s", label);
+    snprintf(tail, sizeof tail, "\"kind\":\"check\",\"name\":\"%s\"," SPAN ",\"msg\":\"%s\"}", name, msg);
+    expect_line(out, name, tail);
+}
+
+static void test_refused(void **state)
+{
+    (void)state;
+    emit_run r = {0};
+    const char *out = run_rules(&r);
+    static const char *const reserved[] = {"doc", "pack", "rule", "pack_version", "text", "start", "end"};
+    for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "'%s' is set by the engine", reserved[i]);
+        expect_error(out, reserved[i], msg);
+    }
+    static const char *const refused[][2] = {
+        {"table", "field 'foo' must be a string, number or boolean, not table"},
+        {"kind", "'kind' must be one of entity, metric, ratio, event, check"},
+        {"name", "a fact needs a 'name'"},
+        {"value", "'value' must be a number"},
+        {"qualifier", "'qualifier' must be approx, gt, ge, lt or le"},
+        {"numkey", "field names must be strings"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        expect_error(out, refused[i][0], refused[i][1]);
+    done(&r);
+}
+
+static void test_fields(void **state)
+{
+    (void)state;
+    emit_run r = {0};
+    const char *out = run_rules(&r);
+    /* the fixed fields in their place, the others sorted; _hidden and
+     * the evidence not at all */
+    expect_line(out, "alike", "\"kind\":\"entity\",\"name\":\"alike\"," SPAN
+                ",\"entity\":\"E\",\"value\":1.5,\"unit\":\"U\",\"period\":\"P\",\"qualifier\":\"approx\""
+                ",\"\":\"empty\",\"ent\":\"kind\",\"evidencf\":3,\"frm\":2,\"keys\":true,\"kid\":1"
+                ",\"pack_versio\":\"y\",\"pack_versions\":\"z\",\"qualifies\":\"x\",\"starts\":5}");
+    expect_line(out, "k", "\"kind\":\"event\",\"name\":\"k\"," SPAN ",\"extra\":1,\"same\":true}");
+    expect_line(out, "proxy", "\"kind\":\"event\",\"name\":\"proxy\"," SPAN "}");
+    expect_line(out, "m", "\"kind\":\"event\",\"name\":\"m\"," SPAN ",\"z\":1}");
+    /* 21 and 21.0 apart, 21 again a repeat */
+    const char *w = strstr(out, "\"name\":\"w\"");
+    assert_non_null(w);
+    w = strstr(w + 1, "\"name\":\"w\"");
+    assert_non_null(w);
+    assert_null(strstr(w + 1, "\"name\":\"w\""));
+    /* all 70 fields kept, and `from` printed */
+    expect_line(out, "count", "\"kind\":\"check\",\"name\":\"count\"," SPAN
+                ",\"f70\":70,\"from\":[{\"name\":\"big\",\"entity\":\"\",\"period\":\"\",\"value\":null,"
+                "\"start\":0}],\"n\":80}");
+    expect_line(out, "byname", "\"kind\":\"check\",\"name\":\"byname\"," SPAN
+                ",\"big\":1,\"from\":[{\"name\":\"alike\",\"entity\":\"E\",\"period\":\"P\",\"value\":1.5,"
+                "\"start\":0}],\"w\":2}");
+    done(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_fields),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
