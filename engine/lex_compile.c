@@ -127,6 +127,28 @@ static void lex_trie_fill(lex_automaton *a, lex_trie *t)
     }
 }
 
+/* After 1 + the longest run of spaces in any pattern, a run of spaces has
+ * left the automaton in the state of the spaces alone, and no pattern but
+ * one made only of spaces can end inside the rest of the run; with no such
+ * pattern, lex_scan may drop that rest (lex_impl.h). */
+static uint32_t lex_space_keep(const lex_automaton *a)
+{
+    uint32_t longest = 0;
+    for (size_t p = 0; p < a->npats; p++) {
+        const char *s = a->bytes + a->pats[p].off;
+        uint32_t len = a->pats[p].len, run = 0, spaces = 0;
+        for (uint32_t i = 0; i < len; i++) {
+            run = s[i] == ' ' ? run + 1 : 0;
+            spaces += s[i] == ' ';
+            if (run > longest)
+                longest = run;
+        }
+        if (spaces == len)
+            return 0;
+    }
+    return longest + 1;
+}
+
 /* Numbers the states breadth-first into node[].kid0 and lbl (see
  * lex_impl.h) and renumbers t->term to match. */
 static int lex_number_bfs(lex_automaton *a, lex_trie *t)
@@ -276,6 +298,7 @@ int lex_compile(lex_automaton *a)
     int rc = lex_trie_alloc(a, &t, cap);
     if (rc == LEX_OK) {
         lex_trie_fill(a, &t);
+        a->space_keep = lex_space_keep(a);
         rc = lex_number_bfs(a, &t);
     }
     if (rc == LEX_OK)

@@ -87,6 +87,9 @@ struct lex_automaton {
     uint32_t nstates, ndense;
     uint32_t trap;     /* code of the trap row: ndense * ncls */
     uint32_t maxlen;   /* longest pattern, bytes */
+    uint32_t space_keep; /* 1 + the longest run of spaces in a pattern, or
+                          * 0 if a pattern is nothing but spaces: see
+                          * lex_scan.c, which drops the rest of longer runs */
     uint32_t *dense;   /* (ndense + 1) * ncls codes: complete DFA rows,
                         * then the trap row */
     lexi_node *node;   /* nstates + 1 (the last one only ends kid0) */

@@ -31,6 +31,17 @@
  * Everything else — sparse states, confirming case-sensitive and
  * whole-word matches, calling the sink — happens off that loop.  The
  * automaton is only read, so scans may run concurrently.
+ *
+ * Long runs of spaces.  A publication's clean() blanks page furniture into
+ * runs of hundreds of spaces, half of a real article.  Past the first
+ * space_keep bytes of a run (lex_impl.h) the automaton sits in one state
+ * that spaces lead back to and that reports nothing, so the rest of the
+ * run changes nothing and the scan may skip it.  The lanes cannot skip
+ * each on its own (they move in lock-step), so such a text is scanned
+ * from a packed copy on the stack without those bytes; a table of pieces
+ * maps a match's end back to the text, where it is confirmed and
+ * reported.  A match never spans a dropped part, which is space_keep or
+ * more spaces in a row.
  */
 #include "lex_impl.h"
 #include "utf8.h"
@@ -43,14 +54,32 @@ enum {
     LEX_SEG_MAX = 2048,   /* bytes per lane at most */
     LEX_SEG_MIN = 128,    /* and at least this and 4 * maxlen, so that
                            * warm-up costs at most a quarter */
-    LEX_LANE_HITS = 256   /* recorded per lane (one per 8 bytes) before
+    LEX_LANE_HITS = 256,  /* recorded per lane (one per 8 bytes) before
                            * it re-scans; 16 KiB of stack in all */
+    LEX_PACK_BYTES = LEX_SEG_MAX * LEX_LANES, /* a packed copy: one block */
+    LEX_PACK_PIECES = 256,
+    LEX_RUN_PROBE = 32,   /* runs are looked for one word in this many
+                           * bytes: cheap on text without them, and runs
+                           * from LEX_RUN_PROBE + 7 bytes on are found */
+    LEX_RUN_DROP = 32     /* a run is dropped from when that saves this
+                           * much: each dropped run costs a piece */
 };
+
+/* scan[at..] is a copy of text[orig..]. */
+typedef struct {
+    uint32_t at;
+    size_t orig;
+} lex_piece;
 
 typedef struct {
     const lex_automaton *a;
-    const char *text;
+    const char *text;      /* where matches are confirmed and reported */
     size_t len;
+    const uint8_t *scan;   /* what the automaton reads: text, or a packed
+                            * copy of part of it */
+    const lex_piece *piece;/* scan's pieces, by at */
+    size_t npiece;
+    size_t *cursor;        /* the piece of the last match reported */
     lex_sink sink;
     void *ud;
 } lex_run;
@@ -128,11 +157,24 @@ static int lex_report_state(const lex_run *run, uint32_t q, size_t end)
     return 0;
 }
 
-/* Every pattern ending at byte `end` in state s, longest first: s's own
- * outputs, then those of the output-linked suffix states. */
+/* The text offset of scan offset end, the end of a match: in the piece
+ * of its last byte, as no match spans two pieces.  Matches reach the sink
+ * in order, so the piece only ever moves forward. */
+static size_t lex_text_end(const lex_run *run, size_t end)
+{
+    size_t k = *run->cursor;
+    while (k + 1 < run->npiece && run->piece[k + 1].at < end)
+        k++;
+    *run->cursor = k;
+    return run->piece[k].orig + (end - run->piece[k].at);
+}
+
+/* Every pattern ending at scan offset `end` in state s, longest first: s's
+ * own outputs, then those of the output-linked suffix states. */
 static int lex_report(const lex_run *run, uint32_t s, size_t end)
 {
     const lex_automaton *a = run->a;
+    end = lex_text_end(run, end);
     for (uint32_t q = a->node[s].olink; q != LEXI_NONE;
          q = a->node[a->node[q].fail].olink) {
         int rc = lex_report_state(run, q, end);
@@ -151,7 +193,7 @@ static int lex_serial(const lex_run *run, size_t i, size_t end,
                       uint32_t *code)
 {
     const lex_automaton *a = run->a;
-    const uint8_t *t = (const uint8_t *)run->text, *cls = a->cls;
+    const uint8_t *t = run->scan, *cls = a->cls;
     const uint32_t *dense = a->dense;
     uint32_t st = *code;
     for (;;) {
@@ -236,7 +278,7 @@ static void lex_warm_up(const lex_run *run, lex_lane *ln, uint32_t *st,
                         size_t base, size_t seg)
 {
     const lex_automaton *a = run->a;
-    const uint8_t *t = (const uint8_t *)run->text;
+    const uint8_t *t = run->scan;
     size_t w = a->maxlen;
     for (size_t j = 0; j < w; j++) {
         for (size_t l = 1; l < LEX_LANES; l++) {
@@ -255,31 +297,39 @@ static void lex_lockstep(const lex_run *run, lex_lane *ln, uint32_t *st,
                          size_t base, size_t seg)
 {
     const lex_automaton *a = run->a;
-    const uint8_t *t = (const uint8_t *)run->text + base, *cls = a->cls;
+    const uint8_t *t = run->scan + base, *cls = a->cls;
     const uint32_t *dense = a->dense;
     const uint8_t *p[LEX_LANES];
-    uint32_t s[LEX_LANES], n[LEX_LANES];
     for (size_t l = 0; l < LEX_LANES; l++)
         p[l] = t + l * seg;
-    memcpy(s, st, sizeof s);
+    /* One variable per lane, as wide as a pointer: with an array GCC
+     * moves the codes through vector registers every step. */
+    size_t s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3], s4 = st[4],
+           s5 = st[5], s6 = st[6], s7 = st[7];
     for (size_t j = 0; j < seg; j++) {
-        uint32_t any = 0;
-#pragma GCC unroll 16
-        for (size_t l = 0; l < LEX_LANES; l++) {
-            n[l] = dense[s[l] + cls[p[l][j]]];
-            any |= n[l];
-        }
-        if (any >= LEXI_SPARSE) {
+        s0 = dense[s0 + cls[p[0][j]]];
+        s1 = dense[s1 + cls[p[1][j]]];
+        s2 = dense[s2 + cls[p[2][j]]];
+        s3 = dense[s3 + cls[p[3][j]]];
+        s4 = dense[s4 + cls[p[4][j]]];
+        s5 = dense[s5 + cls[p[5][j]]];
+        s6 = dense[s6 + cls[p[6][j]]];
+        s7 = dense[s7 + cls[p[7][j]]];
+        if ((s0 | s1 | s2 | s3 | s4 | s5 | s6 | s7) >= LEXI_SPARSE) {
+            uint32_t n[LEX_LANES] = {s0, s1, s2, s3, s4, s5, s6, s7};
             for (size_t l = 0; l < LEX_LANES; l++) {
                 size_t at = l * seg + j;
                 if (n[l] >= LEXI_SPARSE)
                     n[l] = lex_special(a, &ln[l], n[l], cls[t[at]],
                                        (uint32_t)at + 1);
             }
+            s0 = n[0], s1 = n[1], s2 = n[2], s3 = n[3], s4 = n[4];
+            s5 = n[5], s6 = n[6], s7 = n[7];
         }
-        memcpy(s, n, sizeof s);
     }
-    memcpy(st, s, sizeof s);
+    const size_t end[LEX_LANES] = {s0, s1, s2, s3, s4, s5, s6, s7};
+    for (size_t l = 0; l < LEX_LANES; l++)
+        st[l] = (uint32_t)end[l];
 }
 
 /* Reports the lanes' hits in order, re-scanning where a lane's record
@@ -344,6 +394,96 @@ static size_t lex_segment(const lex_automaton *a, size_t len)
     return len / (blocks * LEX_LANES);
 }
 
+/* Scans scan[0..len) from *code, leaving the final code there. */
+static int lex_scan_bytes(const lex_run *run, size_t len, uint32_t *code)
+{
+    size_t seg = lex_segment(run->a, len), i = 0;
+    for (; seg && len - i >= seg * LEX_LANES; i += seg * LEX_LANES) {
+        int rc = lex_block(run, i, seg, code);
+        if (rc != 0)
+            return rc;
+    }
+    return i < len ? lex_serial(run, i, len, code) : 0;
+}
+
+/* ---- long runs of spaces ---------------------------------------------- */
+
+/* Start of the first run of spaces in t[i..len) that is at least keep +
+ * LEX_RUN_DROP long, its end in *end; len if there is none (or only runs
+ * too short for the probes to meet). */
+static size_t lex_next_run(const char *t, size_t i, size_t len, size_t keep,
+                           size_t *end)
+{
+    for (size_t p = i; p + 8 <= len;) {
+        if (!spaces8(t + p)) {
+            p += LEX_RUN_PROBE;
+            continue;
+        }
+        size_t s = p, e = p + 8;
+        while (s - i >= 8 && spaces8(t + s - 8))
+            s -= 8;
+        while (s > i && t[s - 1] == ' ')
+            s--;
+        while (len - e >= 8 && spaces8(t + e))
+            e += 8;
+        while (e < len && t[e] == ' ')
+            e++;
+        if (e - s >= keep + LEX_RUN_DROP) {
+            *end = e;
+            return s;
+        }
+        p = e;
+    }
+    return len;
+}
+
+typedef struct {
+    uint8_t bytes[LEX_PACK_BYTES];
+    lex_piece piece[LEX_PACK_PIECES];
+} lex_pack;
+
+/* Packs text[*pos..) into pk as far as it fits, each long run cut to its
+ * first space_keep bytes; advances *pos past what it took and points
+ * run->piece at pk's pieces.  Returns the bytes packed. */
+static size_t lex_pack_text(lex_run *run, lex_pack *pk, size_t *pos)
+{
+    const char *t = run->text;
+    size_t keep = run->a->space_keep, i = *pos, n = 0, np = 0;
+    while (i < run->len && n < LEX_PACK_BYTES && np < LEX_PACK_PIECES) {
+        size_t end, s = lex_next_run(t, i, run->len, keep, &end);
+        size_t stop = s == run->len ? s : s + keep;
+        size_t k = stop - i < LEX_PACK_BYTES - n ? stop - i
+                                                 : LEX_PACK_BYTES - n;
+        pk->piece[np++] = (lex_piece){(uint32_t)n, i};
+        memcpy(pk->bytes + n, t + i, k);
+        n += k;
+        i += k;
+        if (i == stop && s != run->len)
+            i = end;
+    }
+    run->scan = pk->bytes;
+    run->piece = pk->piece;
+    run->npiece = np;
+    *run->cursor = 0;
+    *pos = i;
+    return n;
+}
+
+/* The whole text through packed copies, the automaton's code carried from
+ * one to the next. */
+static int lex_scan_packed(lex_run *run)
+{
+    lex_pack pk;
+    uint32_t code = 0;
+    for (size_t pos = 0; pos < run->len;) {
+        size_t n = lex_pack_text(run, &pk, &pos);
+        int rc = lex_scan_bytes(run, n, &code);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int lex_scan(const lex_automaton *a, const char *text, size_t len,
              lex_sink sink, void *ud)
 {
@@ -351,13 +491,14 @@ int lex_scan(const lex_automaton *a, const char *text, size_t len,
         return LEX_EINVAL;
     if (!a->compiled)
         return LEX_ESTATE;
-    const lex_run run = {a, text, len, sink, ud};
-    size_t seg = lex_segment(a, len), i = 0;
+    static const lex_piece whole = {0, 0};
+    size_t cursor = 0;
+    lex_run run = {a,     text, len,     (const uint8_t *)text, &whole, 1,
+                   &cursor, sink, ud};
+    size_t end;
+    if (a->space_keep != 0 &&
+        lex_next_run(text, 0, len, a->space_keep, &end) < len)
+        return lex_scan_packed(&run);
     uint32_t code = 0;
-    for (; seg && len - i >= seg * LEX_LANES; i += seg * LEX_LANES) {
-        int rc = lex_block(&run, i, seg, &code);
-        if (rc != 0)
-            return rc;
-    }
-    return i < len ? lex_serial(&run, i, len, &code) : 0;
+    return lex_scan_bytes(&run, len, &code);
 }

@@ -865,6 +865,121 @@ static void test_invalid_text_is_safe(void **state)
     lex_free(a);
 }
 
+/* ---- long runs of spaces ---------------------------------------------- */
+
+/* lex_scan drops the inside of long runs of spaces; these cases put runs
+ * of every length around that limit next to patterns that begin, end or
+ * are cut by spaces, and check against the reference. */
+static const size_t run_lengths[] = {0,  1,  7,  8,  9,  15, 16, 17, 31,
+                                     32, 33, 39, 40, 41, 47, 64, 65, 100,
+                                     300, 2000};
+
+static const pat spaced_pats[] = {
+    {"total revenue", 1, LEX_ASCII_CASELESS | LEX_WORD},
+    {"revenue ", 2, 0},            /* ends with a space */
+    {" ipo", 3, LEX_ASCII_CASELESS}, /* begins with one */
+    {"a  b", 4, 0},                /* two inside */
+    {"营收", 5, 0},
+    {"  营收", 6, 0},
+    {"营收   ", 7, 0},
+    {"b", 8, LEX_WORD},
+    {"a   b", 9, LEX_ASCII_CASELESS}, /* as many spaces as any has */
+};
+
+/* Appends run spaces to buf at *n, a newline in the middle if nl. */
+static void put_spaces(char *buf, size_t *n, size_t run, bool nl)
+{
+    memset(buf + *n, ' ', run);
+    if (nl && run > 2)
+        buf[*n + run / 2] = '\n';
+    *n += run;
+}
+
+/* Runs of one length between the keywords, and at both ends; "a" run "b"
+ * would hit "a   b" if the scan kept one space too few of a run. */
+static char *spaced_text(size_t run, bool nl, size_t repeat)
+{
+    static const char *const words[] = {"Total Revenue", "revenue", "IPO",
+                                        "a  b", "营收", "x营收", "a", "b"};
+    char *buf = malloc(repeat * N(words) * (run + 16) + run + 1);
+    assert_non_null(buf);
+    size_t n = 0;
+    for (size_t r = 0; r < repeat; r++) {
+        for (size_t w = 0; w < N(words); w++) {
+            put_spaces(buf, &n, run, nl);
+            memcpy(buf + n, words[w], strlen(words[w]));
+            n += strlen(words[w]);
+        }
+    }
+    put_spaces(buf, &n, run, nl);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void test_space_runs_around_keywords(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < N(run_lengths); k++) {
+        for (int nl = 0; nl < 2; nl++) {
+            char *text = spaced_text(run_lengths[k], nl, 1);
+            check_vs_ref(spaced_pats, N(spaced_pats), text);
+            free(text);
+        }
+    }
+}
+
+/* Long enough for the lanes, for several packed copies and for more runs
+ * than one copy's table of pieces holds. */
+static void test_space_runs_long_texts(void **state)
+{
+    (void)state;
+    const size_t runs[] = {40, 65, 300, 2000};
+    for (size_t k = 0; k < N(runs); k++) {
+        char *text = spaced_text(runs[k], k % 2, 60000 / (runs[k] + 8));
+        check_vs_ref(spaced_pats, N(spaced_pats), text);
+        free(text);
+    }
+}
+
+/* A pattern of spaces alone hits all along a run: nothing may be dropped. */
+static void test_space_only_patterns(void **state)
+{
+    (void)state;
+    const pat p[] = {{"   ", 1, 0}, {"营收", 2, 0}, {" 营", 3, 0}};
+    for (size_t k = 0; k < N(run_lengths); k++) {
+        char *text = spaced_text(run_lengths[k], false, 3);
+        check_vs_ref(p, N(p), text);
+        free(text);
+    }
+}
+
+/* Random tokens of the small alphabet (which has a space) between random
+ * runs, against random patterns. */
+static void test_property_space_runs(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        uint64_t rng = seed * 104729;
+        pat *p = random_pats(&rng, 60, 6, N(alphabet));
+        size_t cap = 90000, n = 0;
+        char *text = malloc(cap + 1);
+        assert_non_null(text);
+        while (n + 2100 + 40 < cap) {
+            size_t run = run_lengths[rng_below(&rng, N(run_lengths))];
+            put_spaces(text, &n, run, rng_below(&rng, 4) == 0);
+            char *tok = random_string(&rng, 1 + rng_below(&rng, 8),
+                                      N(alphabet));
+            memcpy(text + n, tok, strlen(tok));
+            n += strlen(tok);
+            free(tok);
+        }
+        text[n] = '\0';
+        check_vs_ref(p, 60, text);
+        free(text);
+        free_pats(p, 60);
+    }
+}
+
 /* ---- scale ------------------------------------------------------------ */
 
 static size_t cjk_name(uint64_t *rng, char *out)
@@ -961,6 +1076,10 @@ int main(void)
         cmocka_unit_test(test_dense_hits_and_stops),
         cmocka_unit_test(test_long_patterns),
         cmocka_unit_test(test_invalid_text_is_safe),
+        cmocka_unit_test(test_space_runs_around_keywords),
+        cmocka_unit_test(test_space_runs_long_texts),
+        cmocka_unit_test(test_space_only_patterns),
+        cmocka_unit_test(test_property_space_runs),
         cmocka_unit_test(test_large_pattern_set),
     };
     return cmocka_run_group_tests_name("lex", tests, NULL, NULL);
