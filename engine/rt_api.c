@@ -761,7 +761,8 @@ typedef struct {
     bool isint, b;
 } emit_field;
 
-/* As many fields as the repeat key counts (a fact has a dozen at most). */
+/* The most fields an emit table may have (a fact has a dozen or so): the
+ * repeat key is made of all of them, on the C stack. */
 #define EMIT_FIELDS_MAX 64
 
 /* While there are at most PAIRS_MAX, each (name, value) of the rule's
@@ -777,7 +778,7 @@ typedef struct {
 
 /* The rule's table as read_fields finds it in one walk. */
 typedef struct {
-    emit_field x[EMIT_FIELDS_MAX]; /* its fields, the first EMIT_FIELDS_MAX */
+    emit_field x[EMIT_FIELDS_MAX]; /* its fields */
     size_t n;
     emit_field checked[4];         /* kind, name, value, qualifier; type LUA_TNIL: absent */
     bool key;                      /* it has a key field */
@@ -842,9 +843,10 @@ static void read_fields(lua_State *L, int t, emit_table *e)
             if (type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN)
                 luaL_error(L, "emit: field '%s' must be a string, number or boolean, not %s", k,
                            luaL_typename(L, -1));
+            if (e->n == EMIT_FIELDS_MAX)
+                luaL_error(L, "emit: a fact has at most %d fields", EMIT_FIELDS_MAX);
             emit_field f = note(L, k, klen, type);
-            if (e->n < EMIT_FIELDS_MAX)
-                e->x[e->n++] = f;
+            e->x[e->n++] = f;
             if (what != EK_FIELD)
                 e->checked[what - EK_KIND] = f;
         }
@@ -1735,7 +1737,10 @@ static void sort_extra(fact_field *x, size_t n)
 }
 
 /* The fact table at t as a C struct, in one pass over its fields.  The
- * strings stay alive while the fact table does. */
+ * strings stay alive while the fact table does.  Returns 0, -1 when the
+ * table is no fact, or 1 when it has more than cap extra fields (a rule
+ * may add fields to the fact emit returned): f->nextra then says how
+ * many, for a second call with room for them all. */
 int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
                      size_t cap, char *json, size_t jsoncap)
 {
@@ -1775,8 +1780,8 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
         case FX_PERIOD: f->period = str; break;
         case FX_QUALIFIER: f->qualifier = str; break;
         default:
-            if (n < cap) {
-                fact_field *x = &extra[n++];
+            if (n++ < cap) {
+                fact_field *x = &extra[n - 1];
                 x->key = k;
                 if (type == LUA_TTABLE && KEY_IS(k, klen, "from")) {
                     from_json(L, rt, lua_gettop(L), json, jsoncap);
@@ -1796,8 +1801,10 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
         }
         lua_pop(L, 1);
     }
+    f->nextra = n;
+    if (n > cap)
+        return 1;
     sort_extra(extra, n);
     f->extra = extra;
-    f->nextra = n;
     return f->kind && f->name ? 0 : -1;
 }

@@ -313,18 +313,34 @@ static int lexicon_mentions(rt_runtime *rt)
     return 0;
 }
 
+/* The fact on top of the stack to fn.  Its extra fields fit on the stack
+ * unless a rule added many to it after emit; then they go on the heap. */
+static void output_fact(rt_runtime *rt, rt_fact_fn fn, void *ud)
+{
+    int t = lua_gettop(rt->L);
+    fact f;
+    fact_field extra[64], *more = NULL;
+    char json[8192];
+    int rc = rt_api_fact_to_c(rt, t, &f, extra, 64, json, sizeof json);
+    if (rc == 1 && (more = malloc(f.nextra * sizeof *more)) != NULL)
+        rc = rt_api_fact_to_c(rt, t, &f, more, f.nextra, json, sizeof json);
+    if (rc == 0)
+        fn(ud, &f);
+    else if (rc == 1) {
+        rt_report(rt, rt->doc->id, "out of memory");
+        rt->errors++;
+    }
+    free(more);
+}
+
 static void output(rt_runtime *rt, rt_fact_fn fn, void *ud)
 {
     lua_State *L = rt->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
     lua_Integer n = luaL_len(L, -1);
     for (lua_Integer i = 1; i <= n; i++) {
-        fact f;
-        fact_field extra[64];
-        char json[8192];
         lua_geti(L, -1, i);
-        if (rt_api_fact_to_c(rt, lua_gettop(L), &f, extra, 64, json, sizeof json) == 0)
-            fn(ud, &f);
+        output_fact(rt, fn, ud);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);

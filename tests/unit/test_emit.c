@@ -66,13 +66,19 @@ static const char rule_lua[] =
     "    try(s, 'w1', { kind = 'metric', name = 'w', value = 21, evidence = { s } })\n"
     "    try(s, 'w2', { kind = 'metric', name = 'w', value = 21.0, evidence = { s } })\n"
     "    try(s, 'w3', { kind = 'metric', name = 'w', value = 21, evidence = { s } })\n"
-    /* more fields than are kept on the stack */
-    "    local big = { kind = 'metric', name = 'big', evidence = { s } }\n"
-    "    for i = 1, 70 do big['f' .. i] = i end\n"
+    /* 64 fields and three control ones: more pairs than are kept on the
+     * stack; 65 fields are refused */
+    "    local big = { kind = 'metric', name = 'big', key = 'B', from = { a }, evidence = { s } }\n"
+    "    for i = 1, 62 do big['f' .. i] = i end\n"
     "    local f = try(s, 'big', big)\n"
+    "    local huge = { kind = 'metric', name = 'huge', evidence = { s } }\n"
+    "    for i = 1, 63 do huge['f' .. i] = i end\n"
+    "    try(s, 'huge', huge)\n"
     "    local n = 0\n"
     "    for _ in pairs(f) do n = n + 1 end\n"
-    "    try(s, 'count', { kind = 'check', name = 'count', n = n, f70 = f.f70, from = { f }, evidence = { s } })\n"
+    "    try(s, 'count', { kind = 'check', name = 'count', n = n, f62 = f.f62, from = { f }, evidence = { s } })\n"
+    /* fields a rule adds to the stored fact are printed too, however many */
+    "    for i = 1, 20 do f['g' .. i] = i end\n"
     "  end,\n"
     /* the facts by name, the big one's name read wherever it was */
     "  document = function(doc)\n"
@@ -109,9 +115,7 @@ static void report(void *ud, const char *where, const char *msg)
 static void on_fact(void *ud, const fact *f)
 {
     emit_run *r = ud;
-    /* the big fact's 64 extra fields of 70 are any 64: not printed */
-    if (strcmp(f->name, "big"))
-        fact_write_json(&r->out, f);
+    fact_write_json(&r->out, f);
 }
 
 static int on_block(void *ud, const doc_block *b)
@@ -216,6 +220,7 @@ static void test_refused(void **state)
         {"value", "'value' must be a number"},
         {"qualifier", "'qualifier' must be approx, gt, ge, lt or le"},
         {"numkey", "field names must be strings"},
+        {"huge", "a fact has at most 64 fields"},
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
         expect_error(out, refused[i][0], refused[i][1]);
@@ -242,10 +247,20 @@ static void test_fields(void **state)
     w = strstr(w + 1, "\"name\":\"w\"");
     assert_non_null(w);
     assert_null(strstr(w + 1, "\"name\":\"w\""));
-    /* all 70 fields kept, and `from` printed */
+    /* all 64 fields kept, and `from` printed */
     expect_line(out, "count", "\"kind\":\"check\",\"name\":\"count\"," SPAN
-                ",\"f70\":70,\"from\":[{\"name\":\"big\",\"entity\":\"\",\"period\":\"\",\"value\":null,"
-                "\"start\":0}],\"n\":80}");
+                ",\"f62\":62,\"from\":[{\"name\":\"big\",\"entity\":\"\",\"period\":\"\",\"value\":null,"
+                "\"start\":0}],\"n\":73}");
+    /* the big fact printed whole: 62 + 20 extra fields and its from */
+    char *big = line_of(out, "big");
+    assert_non_null(big);
+    int fs = 0, gs = 0;
+    for (const char *p = big; (p = strstr(p, ",\"")) != NULL; p++)
+        fs += p[2] == 'f' && p[3] >= '1' && p[3] <= '9', gs += p[2] == 'g';
+    assert_int_equal(fs, 62);
+    assert_int_equal(gs, 20);
+    assert_non_null(strstr(big, ",\"from\":[{\"name\":\"k\""));
+    free(big);
     expect_line(out, "byname", "\"kind\":\"check\",\"name\":\"byname\"," SPAN
                 ",\"big\":1,\"from\":[{\"name\":\"alike\",\"entity\":\"E\",\"period\":\"P\",\"value\":1.5,"
                 "\"start\":0}],\"w\":2}");
