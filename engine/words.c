@@ -308,19 +308,10 @@ static int w_trim(lua_State *L)
     return 1;
 }
 
-/* The iterator words.lines returns; upvalues: the text, where the next
- * line starts. */
-static int lines_next(lua_State *L)
+/* Pushes the line [start, stop) of t as words.lines gives it: start,
+ * stop and the text trimmed. */
+static int push_line(lua_State *L, const char *t, size_t start, size_t stop)
 {
-    size_t len;
-    const char *t = lua_tolstring(L, lua_upvalueindex(1), &len);
-    size_t start = (size_t)lua_tointeger(L, lua_upvalueindex(2));
-    if (start >= len)
-        return 0; /* a final "\n" does not start an empty line */
-    const char *nl = memchr(t + start, '\n', len - start);
-    size_t stop = nl ? (size_t)(nl - t) : len;
-    lua_pushinteger(L, (lua_Integer)stop + 1);
-    lua_replace(L, lua_upvalueindex(2));
     size_t from = start, to = stop;
     trim_bounds(t, &from, &to);
     lua_pushinteger(L, (lua_Integer)start);
@@ -329,17 +320,121 @@ static int lines_next(lua_State *L)
     return 3;
 }
 
-/* words.lines(text): for start, stop, line in words.lines(text) — each
- * line's bounds as 0-based byte offsets [start, stop), the "\n" left out
- * (the spans a pack's clean() returns), and its text trimmed.  A pack's
- * clean() goes through every line of the article; in Lua, cutting and
- * trimming each one costs more than the rest of clean() together. */
+/* The end of the line that holds byte at of t (len bytes). */
+static size_t line_end(const char *t, size_t len, size_t at)
+{
+    const char *nl = memchr(t + at, '\n', len - at);
+    return nl ? (size_t)(nl - t) : len;
+}
+
+/* The iterator of words.lines(text); upvalues: the text, where the next
+ * line starts. */
+static int lines_next(lua_State *L)
+{
+    size_t len;
+    const char *t = lua_tolstring(L, lua_upvalueindex(1), &len);
+    size_t start = (size_t)lua_tointeger(L, lua_upvalueindex(2));
+    if (start >= len)
+        return 0; /* a final "\n" does not start an empty line */
+    size_t stop = line_end(t, len, start);
+    lua_pushinteger(L, (lua_Integer)stop + 1);
+    lua_replace(L, lua_upvalueindex(2));
+    return push_line(L, t, start, stop);
+}
+
+/* The state of words.lines(text, list): where the next line starts, and
+ * for each word where it next occurs, so that each occurrence is looked
+ * for once however many lines lie between two of them. */
+#define AT_UNKNOWN (SIZE_MAX - 1) /* not looked for since pos moved on */
+#define AT_NONE SIZE_MAX          /* not in the rest of the text */
+typedef struct line_word {
+    const char *s;
+    size_t len, at;
+} line_word;
+typedef struct line_filter {
+    size_t pos, n;
+    line_word w[]; /* then the words' bytes */
+} line_filter;
+
+/* Where the first word of f occurs in t at or after f->pos, or AT_NONE. */
+static size_t next_word_at(line_filter *f, const char *t, size_t len)
+{
+    size_t first = AT_NONE;
+    for (size_t i = 0; i < f->n; i++) {
+        line_word *w = &f->w[i];
+        if (w->at == AT_UNKNOWN || (w->at != AT_NONE && w->at < f->pos)) {
+            const char *hit = memmem(t + f->pos, len - f->pos, w->s, w->len);
+            w->at = hit ? (size_t)(hit - t) : AT_NONE;
+        }
+        if (w->at < first)
+            first = w->at;
+    }
+    return first;
+}
+
+/* The iterator of words.lines(text, list); upvalues: the text, the
+ * line_filter. */
+static int lines_with_next(lua_State *L)
+{
+    size_t len;
+    const char *t = lua_tolstring(L, lua_upvalueindex(1), &len);
+    line_filter *f = lua_touserdata(L, lua_upvalueindex(2));
+    if (f->pos >= len)
+        return 0;
+    size_t at = next_word_at(f, t, len);
+    if (at == AT_NONE) {
+        f->pos = len;
+        return 0;
+    }
+    const char *nl = memrchr(t + f->pos, '\n', at - f->pos);
+    size_t start = nl ? (size_t)(nl - t) + 1 : f->pos, stop = line_end(t, len, at);
+    f->pos = stop + 1;
+    return push_line(L, t, start, stop);
+}
+
+/* The words of the list at arg copied into a new line_filter (pushed). */
+static line_filter *new_filter(lua_State *L, int arg)
+{
+    lua_Unsigned n = lua_rawlen(L, arg);
+    size_t bytes = 0, len;
+    for (lua_Unsigned i = 1; i <= n; i++) {
+        const char *w = item(L, arg, i, &len);
+        if (memchr(w, '\n', len))
+            luaL_error(L, "words.lines: word list item %d holds a line break", (int)i);
+        bytes += len;
+    }
+    line_filter *f = lua_newuserdatauv(L, sizeof *f + n * sizeof *f->w + bytes, 0);
+    char *at = (char *)&f->w[n];
+    *f = (line_filter){0, n};
+    for (lua_Unsigned i = 1; i <= n; i++) {
+        const char *w = item(L, arg, i, &len);
+        memcpy(at, w, len);
+        f->w[i - 1] = (line_word){at, len, AT_UNKNOWN};
+        at += len;
+    }
+    return f;
+}
+
+/* words.lines(text[, list]): for start, stop, line in words.lines(text)
+ * — each line's bounds as 0-based byte offsets [start, stop), the "\n"
+ * left out (the spans a pack's clean() returns), and its text trimmed.
+ * With a list, only the lines that hold one of its words: C finds them,
+ * so that a clean() looking for a trailer's few lines does not walk every
+ * line of the article in Lua. */
 static int w_lines(lua_State *L)
 {
     luaL_checkstring(L, 1);
-    lua_settop(L, 1);
-    lua_pushinteger(L, 0);
-    lua_pushcclosure(L, lines_next, 2);
+    if (lua_isnoneornil(L, 2)) {
+        lua_settop(L, 1);
+        lua_pushinteger(L, 0);
+        lua_pushcclosure(L, lines_next, 2);
+        return 1;
+    }
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    new_filter(L, 2);
+    lua_remove(L, 2);
+    lua_pushcclosure(L, lines_with_next, 2);
     return 1;
 }
 

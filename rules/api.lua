@@ -184,8 +184,9 @@ function words.only(text, list) end
 ---@return string
 function words.trim(text) end
 ---@param text string
+---@param list string[]? only the lines holding one of these words
 ---@return fun(): integer?, integer, string iterator giving start, stop (0-based byte offsets [start, stop), the "\n" left out) and the trimmed text of each line
-function words.lines(text) end
+function words.lines(text, list) end
 ---@param text string
 ---@param set table<string, boolean> characters
 ---@return string rest what follows the last character of text in set

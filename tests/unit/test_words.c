@@ -147,6 +147,20 @@ static void test_lines(void **state)
         "local _, _, x = i() local _, _, y = j() local _, _, z = i()\n"
         "return x == 'a' and y == 'c' and z == 'b' and i() == nil",
         "return not pcall(words.lines, nil)",
+        /* with a list: only the lines holding a word, each once however
+         * many words it holds; the same bounds and trimming */
+        "local out = {}\n"
+        "local text = 'a\\n 展开 \\nb 阅读更多 展开\\n\\nc\\n展开'\n"
+        "for a, b, t in words.lines(text, {'阅读更多', '展开'}) do out[#out + 1] = a .. ',' .. b .. ',' .. t end\n"
+        "return table.concat(out, ';') == '2,10,展开;11,32,b 阅读更多 展开;36,42,展开'",
+        /* a word at the very start, at the very end, none at all, and one
+         * that occurs again only several lines on */
+        "local function list(text, ws) local o = {} for a, b in words.lines(text, ws) do o[#o + 1] = a .. '-' .. b end return table.concat(o, ' ') end\n"
+        "return list('xy\\nq\\nq\\nxz', {'x'}) == '0-2 7-9' and list('abc', {'zz'}) == ''\n"
+        "  and list('', {'x'}) == '' and list('a\\nb', {}) == '' and list('a\\n\\nb', {''}) == '0-1 2-2 3-4'",
+        /* a word holding a line break is refused */
+        "return not pcall(words.lines, 'a', {'x\\ny'})",
+        "return not pcall(words.lines, 'a', {1})",
         NULL
     };
     expect_true(cases);

@@ -7,12 +7,10 @@ local M = {}
 -- more: dropped wherever they stand.
 local TRAILER = { ["展开"] = true, ["APP内打开"] = true, ["App内打开"] = true }
 local MORE = "阅读更多精彩资讯"
+local TRAILER_WORDS = { "展开", "APP内打开", "App内打开", MORE }
 
--- (Lengths first: most lines are neither, and Lua would hash a long line
--- whole to look it up.)
 local function is_trailer(t)
-  if #t <= 12 then return TRAILER[t] == true end
-  return #t >= #MORE and t:find(MORE, 1, true) ~= nil
+  return TRAILER[t] or t:find(MORE, 1, true) ~= nil
 end
 
 -- "1周前", "3小时前", "昨天 18:02", "2天前": when the app showed it, not text.
@@ -25,8 +23,18 @@ function M.is_age(t)
   return false
 end
 
--- The account name: a short line just above the age line, among the
--- header's first lines (the age line stays: published.lua reads it).
+-- The text's first 8 lines: { start, stop, t (text trimmed) }.
+local function header(text)
+  local head = {}
+  for start, stop, t in words.lines(text) do
+    head[#head + 1] = { start = start, stop = stop, t = t }
+    if #head == 8 then break end
+  end
+  return head
+end
+
+-- The account name: a short line just above the age line, in the header
+-- (the age line stays: published.lua reads it).
 local function account_name(head, drop)
   for i = 2, #head do
     if M.is_age(head[i].t) then
@@ -43,25 +51,31 @@ local function account_name(head, drop)
   end
 end
 
--- One pass over the lines (words.lines: offsets 0-based, text trimmed)
--- keeps what the rest needs: the header's first 8 lines, the trailer
--- lines, and the first substantial paragraph before the "原文标题" footer.
+-- The first substantial paragraph before the footer at byte `footer`.
+local function first_paragraph(text, footer)
+  for start, _, t in words.lines(text) do
+    if start >= footer then return nil end
+    if #t >= 30 and not M.is_age(t) then return t end
+  end
+end
+
+-- Lines come from words.lines (offsets 0-based, text trimmed); with the
+-- trailer words, it gives only the lines that hold one, so the article's
+-- other lines are never walked in Lua.
 function M.spans(text)
-  local drop, head, trailers = {}, {}, {}
-  local footer = text:find("原文标题", 1, true)
-  local first
-  for start, stop, t in words.lines(text) do
-    if #head < 8 then head[#head + 1] = { start = start, stop = stop, t = t } end
+  local drop, trailers = {}, {}
+  for start, stop, t in words.lines(text, TRAILER_WORDS) do
     if is_trailer(t) then
       drop[#drop + 1] = { start = start, stop = stop }
       trailers[#trailers + 1] = start
     end
-    if footer and not first and start < footer and #t >= 30 and not M.is_age(t) then first = t end
   end
-  account_name(head, drop)
+  account_name(header(text), drop)
   -- The body printed twice: everything after the "原文标题" line that
   -- repeats the text before it, from its first substantial paragraph up to
   -- the trailer (or the end).
+  local footer = text:find("原文标题", 1, true)
+  local first = footer and first_paragraph(text, footer)
   if first then
     local eol = text:find("\n", footer, true) or #text
     local again = text:find(first, eol + 1, true)
