@@ -23,9 +23,12 @@ static void blank(char *text, size_t len, size_t a, size_t b)
     a = utf8_char_start(text, a);
     while (b < len && ((unsigned char)text[b] & 0xC0) == 0x80)
         b++;
-    for (size_t i = a; i < b; i++)
-        if (text[i] != '\n') /* keep line ends: paragraphs stay apart */
-            text[i] = ' ';
+    while (a < b) { /* keep line ends: paragraphs stay apart */
+        const char *nl = memchr(text + a, '\n', b - a);
+        size_t end = nl ? (size_t)(nl - text) : b;
+        memset(text + a, ' ', end - a);
+        a = end + 1;
+    }
 }
 
 /* The spans returned by clean() (at the top of the stack), blanked into

@@ -193,3 +193,32 @@ for ex in "$T"/doc-example-*.lua; do
     expect_grep "README example '$name' emits a fact" "\"rule\":\"$name\"" "$T/out"
 done
 [ "$n" -ge 2 ] && pass "README has $n Lua examples" || fail "only $n Lua examples found in rules/README.md"
+
+# clean(): a span is blanked whole characters wide (cut inside 甲's 元
+# and inside the 。 ending 丙's line) and its line ends are kept: the rules
+# read what is left of 甲's line and 丁's, as two paragraphs, at the offsets
+# of the original text.
+mkdir -p "$T/cleanpack/common" "$T/cleanpack/feed"
+printf 'return { name = "common", version = "1" }\n' >"$T/cleanpack/common/pack.lua"
+cat >"$T/cleanpack/common/said.lua" <<'LUA'
+return rule {
+  name = "said", keywords = { "营收" },
+  sentence = function(s) s:emit{ kind = "event", name = "said", p = s.paragraph, evidence = { s } } end,
+}
+LUA
+cat >"$T/cleanpack/feed/pack.lua" <<'LUA'
+return { name = "feed", version = "1", extends = "common",
+         detect = function(doc) return doc.publication == "feed" end,
+         clean = function(doc)
+           if doc.id == "n" then return { { start = 14, stop = 17 } } end -- up to 乙: the line end too
+           return { { start = 14, stop = 55 } }
+         end }
+LUA
+printf '{"id":"c","publication":"feed","text":"甲营收1亿元\\n乙营收2亿元。\\n丙营收3亿元。\\n丁营收4亿元。"}\n' >"$T/clean.jsonl"
+printf '{"id":"n","publication":"feed","text":"甲营收1亿元\\n乙营收2亿元。"}\n' >>"$T/clean.jsonl"
+run "$ENGINE" run "$T/cleanpack" --format jsonl --input jsonl "$T/clean.jsonl"
+expect_status "clean(): the run" 0
+expect_lines "clean(): only 甲 and 丁 are read (and doc n's two)" 4 "$T/out"
+expect_grep "clean(): 甲 without its 元, none of it left" '"text":"甲营收1亿","start":0,"end":13,"p":1' "$T/out"
+expect_grep "clean(): 丁 at its offset, a paragraph of its own" '"text":"丁营收4亿元。","start":57,"end":76,"p":2' "$T/out"
+expect_grep "clean(): a line end in a span stays one" '"doc":"n".*"text":"乙营收2亿元。","start":17,"end":36,"p":2' "$T/out"
