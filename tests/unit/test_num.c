@@ -380,6 +380,36 @@ static void test_blank_runs(void **state)
     }
 }
 
+/* Ideographs are crossed three bytes at a time, the two continuation
+ * bytes read as one masked unit: an opener that is the very last
+ * character is still seen, a text cut inside its last character is read
+ * no further than its end, and a lead byte followed by bytes that are not
+ * continuations is stepped as one character, as the scan always stepped
+ * it — the 12 of \xE4 12% goes with it, and \xE4 8@ masks to 一. */
+static void test_ideograph_runs(void **state)
+{
+    (void)state;
+    const char *t = "他排名第三";
+    size_t n = strlen(t);
+    collector c = scan_exact(t, n);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].kind, NUM_ORDINAL);
+    assert_int_equal(c.last[0].end, n);
+    for (size_t cut = n - 2; cut < n; cut++) {
+        c = scan_exact(t, cut);
+        assert_int_equal(c.calls, 0);
+    }
+    c = scan_exact("\xE4" "12% 5%", 7);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].start, 5);
+    c = scan_exact("\xE3" "12% 5%", 7); /* not an ideograph's lead byte */
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].start, 5);
+    c = scan_exact("\xE4" "8@" "5%", 5);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].start, 3);
+}
+
 typedef struct {
     size_t count, prev_end;
     bool ordered;
@@ -448,6 +478,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_spans_multibyte),
         cmocka_unit_test(test_no_terminator),
         cmocka_unit_test(test_blank_runs),
+        cmocka_unit_test(test_ideograph_runs),
         cmocka_unit_test(test_long_text),
     };
     size_t n = sizeof fixed / sizeof fixed[0];
