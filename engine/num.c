@@ -28,11 +28,29 @@ enum {
     OPEN_WORD = 4    /* an ASCII letter: opens something only at a word start */
 };
 
-/* From U+4000, the first code point of lead byte E4, so that skip_inert
- * needs no range test (ideographs start at U+4E00). */
-#define CJK_FIRST 0x4000u
-#define CJK_LAST 0x9FFFu
-#define CJK(c) [(c) - CJK_FIRST]
+/* Code points U+4000..U+9FFF: lead bytes E4..E9, where every ideograph
+ * that opens something lies.  The table is indexed by the lead byte's
+ * offset from E4 and the payload bits of the two continuation bytes left
+ * where they stand in the bytes (cjk_key): the inner loop of skip_inert
+ * then reads those bytes as one 16-bit unit and masks them once, instead
+ * of shifting each into place — a third fewer instructions for each of
+ * the ideographs that are most of a Chinese text. */
+#define CJK_KEY(lead, c1, c2) \
+    ((((uint32_t)(lead) - 0xE4u) << 14) | ((uint32_t)(c1) & 0x3F) | (((uint32_t)(c2) & 0x3F) << 8))
+#define CJK(c) [CJK_KEY(0xE0u | ((c) >> 12), (c) >> 6, (c))]
+
+/* The two bytes at p as c1 | c2 << 8, the order CJK_KEY puts them in: one
+ * load where the machine stores them that way. */
+static inline uint32_t cont_pair(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+#else
+    return p[0] | (uint32_t)p[1] << 8;
+#endif
+}
 
 /* Ideographs that open a figure (numerals, 第, 翻), and those that open a
  * period: the openers period.c's may_start accepts (its CJK_STARTS: 一…十
@@ -40,7 +58,7 @@ enum {
  * here is never offered to period_match, so this table must keep covering
  * that list.  Each character appears once: a designated initializer may
  * not repeat. */
-static const unsigned char cjk_open[CJK_LAST - CJK_FIRST + 1] = {
+static const unsigned char cjk_open[6u << 14] = {
     /* numerals: figures, and periods written in Chinese (三季度) */
     CJK(u'零') = 3, CJK(u'一') = 3, CJK(u'二') = 3, CJK(u'三') = 3,
     CJK(u'四') = 3, CJK(u'五') = 3, CJK(u'六') = 3, CJK(u'七') = 3,
@@ -73,11 +91,12 @@ static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
     if (b >= 0xF0) { *n = i + 3 < len ? 4 : 1; return 0; }
     if (i + 2 >= len) return 0;
     *n = 3;
-    uint32_t cp = ((uint32_t)(b & 0x0F) << 12) |
-                  ((uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6) |
-                  ((unsigned char)s[i + 2] & 0x3F);
-    if (cp >= CJK_FIRST && cp <= CJK_LAST) return cjk_open[cp - CJK_FIRST];
-    return cp == u'〇' ? OPEN_NUM | OPEN_PERIOD : 0;
+    /* the continuation bytes masked, as in skip_inert: the text may hold
+     * bytes that are not UTF-8 */
+    unsigned char c1 = (unsigned char)s[i + 1], c2 = (unsigned char)s[i + 2];
+    if (b >= 0xE4 && b <= 0xE9) return cjk_open[CJK_KEY(b, c1, c2)];
+    bool zero = b == 0xE3 && (c1 & 0x3F) == 0 && (c2 & 0x3F) == 0x07; /* 〇 */
+    return zero ? OPEN_NUM | OPEN_PERIOD : 0;
 }
 
 /* Step over what opens nothing — the ideographs that are most of a
@@ -87,16 +106,15 @@ static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
 static size_t skip_inert(const char *s, size_t len, size_t i)
 {
     const unsigned char *u = (const unsigned char *)s;
-    /* The lead byte unmasked is the code point plus E0 << 12, a constant
-     * folded into the table index.  The other two are masked: the text
-     * may hold bytes that are not UTF-8, and the index must stay in the
-     * table whatever they are. */
-    const uint32_t bias = (0xE0u << 12) + CJK_FIRST;
+    const size_t lim = len > 2 ? len - 2 : 0; /* i < lim: a whole character fits */
     for (;;) {
-        while (i + 2 < len && u[i] >= 0xE4 && u[i] <= 0xE9) {
-            uint32_t k = ((uint32_t)u[i] << 12) + ((uint32_t)(u[i + 1] & 0x3F) << 6) +
-                         (u[i + 2] & 0x3F) - bias;
-            if (cjk_open[k]) return i;
+        /* the continuation bytes are masked (CJK_KEY): the text may hold
+         * bytes that are not UTF-8, and the index must stay in the table
+         * whatever they are */
+        while (i < lim) {
+            uint32_t lead = (uint32_t)u[i] - 0xE4;
+            if (lead > 5) break;
+            if (cjk_open[lead << 14 | (cont_pair(u + i + 1) & 0x3F3F)]) return i;
             i += 3;
         }
         if (i >= len || u[i] >= 0x80 || num_is_alnum(u[i]))

@@ -231,10 +231,18 @@ size_t num_range_sep_at(const num_src *src, size_t pos, int *sep);
 /* Start of "between " ending at pos, or pos. */
 size_t num_between_before(const num_src *src, size_t pos);
 
-/* Whether any word that may precede a figure (sign, currency, qualifier,
- * verb) ends at pos or one space before it: the cheap test that spares
- * most figures the lookups below. */
-bool num_prefix_possible(const num_src *src, size_t pos);
+/* Which kinds of word that may precede a figure end at pos or one space
+ * before it, as bytes: NUM_PRE_* bits.  0 spares most figures all the
+ * lookups below; a clear bit spares the lookup of that kind at pos (the
+ * bits say nothing about words ending anywhere else). */
+enum {
+    NUM_PRE_SIGN = 1, /* - + − */
+    NUM_PRE_CUR = 2,  /* a currency */
+    NUM_PRE_QUAL = 4, /* a qualifier, or 有 (约有3000人) */
+    NUM_PRE_VERB = 8, /* a change verb or its filler (了 达 by) */
+    NUM_PRE_ANY = 15
+};
+unsigned num_prefix_words(const num_src *src, size_t pos);
 
 /* Backward matchers: each looks for its word ending at pos (after at most
  * one space) no earlier than src->floor, and returns the word's start, or

@@ -42,17 +42,25 @@ static size_t qual_before(const num_src *src, size_t p, num_prefix *pf)
     return p;
 }
 
+/* Whether a word of kind bit may end at p: num_prefix_words told for the
+ * figure's own position, and nothing once a word read has moved p. */
+static bool may_end(unsigned words, unsigned bit, size_t p, size_t pos)
+{
+    return (words & bit) || p != pos;
+}
+
 void num_read_prefix(const num_src *src, size_t pos, bool allow_qual,
                      bool own_change, num_prefix *pf)
 {
     *pf = (num_prefix){.start = pos, .after_qual = pos};
-    if (!own_change && !num_prefix_possible(src, pos)) return;
+    unsigned words = own_change ? NUM_PRE_ANY : num_prefix_words(src, pos);
+    if (!words) return;
     size_t p = num_sign_before(src, pos, pf);
-    p = num_currency_before(src, p, &pf->cur);
+    if (may_end(words, NUM_PRE_CUR, p, pos)) p = num_currency_before(src, p, &pf->cur);
     if (!pf->neg && !pf->plus) p = num_sign_before(src, p, pf); /* -$5 */
-    if (allow_qual) p = qual_before(src, p, pf);
+    if (allow_qual && may_end(words, NUM_PRE_QUAL, p, pos)) p = qual_before(src, p, pf);
     pf->after_qual = p;
-    size_t v = num_verb_before(src, p, &pf->change);
+    size_t v = may_end(words, NUM_PRE_VERB, p, pos) ? num_verb_before(src, p, &pf->change) : p;
     if (v != p) {
         pf->en_verb = num_is_alpha((unsigned char)src->s[v]);
         p = v;

@@ -296,19 +296,20 @@ static bool group_ends_at(const num_src *src, size_t at, num_group g)
  * currency, a qualifier, a verb or a verb's filler (了 达 by).  Most
  * characters before a figure end none (营收17.4亿元), and a few end
  * words only sometimes (为 of 约为 and 增幅为). */
-bool num_prefix_possible(const num_src *src, size_t pos)
+unsigned num_prefix_words(const num_src *src, size_t pos)
 {
+    unsigned m = 0;
     for (size_t at = pos; at + 1 >= pos && at > src->floor; at--) {
         if (at < pos && src->s[at] != ' ') break;
         uint32_t k = key(num_cp_before(src->s, at));
-        if (k == '-' || k == '+' || k == u'−' || k == u'有' ||
-            group_ends_at(src, at, num_currencies_to(k)) ||
-            group_ends_at(src, at, num_quals_to(k)) ||
-            group_ends_at(src, at, num_verbs_to(k)) ||
+        if (k == '-' || k == '+' || k == u'−') m |= NUM_PRE_SIGN;
+        if (group_ends_at(src, at, num_currencies_to(k))) m |= NUM_PRE_CUR;
+        if (k == u'有' || group_ends_at(src, at, num_quals_to(k))) m |= NUM_PRE_QUAL;
+        if (group_ends_at(src, at, num_verbs_to(k)) ||
             ends_at(src, at, verb_fillers, N(verb_fillers)))
-            return true;
+            m |= NUM_PRE_VERB;
     }
-    return false;
+    return m;
 }
 
 bool num_suffix_possible(const num_src *src, size_t pos)

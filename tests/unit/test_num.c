@@ -380,6 +380,65 @@ static void test_blank_runs(void **state)
     }
 }
 
+/* Ideographs are crossed three bytes at a time, the two continuation
+ * bytes read as one masked unit: an opener that is the very last
+ * character is still seen, a text cut inside its last character is read
+ * no further than its end, and a lead byte followed by bytes that are not
+ * continuations is stepped as one character, as the scan always stepped
+ * it — the 12 of \xE4 12% goes with it, and \xE4 8@ masks to 一. */
+static void test_ideograph_runs(void **state)
+{
+    (void)state;
+    const char *t = "他排名第三";
+    size_t n = strlen(t);
+    collector c = scan_exact(t, n);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].kind, NUM_ORDINAL);
+    assert_int_equal(c.last[0].end, n);
+    for (size_t cut = n - 2; cut < n; cut++) {
+        c = scan_exact(t, cut);
+        assert_int_equal(c.calls, 0);
+    }
+    c = scan_exact("\xE4" "12% 5%", 7);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].start, 5);
+    c = scan_exact("\xE3" "12% 5%", 7); /* not an ideograph's lead byte */
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].start, 5);
+    c = scan_exact("\xE4" "8@" "5%", 5);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last[0].start, 3);
+}
+
+/* num_prefix_words says which kinds of word end right before the figure
+ * (or one space before it), and read_prefix looks up only those — until a
+ * word it read moves the position, after which every kind is looked up:
+ * the sign of $-5 before the currency, the currency of 约$5 before the
+ * qualifier, the qualifier of 增长约5% before the verb. */
+static void test_prefix_kinds(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"售价$5", "[$5] money 5 USD"},
+        {"$-5", "[$-5] money -5 USD"},
+        {"-$5", "[-$5] money -5 USD"},
+        {"约$5", "[约$5] money 5 USD approx"},
+        {"约有3000人", "[约有3000人] quantity 3000 人 approx"},
+        {"约 5%", "[约 5%] percent 5 % approx"},
+        {"about 5%", "[about 5%] percent 5 % approx"},
+        {"增长了5%", "[增长了5%] percent 5 % up"},
+        {"增长约5%", "[增长约5%] percent 5 % approx up"},
+        {"rose by 5%", "[rose by 5%] percent 5 % up"},
+        {"同比-5%", "[同比-5%] percent -5 % down yoy"},
+        {"营收5亿元", "[5亿元] money 500000000 CNY"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = render(cases[i][0]);
+        assert_string_equal(got, cases[i][1]);
+        free(got);
+    }
+}
+
 typedef struct {
     size_t count, prev_end;
     bool ordered;
@@ -448,6 +507,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_spans_multibyte),
         cmocka_unit_test(test_no_terminator),
         cmocka_unit_test(test_blank_runs),
+        cmocka_unit_test(test_ideograph_runs),
+        cmocka_unit_test(test_prefix_kinds),
         cmocka_unit_test(test_long_text),
     };
     size_t n = sizeof fixed / sizeof fixed[0];
