@@ -466,25 +466,37 @@ static bool wanted(const an_doc *d, size_t m, const char *type, bool all)
     return (!type || !strcmp(type, d->ment[m].type)) && (!all || in_sentence(d, d->ment[m].start));
 }
 
+/* The wanted mentions noted while counting them, so that the list is
+ * filled without asking wanted() again; past these, it is asked again. */
+#define PICK_MAX 256
+
 /* The list of mentions [from, to) of the type (NULL: any). */
 static int push_mentions(lua_State *L, const rt_runtime *rt, size_t from, size_t to, const char *type,
                          bool all)
 {
-    int n = 0;
+    size_t pick[PICK_MAX], n = 0;
     for (size_t m = from; m < to; m++)
-        n += wanted(&rt->an, m, type, all);
-    lua_createtable(L, n, 0);
+        if (wanted(&rt->an, m, type, all)) {
+            if (n < PICK_MAX)
+                pick[n] = m;
+            n++;
+        }
+    lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
     int list = lua_gettop(L), cache = 0;
     if (rt->mcache_ref != LUA_NOREF) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, rt->mcache_ref);
         cache = lua_gettop(L);
     }
-    lua_Integer k = 0;
-    for (size_t m = from; m < to; m++)
-        if (wanted(&rt->an, m, type, all)) {
-            push_mention(L, rt, cache, m);
-            lua_rawseti(L, list, ++k);
-        }
+    size_t m = from;
+    for (size_t k = 0; k < n; k++, m++) {
+        if (k < PICK_MAX)
+            m = pick[k];
+        else
+            while (!wanted(&rt->an, m, type, all))
+                m++;
+        push_mention(L, rt, cache, m);
+        lua_rawseti(L, list, (lua_Integer)k + 1);
+    }
     lua_settop(L, list);
     return 1;
 }
