@@ -369,43 +369,45 @@ static void push_hit(lua_State *L, const rt_runtime *rt, size_t h)
     lua_remove(L, -2);
 }
 
-/* The iterator of s:hits().  Upvalues: the runtime, the next hit index,
- * the sentence's end, the rule, the keyword (or nil) and the end of the
- * last hit returned.  It walks the document's hit array as it goes: no
- * list is built. */
-enum { HI_RT = 1, HI_NEXT, HI_END, HI_RULE, HI_ONLY, HI_REACH };
+/* The state of an s:hits() iterator, a userdata upvalue of its closure:
+ * one lua_touserdata a call rather than an upvalue read and write per
+ * field.  The keyword asked for (or nil) is the second upvalue, which
+ * keeps only alive. */
+typedef struct {
+    const rt_runtime *rt;
+    size_t next;      /* the next hit index to look at */
+    size_t end;       /* the sentence's end */
+    size_t reach;     /* the end of the last hit returned */
+    int32_t rule;
+    const char *only; /* the keyword, or NULL for any */
+} hits_iter;
 
+/* It walks the document's hit array as it goes: no list is built. */
 static int hits_next(lua_State *L)
 {
-    const rt_runtime *rt = lua_touserdata(L, lua_upvalueindex(HI_RT));
+    hits_iter *it = lua_touserdata(L, lua_upvalueindex(1));
+    const rt_runtime *rt = it->rt;
     const an_doc *d = &rt->an;
-    size_t h = (size_t)lua_tointeger(L, lua_upvalueindex(HI_NEXT));
-    size_t end = (size_t)lua_tointeger(L, lua_upvalueindex(HI_END));
-    int32_t rule = (int32_t)lua_tointeger(L, lua_upvalueindex(HI_RULE));
-    const char *only = lua_tostring(L, lua_upvalueindex(HI_ONLY));
-    size_t reach = (size_t)lua_tointeger(L, lua_upvalueindex(HI_REACH));
-    while (h < d->nhits && d->hits[h].start < end) {
+    size_t h = it->next;
+    while (h < d->nhits && d->hits[h].start < it->end) {
         const an_hit *hit = &d->hits[h];
         const rt_pattern *p = &rt->patterns[hit->id];
-        if (p->rule != rule) { /* before the rule's first hit */
+        if (p->rule != it->rule) { /* before the rule's first hit */
             h++;
             continue;
         }
         size_t next = rt->hits_linked ? d->next_hit[h] : h + 1;
         /* reach: a hit inside the last one returned is part of it */
-        if (hit->end <= reach || (only && strcmp(only, p->keyword))) {
+        if (hit->end <= it->reach || (it->only && strcmp(it->only, p->keyword))) {
             h = next;
             continue;
         }
-        lua_pushinteger(L, (lua_Integer)next);
-        lua_replace(L, lua_upvalueindex(HI_NEXT));
-        lua_pushinteger(L, (lua_Integer)hit->end);
-        lua_replace(L, lua_upvalueindex(HI_REACH));
+        it->next = next;
+        it->reach = hit->end;
         push_hit(L, rt, h);
         return 1;
     }
-    lua_pushinteger(L, (lua_Integer)h);
-    lua_replace(L, lua_upvalueindex(HI_NEXT));
+    it->next = h;
     lua_pushnil(L);
     return 1;
 }
@@ -418,18 +420,14 @@ static int s_hits(lua_State *L)
     lua_settop(L, 2);
     size_t i = self_sentence(L, rt);
     const an_sentence *s = &rt->an.sent[i];
-    if (!lua_isnil(L, 2))
-        luaL_checkstring(L, 2);
+    const char *only = lua_isnil(L, 2) ? NULL : luaL_checkstring(L, 2);
     /* the rule being run in its own sentence: its first hit is known */
     size_t first = i == rt->hit_sentence ? rt->an.group_first[rt->current_rule]
                                          : an_first_hit(&rt->an, s->start);
-    lua_pushlightuserdata(L, rt);
-    lua_pushinteger(L, (lua_Integer)first);
-    lua_pushinteger(L, (lua_Integer)s->end);
-    lua_pushinteger(L, (lua_Integer)rt->current_rule);
+    hits_iter *it = lua_newuserdatauv(L, sizeof *it, 0);
+    *it = (hits_iter){rt, first, s->end, 0, (int32_t)rt->current_rule, only};
     lua_pushvalue(L, 2);
-    lua_pushinteger(L, 0);
-    lua_pushcclosure(L, hits_next, HI_REACH);
+    lua_pushcclosure(L, hits_next, 2);
     return 1;
 }
 
@@ -468,25 +466,37 @@ static bool wanted(const an_doc *d, size_t m, const char *type, bool all)
     return (!type || !strcmp(type, d->ment[m].type)) && (!all || in_sentence(d, d->ment[m].start));
 }
 
+/* The wanted mentions noted while counting them, so that the list is
+ * filled without asking wanted() again; past these, it is asked again. */
+#define PICK_MAX 256
+
 /* The list of mentions [from, to) of the type (NULL: any). */
 static int push_mentions(lua_State *L, const rt_runtime *rt, size_t from, size_t to, const char *type,
                          bool all)
 {
-    int n = 0;
+    size_t pick[PICK_MAX], n = 0;
     for (size_t m = from; m < to; m++)
-        n += wanted(&rt->an, m, type, all);
-    lua_createtable(L, n, 0);
+        if (wanted(&rt->an, m, type, all)) {
+            if (n < PICK_MAX)
+                pick[n] = m;
+            n++;
+        }
+    lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
     int list = lua_gettop(L), cache = 0;
     if (rt->mcache_ref != LUA_NOREF) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, rt->mcache_ref);
         cache = lua_gettop(L);
     }
-    lua_Integer k = 0;
-    for (size_t m = from; m < to; m++)
-        if (wanted(&rt->an, m, type, all)) {
-            push_mention(L, rt, cache, m);
-            lua_rawseti(L, list, ++k);
-        }
+    size_t m = from;
+    for (size_t k = 0; k < n; k++, m++) {
+        if (k < PICK_MAX)
+            m = pick[k];
+        else
+            while (!wanted(&rt->an, m, type, all))
+                m++;
+        push_mention(L, rt, cache, m);
+        lua_rawseti(L, list, (lua_Integer)k + 1);
+    }
     lua_settop(L, list);
     return 1;
 }

@@ -13,14 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "doc.h"
-#include "rt.h"
+#include "rules_test.h"
 
 static const char pack_lua[] = "return { name = \"common\", version = \"1\" }\n";
 
@@ -89,78 +86,11 @@ static const char rule_lua[] =
     "  end,\n"
     "}\n";
 
-typedef struct {
-    char root[64];
-    rt_runtime *rt;
-    doc_reader *reader;
-    json_writer out;
-} emit_run;
-
-static void write_file(const char *root, const char *rel, const char *text)
+/* The facts of the pack on the test's text. */
+static const char *run_rules(rules_run *r)
 {
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s/%s", root, rel);
-    FILE *fp = fopen(p, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
-}
-
-static void report(void *ud, const char *where, const char *msg)
-{
-    (void)ud;
-    fail_msg("%s: %s", where ? where : "", msg);
-}
-
-static void on_fact(void *ud, const fact *f)
-{
-    emit_run *r = ud;
-    fact_write_json(&r->out, f);
-}
-
-static int on_block(void *ud, const doc_block *b)
-{
-    emit_run *r = ud;
-    rt_doc doc = {"d", NULL, NULL, {0, 0, 0}, b->text, b->len, b->orig, r->reader};
-    assert_int_equal(rt_run(r->rt, &doc, on_fact, r), 0);
-    return 0;
-}
-
-/* The facts as JSON Lines, NUL-terminated. */
-static const char *run_rules(emit_run *r)
-{
-    snprintf(r->root, sizeof r->root, "/tmp/emit_test_XXXXXX");
-    assert_non_null(mkdtemp(r->root));
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/common", r->root);
-    assert_int_equal(mkdir(dir, 0755), 0);
-    write_file(r->root, "common/pack.lua", pack_lua);
-    write_file(r->root, "common/edge.lua", rule_lua);
-    rt_options ro = {NULL, 0, 0, 0, false};
-    size_t problems = 0;
-    r->rt = rt_load(r->root, &ro, report, NULL, &problems);
-    assert_non_null(r->rt);
-    assert_int_equal(problems, 0);
-    r->reader = doc_reader_new(TEXT_ENC_AUTO, 0);
-    assert_non_null(r->reader);
-    json_writer_init(&r->out, NULL);
-    const char text[] = "商汤营收5亿元。\n";
-    text_error err;
-    doc_start(r->reader);
-    assert_int_equal(doc_feed(r->reader, text, strlen(text), on_block, r, &err), 0);
-    assert_int_equal(doc_finish(r->reader, on_block, r, &err), 0);
-    json_raw(&r->out, "", 1);
-    return r->out.buf;
-}
-
-static void done(emit_run *r)
-{
-    char cmd[PATH_MAX + 16];
-    json_writer_free(&r->out);
-    doc_reader_free(r->reader);
-    rt_free(r->rt);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->root);
-    assert_int_equal(system(cmd), 0);
+    static const rules_file files[] = {{"common/pack.lua", pack_lua}, {"common/edge.lua", rule_lua}};
+    return rules_run_text(r, files, 2, "商汤营收5亿元。\n");
 }
 
 /* The line of the fact named name (up to its newline). */
@@ -205,7 +135,7 @@ static void expect_error(const char *out, const char *label, const char *msg)
 static void test_refused(void **state)
 {
     (void)state;
-    emit_run r = {0};
+    rules_run r = {0};
     const char *out = run_rules(&r);
     static const char *const reserved[] = {"doc", "pack", "rule", "pack_version", "text", "start", "end"};
     for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++) {
@@ -224,13 +154,13 @@ static void test_refused(void **state)
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
         expect_error(out, refused[i][0], refused[i][1]);
-    done(&r);
+    rules_done(&r);
 }
 
 static void test_fields(void **state)
 {
     (void)state;
-    emit_run r = {0};
+    rules_run r = {0};
     const char *out = run_rules(&r);
     /* the fixed fields in their place, the others sorted; _hidden and
      * the evidence not at all */
@@ -264,7 +194,7 @@ static void test_fields(void **state)
     expect_line(out, "byname", "\"kind\":\"check\",\"name\":\"byname\"," SPAN
                 ",\"big\":1,\"from\":[{\"name\":\"alike\",\"entity\":\"E\",\"period\":\"P\",\"value\":1.5,"
                 "\"start\":0}],\"w\":2}");
-    done(&r);
+    rules_done(&r);
 }
 
 int main(void)

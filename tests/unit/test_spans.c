@@ -1,0 +1,156 @@
+/*
+ * test_spans.c — the tables the API hands rules for mentions and hits:
+ * doc:mentions() against a loop over the sentences' s:mentions() (the
+ * same tables, in order) past the mentions push_mentions notes while
+ * counting them, with a type and without; a mention a mention rule adds
+ * shows in both; two lexicon entries with equal canonical text; and
+ * s:hits() with and without a keyword, after other iterators ran.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_test.h"
+
+static const char pack_lua[] = "return { name = \"common\", version = \"1\" }\n";
+
+/* 甲公司 and 甲厂 are two entries of one canonical name. */
+static const char names_tsv[] = "甲公司\t甲集团\torg\tA\n甲厂\t甲集团\torg\tA\n总裁\t总裁\ttitle\tceo\n";
+
+static const char rule_lua[] =
+    "local function same(a, b)\n"
+    "  if #a ~= #b then return false end\n"
+    "  for i = 1, #a do if a[i] ~= b[i] then return false end end\n"
+    "  return true\n"
+    "end\n"
+    "local function by_sentence(doc, type)\n"
+    "  local list = {}\n"
+    "  for s in doc:sentences() do\n"
+    "    for _, m in ipairs(s:mentions(type)) do list[#list + 1] = m end\n"
+    "  end\n"
+    "  return list\n"
+    "end\n"
+    "return rule {\n"
+    "  name = 'spans', keywords = { '营收', '收入' },\n"
+    "  mentions = function(s)\n"
+    "    for kw in s:hits('营收') do\n"
+    "      s:add_mention{ start = kw.start, stop = kw.stop, canonical = '营收名', type = 'metric' }\n"
+    "    end\n"
+    "  end,\n"
+    "  sentence = function(s)\n"
+    "    if s.index ~= 1 then return end\n"
+    "    local all, only, n = {}, {}, 0\n"
+    "    for kw in s:hits() do all[#all + 1] = kw.keyword end\n"
+    "    for kw in s:hits('收入') do only[#only + 1] = kw.keyword .. kw.text end\n"
+    "    for kw in s:hits('营收') do n = n + 1 end\n"
+    "    s:emit{ kind = 'check', name = 'hits', all = table.concat(all, ','),\n"
+    "            only = table.concat(only, ','), n = n, evidence = { s } }\n"
+    "  end,\n"
+    "  document = function(doc)\n"
+    "    local all, orgs = doc:mentions(), doc:mentions('org')\n"
+    "    local metric = doc:mentions('metric')\n"
+    "    local a, b = orgs[1], orgs[2]\n"
+    "    doc:emit{ kind = 'check', name = 'mentions', n = #all, orgs = #orgs, metrics = #metric,\n"
+    "              titles = #doc:mentions('title'), all_same = same(all, by_sentence(doc)),\n"
+    "              orgs_same = same(orgs, by_sentence(doc, 'org')),\n"
+    "              metric_same = same(metric, by_sentence(doc, 'metric')),\n"
+    "              last = all[#all].text, a = a.text .. a.canonical .. a.type .. a.extra,\n"
+    "              b = b.text .. b.canonical .. b.type .. b.extra,\n"
+    "              eq = a.canonical == b.canonical, m = metric[1].canonical .. metric[1].extra,\n"
+    "              evidence = { all[1] } }\n"
+    "  end,\n"
+    "}\n";
+
+static const rules_file files[] = {
+    {"common/pack.lua", pack_lua},
+    {"common/lexicon/names.tsv", names_tsv},
+    {"common/spans.lua", rule_lua},
+};
+
+/* The fact named name's line, up to its newline. */
+static char *fact_line(const char *out, const char *name)
+{
+    char want[64];
+    snprintf(want, sizeof want, "\"name\":\"%s\"", name);
+    const char *at = strstr(out, want);
+    if (!at)
+        fail_msg("no fact named %s in:\n%s", name, out);
+    return strndup(at, (size_t)(strchr(at, '\n') - at));
+}
+
+static void expect_in(const char *line, const char *part)
+{
+    if (!strstr(line, part))
+        fail_msg("%s not in\n%s", part, line);
+}
+
+/* A text of n sentences 甲公司营收1亿元，甲厂收入。 (总裁 in the first):
+ * four mentions each. */
+static char *text_of(int n)
+{
+    static const char one[] = "甲公司营收1亿元，甲厂收入。\n";
+    char *t = malloc((size_t)n * sizeof one + 16);
+    assert_non_null(t);
+    strcpy(t, "总裁");
+    for (int i = 0; i < n; i++)
+        strcat(t, one);
+    return t;
+}
+
+static void check_mentions(int sentences)
+{
+    rules_run r = {0};
+    char *text = text_of(sentences);
+    const char *out = rules_run_text(&r, files, 3, text);
+    char *line = fact_line(out, "mentions"), want[64];
+    snprintf(want, sizeof want, "\"n\":%d", 3 * sentences + 1);
+    expect_in(line, want);
+    snprintf(want, sizeof want, "\"orgs\":%d", 2 * sentences);
+    expect_in(line, want);
+    snprintf(want, sizeof want, "\"metrics\":%d", sentences);
+    expect_in(line, want);
+    expect_in(line, "\"titles\":1");
+    expect_in(line, "\"all_same\":true");
+    expect_in(line, "\"orgs_same\":true");
+    expect_in(line, "\"metric_same\":true");
+    expect_in(line, "\"a\":\"甲公司甲集团orgA\"");
+    expect_in(line, "\"b\":\"甲厂甲集团orgA\"");
+    expect_in(line, "\"eq\":true");
+    expect_in(line, "\"m\":\"营收名\"");
+    expect_in(line, "\"last\":\"甲厂\"");
+    free(line);
+    line = fact_line(out, "hits");
+    expect_in(line, "\"all\":\"营收,收入\"");
+    expect_in(line, "\"only\":\"收入收入\"");
+    expect_in(line, "\"n\":1");
+    free(line);
+    free(text);
+    rules_done(&r);
+}
+
+/* Fewer mentions than push_mentions notes while counting, and more. */
+static void test_few(void **state)
+{
+    (void)state;
+    check_mentions(3);
+}
+
+static void test_many(void **state)
+{
+    (void)state;
+    check_mentions(150);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_few),
+        cmocka_unit_test(test_many),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
