@@ -5,11 +5,12 @@
  * the previous load, so a scan runs at the memory latency of the table,
  * not at the speed of the CPU.  With thousands of Chinese names the hot
  * rows no longer fit the L1 cache and every byte waits for L2: one lane
- * scanned 2,000 names at ~150 MB/s.  So a text of 1 KiB or more is cut
- * into blocks of LEX_LANES equal segments (at most LEX_SEG_MAX bytes each)
- * scanned in lock-step: the lanes' loads are independent and overlap, and
- * the same scan runs at ~500 MB/s (scripts/bench-lex).  Segments adapt to
- * the text, so a news article of a few KiB gains as much as a long one.
+ * scanned 2,000 names at ~150 MB/s.  So a text of a few hundred bytes or
+ * more is cut into blocks of LEX_LANES equal segments (at most
+ * LEX_SEG_MAX bytes each) scanned in lock-step: the lanes' loads are
+ * independent and overlap, and the same scan runs at ~500 MB/s
+ * (scripts/bench-lex).  Segments adapt to the text, so a news item of
+ * under 1 KiB gains as much as a long article.
  *
  * A lane that starts inside the text cannot know the automaton's state
  * there, but no match or state depends on more than the last maxlen bytes
@@ -52,8 +53,10 @@ enum {
     LEX_LANES = 8,        /* 4 left latency exposed; more lanes than
                            * registers spill (scripts/bench-lex) */
     LEX_SEG_MAX = 2048,   /* bytes per lane at most */
-    LEX_SEG_MIN = 128,    /* and at least this and 4 * maxlen, so that
-                           * warm-up costs at most a quarter */
+    LEX_SEG_MIN = 64,     /* and at least this and 2 * maxlen: warm-up
+                           * costs up to half, and the lanes still scan
+                           * a 700-byte news item 3x as fast as one lane
+                           * (scripts/bench-lex -s 700) */
     LEX_LANE_HITS = 256,  /* recorded per lane (one per 8 bytes) before
                            * it re-scans; 16 KiB of stack in all */
     LEX_PACK_BYTES = LEX_SEG_MAX * LEX_LANES, /* a packed copy: one block */
@@ -384,7 +387,7 @@ static int lex_block(const lex_run *run, size_t base, size_t seg,
  * pay, or a pattern too long. */
 static size_t lex_segment(const lex_automaton *a, size_t len)
 {
-    size_t least = (size_t)a->maxlen * 4;
+    size_t least = (size_t)a->maxlen * 2;
     if (least < LEX_SEG_MIN)
         least = LEX_SEG_MIN;
     if (least > LEX_SEG_MAX / 2 || len < least * LEX_LANES)
