@@ -427,6 +427,7 @@ void rt_free(rt_runtime *rt)
     free(rt->sentence_obj);
     keyset_free(&rt->seen);
     free(rt->key);
+    free(rt->json);
     lex_free(rt->ac);
     an_free(&rt->an);
     sb_free(rt->sb);

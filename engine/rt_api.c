@@ -1667,12 +1667,13 @@ static char *put_cstr(char *o, const char *v)
     return json_put_string(o, v ? v : "", v ? strlen(v) : 0);
 }
 
-/* `from` as JSON: the name, entity, period and value of each fact used. */
-static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, size_t cap)
+/* `from` as JSON: the name, entity, period and value of each fact used,
+ * in rt->json, which grows to hold however many there are.  Returns it,
+ * or NULL when memory runs out. */
+static const char *from_json(lua_State *L, rt_runtime *rt, int t)
 {
-    char *o = json, *end = json + cap;
+    size_t used = 0;
     lua_Integer count = luaL_len(L, t);
-    *o++ = '[';
     for (lua_Integer i = 1; i <= count; i++) {
         lua_geti(L, t, i);
         int f = lua_gettop(L);
@@ -1687,16 +1688,16 @@ static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, siz
         get_field(L, rt, f, RT_S_START);
         lua_Integer start = lua_tointeger(L, -1);
         lua_pop(L, 1);
-        /* each string at most 6 bytes a byte, quoted; keys, number, start */
+        /* each string at most 6 bytes a byte, quoted; keys, number, start,
+         * and the brackets */
         size_t need = 6 * ((name ? strlen(name) : 0) + (entity ? strlen(entity) : 0) +
                            (period ? strlen(period) : 0)) + numlen + 96;
-        if ((size_t)(end - o) < need) { /* too long for the buffer: none */
+        if (array_room((void **)&rt->json, &rt->jsoncap, used, need, 1)) {
             lua_pop(L, 1);
-            memcpy(json, "[]", 3);
-            return;
+            return NULL;
         }
-        if (i > 1)
-            *o++ = ',';
+        char *o = rt->json + used;
+        *o++ = i > 1 ? ',' : '[';
         memcpy(o, "{\"name\":", 8);
         o = put_cstr(o + 8, name);
         o = put_cstr(json_put_key(o, "entity"), entity);
@@ -1705,9 +1706,13 @@ static void from_json(lua_State *L, const rt_runtime *rt, int t, char *json, siz
         memcpy(o, num, numlen);
         o = json_put_int(json_put_key(o + numlen, "start"), start);
         *o++ = '}';
+        used = (size_t)(o - rt->json);
         lua_pop(L, 1);
     }
-    memcpy(o, "]", 2);
+    if (array_room((void **)&rt->json, &rt->jsoncap, used, 3, 1))
+        return NULL;
+    memcpy(rt->json + used, count > 0 ? "]" : "[]", count > 0 ? 2 : 3);
+    return rt->json;
 }
 
 /* The fields of a fact that have their own place in the C struct. */
@@ -1747,12 +1752,13 @@ static void sort_extra(fact_field *x, size_t n)
 }
 
 /* The fact table at t as a C struct, in one pass over its fields.  The
- * strings stay alive while the fact table does.  Returns 0, -1 when the
- * table is no fact, or 1 when it has more than cap extra fields (a rule
- * may add fields to the fact emit returned): f->nextra then says how
- * many, for a second call with room for them all. */
+ * strings stay alive while the fact table does, and `from` in rt->json
+ * until the next call.  Returns 0, -1 when the table is no fact, 1 when it
+ * has more than cap extra fields (a rule may add fields to the fact emit
+ * returned): f->nextra then says how many, for a second call with room
+ * for them all; or 2 when memory runs out. */
 int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
-                     size_t cap, char *json, size_t jsoncap)
+                     size_t cap)
 {
     lua_State *L = rt->L;
     memset(f, 0, sizeof *f);
@@ -1794,9 +1800,11 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
                 fact_field *x = &extra[n - 1];
                 x->key = k;
                 if (type == LUA_TTABLE && KEY_IS(k, klen, "from")) {
-                    from_json(L, rt, lua_gettop(L), json, jsoncap);
                     x->type = FACT_JSON;
-                    x->str = json;
+                    if (!(x->str = from_json(L, rt, lua_gettop(L)))) {
+                        lua_pop(L, 2); /* the value and the key */
+                        return 2;
+                    }
                 } else if (type == LUA_TNUMBER) {
                     x->type = FACT_NUM;
                     x->num = lua_tonumber(L, -1);

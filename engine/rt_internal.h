@@ -113,6 +113,8 @@ struct rt_runtime {
     int mcache_ref;         /* mention tables, by index; LUA_NOREF until
                                the mentions phase has settled them */
     int text_ref;           /* doc:text(), LUA_NOREF until asked */
+    char *json;             /* the `from` of the fact being printed, as JSON */
+    size_t jsoncap;
     lua_Integer nfacts;     /* length of facts */
     /* s:hits() walks only its own rule's hits (an.next_hit links them):
      * while the sentence phases run, an.group_first[r] is rule r's first
@@ -129,7 +131,7 @@ void rt_api_open(rt_runtime *rt);            /* metatables, the rule() construct
 void rt_api_push_sentence(rt_runtime *rt, size_t i);
 void rt_api_push_doc(rt_runtime *rt);
 int rt_api_fact_to_c(rt_runtime *rt, int idx, fact *f, fact_field *extra,
-                     size_t cap, char *json, size_t jsoncap);
+                     size_t cap);
 void rt_api_install_rule_ctor(rt_runtime *rt, int env_index);
 /* rule{needs = {...}} of the rule table at t, which rule() checked: one
  * bit per quantity kind (num_kind), 0 for none. */

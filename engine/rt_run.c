@@ -320,13 +320,12 @@ static void output_fact(rt_runtime *rt, rt_fact_fn fn, void *ud)
     int t = lua_gettop(rt->L);
     fact f;
     fact_field extra[64], *more = NULL;
-    char json[8192];
-    int rc = rt_api_fact_to_c(rt, t, &f, extra, 64, json, sizeof json);
+    int rc = rt_api_fact_to_c(rt, t, &f, extra, 64);
     if (rc == 1 && (more = malloc(f.nextra * sizeof *more)) != NULL)
-        rc = rt_api_fact_to_c(rt, t, &f, more, f.nextra, json, sizeof json);
+        rc = rt_api_fact_to_c(rt, t, &f, more, f.nextra);
     if (rc == 0)
         fn(ud, &f);
-    else if (rc == 1) {
+    else if (rc > 0) {
         rt_report(rt, rt->doc->id, "out of memory");
         rt->errors++;
     }

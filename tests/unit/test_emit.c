@@ -83,6 +83,13 @@ static const char rule_lua[] =
     "    for f in doc:facts{ name = 'big' } do n = n + 1 end\n"
     "    for f in doc:facts{ name = 'w' } do w = w + 1 end\n"
     "    doc:emit{ kind = 'check', name = 'byname', big = n, w = w, from = { doc:fact{ name = 'alike' } } }\n"
+    /* a `from` of 100 facts with long names: far more JSON than 8 KB */
+    "    local many = {}\n"
+    "    for i = 1, 100 do\n"
+    "      many[i] = doc:emit{ kind = 'entity', name = 'many', entity = string.rep('长', 30) .. i,\n"
+    "                          from = { doc:fact{ name = 'alike' } } }\n"
+    "    end\n"
+    "    doc:emit{ kind = 'check', name = 'wide', from = many }\n"
     "  end,\n"
     "}\n";
 
@@ -181,6 +188,15 @@ static void test_fields(void **state)
     expect_line(out, "count", "\"kind\":\"check\",\"name\":\"count\"," SPAN
                 ",\"f62\":62,\"from\":[{\"name\":\"big\",\"entity\":\"\",\"period\":\"\",\"value\":null,"
                 "\"start\":0}],\"n\":73}");
+    /* a long `from` printed whole */
+    char *wide = line_of(out, "wide");
+    assert_non_null(wide);
+    int items = 0;
+    for (const char *p = wide; (p = strstr(p, "{\"name\":\"many\",\"entity\":\"")) != NULL; p++)
+        items++;
+    assert_int_equal(items, 100);
+    assert_non_null(strstr(wide, "长100\",\"period\":\"\",\"value\":null,\"start\":0}]"));
+    free(wide);
     /* the big fact printed whole: 62 + 20 extra fields and its from */
     char *big = line_of(out, "big");
     assert_non_null(big);
