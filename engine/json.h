@@ -37,7 +37,6 @@ void json_begin(json_writer *w);                           /* { */
 void json_end_line(json_writer *w);                        /* }\n */
 void json_key(json_writer *w, const char *key);            /* ,"key": */
 void json_str_field(json_writer *w, const char *key, const char *s, size_t n);
-void json_cstr_field(json_writer *w, const char *key, const char *s);
 void json_uint_field(json_writer *w, const char *key, uint64_t v);
 void json_bool_field(json_writer *w, const char *key, bool v);
 /* For a caller that writes a whole line itself (out.c, one quantity per

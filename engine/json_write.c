@@ -94,22 +94,11 @@ static char *escape(char *o, unsigned char c)
     return o;
 }
 
-/* Whether any byte of v needs an escape, tested at once: (x - k) & ~x &
- * 0x80.. is non-zero exactly when some byte of x is below k (k <= 0x80),
- * and x ^ c has a zero byte where x has a byte c. */
+/* Whether any byte of v needs an escape, tested at once (utf8.h). */
 static bool word_needs_escape(uint64_t v)
 {
-    const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
-    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\'), d = v ^ (ones * 0x7F);
-    return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b) |
-            ((d - ones) & ~d)) & high;
-}
-
-static uint64_t load64(const char *s)
-{
-    uint64_t v;
-    memcpy(&v, s, sizeof v);
-    return v;
+    return (bytes8_below(v, 0x20) | bytes8_equal(v, '"') | bytes8_equal(v, '\\') |
+            bytes8_equal(v, 0x7F)) & BYTES8_HIGH;
 }
 
 static uint32_t load32(const char *s)
@@ -131,7 +120,7 @@ static unsigned block_escapes(const char *s)
     __m128i d = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl, q), _mm_or_si128(b, d)));
 #else
-    if (!word_needs_escape(load64(s)) && !word_needs_escape(load64(s + 8)))
+    if (!word_needs_escape(bytes8(s)) && !word_needs_escape(bytes8(s + 8)))
         return 0;
     unsigned m = 0;
     for (unsigned k = 0; k < 16; k++)
@@ -159,7 +148,7 @@ static char *put_bytes(char *o, const char *s, size_t n)
 static char *put_tail(char *o, const char *s, size_t n)
 {
     if (n >= 8) {
-        if (!word_needs_escape(load64(s)) && !word_needs_escape(load64(s + n - 8))) {
+        if (!word_needs_escape(bytes8(s)) && !word_needs_escape(bytes8(s + n - 8))) {
             memcpy(o, s, 8);
             memcpy(o + n - 8, s + n - 8, 8);
             return o + n;
@@ -276,11 +265,6 @@ void json_str_field(json_writer *w, const char *key, const char *s, size_t n)
 {
     json_key(w, key);
     json_string(w, s, n);
-}
-
-void json_cstr_field(json_writer *w, const char *key, const char *s)
-{
-    json_str_field(w, key, s, strlen(s));
 }
 
 static size_t digit_count(uint64_t v)

@@ -466,37 +466,23 @@ static bool wanted(const an_doc *d, size_t m, const char *type, bool all)
     return (!type || !strcmp(type, d->ment[m].type)) && (!all || in_sentence(d, d->ment[m].start));
 }
 
-/* The wanted mentions noted while counting them, so that the list is
- * filled without asking wanted() again; past these, it is asked again. */
-#define PICK_MAX 256
-
-/* The list of mentions [from, to) of the type (NULL: any). */
+/* The list of mentions [from, to) of the type (NULL: any), in one pass:
+ * sized for all of them, which most calls want. */
 static int push_mentions(lua_State *L, const rt_runtime *rt, size_t from, size_t to, const char *type,
                          bool all)
 {
-    size_t pick[PICK_MAX], n = 0;
-    for (size_t m = from; m < to; m++)
-        if (wanted(&rt->an, m, type, all)) {
-            if (n < PICK_MAX)
-                pick[n] = m;
-            n++;
-        }
-    lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
+    lua_createtable(L, to - from < INT_MAX ? (int)(to - from) : 0, 0);
     int list = lua_gettop(L), cache = 0;
     if (rt->mcache_ref != LUA_NOREF) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, rt->mcache_ref);
         cache = lua_gettop(L);
     }
-    size_t m = from;
-    for (size_t k = 0; k < n; k++, m++) {
-        if (k < PICK_MAX)
-            m = pick[k];
-        else
-            while (!wanted(&rt->an, m, type, all))
-                m++;
-        push_mention(L, rt, cache, m);
-        lua_rawseti(L, list, (lua_Integer)k + 1);
-    }
+    lua_Integer k = 0;
+    for (size_t m = from; m < to; m++)
+        if (wanted(&rt->an, m, type, all)) {
+            push_mention(L, rt, cache, m);
+            lua_rawseti(L, list, ++k);
+        }
     lua_settop(L, list);
     return 1;
 }
@@ -1738,17 +1724,9 @@ static int fixed_field(const char *k, size_t n)
     }
 }
 
-/* Insertion sort by key: a fact has a few extra fields, and qsort's
- * calls through a pointer cost more than the sort. */
-static void sort_extra(fact_field *x, size_t n)
+static int cmp_extra(const void *a, const void *b)
 {
-    for (size_t i = 1; i < n; i++) {
-        fact_field v = x[i];
-        size_t k = i;
-        for (; k > 0 && strcmp(x[k - 1].key, v.key) > 0; k--)
-            x[k] = x[k - 1];
-        x[k] = v;
-    }
+    return strcmp(((const fact_field *)a)->key, ((const fact_field *)b)->key);
 }
 
 /* The fact table at t as a C struct, in one pass over its fields.  The
@@ -1822,7 +1800,8 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
     f->nextra = n;
     if (n > cap)
         return 1;
-    sort_extra(extra, n);
+    /* a fact's few extras: an insertion sort, not qsort's whole apparatus */
+    array_sort_nearly(extra, n, sizeof *extra, cmp_extra);
     f->extra = extra;
     return f->kind && f->name ? 0 : -1;
 }

@@ -320,7 +320,7 @@ static void output_fact(rt_runtime *rt, rt_fact_fn fn, void *ud)
     int t = lua_gettop(rt->L);
     fact f;
     fact_field extra[64], *more = NULL;
-    int rc = rt_api_fact_to_c(rt, t, &f, extra, 64);
+    int rc = rt_api_fact_to_c(rt, t, &f, extra, sizeof extra / sizeof *extra);
     if (rc == 1 && (more = malloc(f.nextra * sizeof *more)) != NULL)
         rc = rt_api_fact_to_c(rt, t, &f, more, f.nextra);
     if (rc == 0)

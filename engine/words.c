@@ -327,24 +327,10 @@ static size_t line_end(const char *t, size_t len, size_t at)
     return nl ? (size_t)(nl - t) : len;
 }
 
-/* The iterator of words.lines(text); upvalues: the text, where the next
- * line starts. */
-static int lines_next(lua_State *L)
-{
-    size_t len;
-    const char *t = lua_tolstring(L, lua_upvalueindex(1), &len);
-    size_t start = (size_t)lua_tointeger(L, lua_upvalueindex(2));
-    if (start >= len)
-        return 0; /* a final "\n" does not start an empty line */
-    size_t stop = line_end(t, len, start);
-    lua_pushinteger(L, (lua_Integer)stop + 1);
-    lua_replace(L, lua_upvalueindex(2));
-    return push_line(L, t, start, stop);
-}
-
-/* The state of words.lines(text, list): where the next line starts, and
+/* The state of words.lines(text[, list]): where the next line starts, and
  * for each word where it next occurs, so that each occurrence is looked
- * for once however many lines lie between two of them. */
+ * for once however many lines lie between two of them.  Without a list,
+ * the one word is the empty word, which every line holds. */
 #define AT_UNKNOWN (SIZE_MAX - 1) /* not looked for since pos moved on */
 #define AT_NONE SIZE_MAX          /* not in the rest of the text */
 typedef struct line_word {
@@ -372,9 +358,8 @@ static size_t next_word_at(line_filter *f, const char *t, size_t len)
     return first;
 }
 
-/* The iterator of words.lines(text, list); upvalues: the text, the
- * line_filter. */
-static int lines_with_next(lua_State *L)
+/* The iterator of words.lines; upvalues: the text, the line_filter. */
+static int lines_next(lua_State *L)
 {
     size_t len;
     const char *t = lua_tolstring(L, lua_upvalueindex(1), &len);
@@ -392,12 +377,14 @@ static int lines_with_next(lua_State *L)
     return push_line(L, t, start, stop);
 }
 
-/* The words of the list at arg copied into a new line_filter (pushed). */
+/* The words of the list at arg (none: the empty word) copied into a new
+ * line_filter (pushed). */
 static line_filter *new_filter(lua_State *L, int arg)
 {
-    lua_Unsigned n = lua_rawlen(L, arg);
-    size_t bytes = 0, len;
-    for (lua_Unsigned i = 1; i <= n; i++) {
+    int all = lua_isnoneornil(L, arg);
+    lua_Unsigned n = all ? 1 : lua_rawlen(L, arg);
+    size_t bytes = 0, len = 0;
+    for (lua_Unsigned i = 1; i <= n && !all; i++) {
         const char *w = item(L, arg, i, &len);
         if (memchr(w, '\n', len))
             luaL_error(L, "words.lines: word list item %d holds a line break", (int)i);
@@ -407,7 +394,7 @@ static line_filter *new_filter(lua_State *L, int arg)
     char *at = (char *)&f->w[n];
     *f = (line_filter){0, n};
     for (lua_Unsigned i = 1; i <= n; i++) {
-        const char *w = item(L, arg, i, &len);
+        const char *w = all ? "" : item(L, arg, i, &len);
         memcpy(at, w, len);
         f->w[i - 1] = (line_word){at, len, AT_UNKNOWN};
         at += len;
@@ -424,17 +411,12 @@ static line_filter *new_filter(lua_State *L, int arg)
 static int w_lines(lua_State *L)
 {
     luaL_checkstring(L, 1);
-    if (lua_isnoneornil(L, 2)) {
-        lua_settop(L, 1);
-        lua_pushinteger(L, 0);
-        lua_pushcclosure(L, lines_next, 2);
-        return 1;
-    }
-    luaL_checktype(L, 2, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     new_filter(L, 2);
     lua_remove(L, 2);
-    lua_pushcclosure(L, lines_with_next, 2);
+    lua_pushcclosure(L, lines_next, 2);
     return 1;
 }
 
