@@ -354,15 +354,42 @@ static int iterate_array(lua_State *L)
 
 /* Hit h of the document, as a table made once per document (a pattern
  * belongs to one rule, so the table is that rule's alone). */
+/* The keyword of pattern id as a Lua string, made at its first hit and
+ * kept for the run. */
+static void push_keyword(lua_State *L, const rt_runtime *rt, uint32_t id)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->keywords_ref);
+    if (lua_rawgeti(L, -1, (lua_Integer)id + 1) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        lua_pushstring(L, rt->patterns[id].keyword);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, (lua_Integer)id + 1);
+    }
+    lua_remove(L, -2);
+}
+
+/* Hit h as a table {text, start, stop, keyword}.  Its text is nearly
+ * always the keyword itself (not when case was folded to match it): then
+ * it is the keyword's string, not a new one to hash and look up. */
 static void push_hit(lua_State *L, const rt_runtime *rt, size_t h)
 {
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->hcache_ref);
     if (lua_rawgeti(L, -1, (lua_Integer)h + 1) != LUA_TTABLE) {
         lua_pop(L, 1);
         const an_hit *hit = &rt->an.hits[h];
+        size_t n = hit->end - hit->start;
+        const char *kw = rt->patterns[hit->id].keyword;
         lua_createtable(L, 0, 4);
-        set_span(L, rt, hit->start, hit->end);
-        set_str(L, rt, RT_S_KEYWORD, rt->patterns[hit->id].keyword);
+        push_keyword(L, rt, hit->id);
+        push_s(L, rt, RT_S_TEXT);
+        if (!strncmp(kw, rt->an.text + hit->start, n) && kw[n] == '\0')
+            lua_pushvalue(L, -2);
+        else
+            lua_pushlstring(L, rt->an.text + hit->start, n);
+        lua_rawset(L, -4);
+        set_top(L, rt, RT_S_KEYWORD);
+        set_int(L, rt, RT_S_START, (lua_Integer)hit->start);
+        set_int(L, rt, RT_S_STOP, (lua_Integer)hit->end);
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, (lua_Integer)h + 1);
     }
@@ -1441,6 +1468,8 @@ void rt_api_open(rt_runtime *rt)
         lua_pushstring(rt->L, api_string(i));
         rt->strings[i] = luaL_ref(rt->L, LUA_REGISTRYINDEX);
     }
+    lua_newtable(rt->L);
+    rt->keywords_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
     rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
     rt->doc_mt_ref = make_metatable(rt, doc_methods);
     rt->doc_obj_ref = LUA_NOREF;

@@ -110,6 +110,7 @@ struct rt_runtime {
     int byname_ref;         /* facts by name: name -> list, for doc:facts */
     int qcache_ref;         /* quantity tables made so far, by index */
     int hcache_ref;         /* keyword hit tables made so far, by index */
+    int keywords_ref;       /* the patterns' keywords as Lua strings, by id + 1 */
     int mcache_ref;         /* mention tables, by index; LUA_NOREF until
                                the mentions phase has settled them */
     int text_ref;           /* doc:text(), LUA_NOREF until asked */

@@ -4,7 +4,8 @@
  * same tables, in order) past the mentions push_mentions notes while
  * counting them, with a type and without; a mention a mention rule adds
  * shows in both; two lexicon entries with equal canonical text; and
- * s:hits() with and without a keyword, after other iterators ran.
+ * s:hits() with and without a keyword, after other iterators ran; a
+ * hit's text as written when its keyword matched in another case.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -146,11 +147,43 @@ static void test_many(void **state)
     check_mentions(150);
 }
 
+/* A hit's text is the text as written, which is its keyword's string
+ * unless case was folded to match it. */
+static const char case_lua[] =
+    "return rule {\n"
+    "  name = 'case', keywords = { 'revenue', '营收' },\n"
+    "  sentence = function(s)\n"
+    "    local seen = {}\n"
+    "    for kw in s:hits() do seen[#seen + 1] = kw.keyword .. '=' .. kw.text end\n"
+    "    s:emit{ kind = 'check', name = 'case' .. s.index, seen = table.concat(seen, ','),\n"
+    "            evidence = { s } }\n"
+    "  end,\n"
+    "}\n";
+
+static void test_hit_text(void **state)
+{
+    (void)state;
+    static const rules_file case_files[] = {
+        {"common/pack.lua", pack_lua},
+        {"common/case.lua", case_lua},
+    };
+    rules_run r = {0};
+    const char *out = rules_run_text(&r, case_files, 2, "Revenue and REVENUE rose.\nrevenue 营收 fell.\n");
+    char *line = fact_line(out, "case1");
+    expect_in(line, "\"seen\":\"revenue=Revenue,revenue=REVENUE\"");
+    free(line);
+    line = fact_line(out, "case2");
+    expect_in(line, "\"seen\":\"revenue=revenue,营收=营收\"");
+    free(line);
+    rules_done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_few),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_hit_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
