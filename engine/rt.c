@@ -428,6 +428,7 @@ void rt_free(rt_runtime *rt)
     keyset_free(&rt->seen);
     free(rt->key);
     free(rt->json);
+    free(rt->origins);
     lex_free(rt->ac);
     an_free(&rt->an);
     sb_free(rt->sb);

@@ -1055,62 +1055,126 @@ static void make_key(lua_State *L, rt_runtime *rt, int t, emit_table *e, const c
     lua_settop(L, top - 1);
 }
 
-static void set_original(lua_State *L, rt_runtime *rt, size_t a, size_t b)
-{
-    size_t oa = rt->an.orig[a], ob = rt->an.orig[b];
-    const char *text = "";
-    size_t n = 0;
-    if (doc_original(rt->doc->reader, oa, ob, &text, &n))
-        text = "", n = 0;
-    set_lstr(L, rt, RT_S_TEXT, text, n);
-    set_int(L, rt, RT_S_START, (lua_Integer)oa);
-    set_int(L, rt, RT_S_END, (lua_Integer)ob);
-    set_int(L, rt, RT_S_NSTART, (lua_Integer)a);
-    set_int(L, rt, RT_S_NSTOP, (lua_Integer)b);
-}
+/* ---- a fact's origin ------------------------------------------------------
+ *
+ * A fact's table holds the rule's fields and _fact, its number in the
+ * document (with the document's serial above FACT_ID_BASE, so that a fact
+ * a rule kept from an earlier document is told apart).  Who emitted it
+ * (rule, pack, pack_version) and where (text, start, end, and the
+ * normalised _nstart, _nstop) are kept in C: setting those eight fields
+ * on every fact's table cost more than all else emit does, and rules
+ * seldom read them.  The facts' metatable reads them from C when asked. */
 
-/* Registry key of each rule's name, pack and pack version as Lua strings
- * (at 3r + 1 .. 3r + 3), made at its first fact: lua_pushstring would
- * look each C string up in Lua's string cache for every fact. */
-static const char rule_strings_key = 0;
+#define FACT_ID_BASE ((lua_Integer)1 << 32)
 
-/* rule, pack and pack_version of the fact on top of the stack: the
- * current rule's. */
-static void set_rule_fields(lua_State *L, rt_runtime *rt)
+/* The origin of the fact table at t, or NULL when t is no fact of the
+ * current document. */
+static const rt_origin *origin_of(lua_State *L, const rt_runtime *rt, int t)
 {
-    static const int field[3] = {RT_S_RULE, RT_S_PACK, RT_S_PACK_VERSION};
-    const rt_rule *r = &rt->rules[rt->current_rule];
-    const char *v[3] = {r->name, rt->packs[r->pack].name, rt->packs[r->pack].version};
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &rule_strings_key) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_createtable(L, rt->nrules < INT_MAX / 3 ? 3 * (int)rt->nrules : 0, 0);
-        lua_pushvalue(L, -1);
-        lua_rawsetp(L, LUA_REGISTRYINDEX, &rule_strings_key);
-    }
-    for (int i = 0; i < 3; i++) {
-        lua_Integer at = 3 * (lua_Integer)rt->current_rule + i + 1;
-        if (!v[i])
-            continue;
-        push_s(L, rt, field[i]);
-        if (lua_rawgeti(L, -2, at) != LUA_TSTRING) {
-            lua_pop(L, 1);
-            lua_pushstring(L, v[i]);
-            lua_pushvalue(L, -1);
-            lua_rawseti(L, -4, at);
-        }
-        lua_rawset(L, -4); /* the fact, below the strings and the pair */
-    }
+    push_s(L, rt, RT_S_FACT);
+    lua_Integer id = lua_rawget(L, t) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
     lua_pop(L, 1);
+    lua_Integer n = id - rt->doc_serial * FACT_ID_BASE;
+    return n >= 1 && n <= rt->nfacts ? &rt->origins[n - 1] : NULL;
 }
 
-/* Hash slots for a new fact: the fields copied and the eight the engine
- * sets (rule, pack, pack_version, text, start, end and the two normalised
- * offsets).  Lua rounds up to a power of two, so a guess a little high
- * doubles the table: exactly 16 for most facts, where 18 took 32. */
+/* The fields an origin answers for. */
+typedef enum { OF_NONE, OF_RULE, OF_PACK, OF_PACK_VERSION, OF_TEXT, OF_START, OF_END,
+               OF_NSTART, OF_NSTOP } origin_field;
+
+static origin_field origin_field_of(const char *k, size_t n)
+{
+    switch (n) {
+    case 3: return KEY_IS(k, n, "end") ? OF_END : OF_NONE;
+    case 4:
+        return KEY_IS(k, n, "rule") ? OF_RULE : KEY_IS(k, n, "pack") ? OF_PACK
+             : KEY_IS(k, n, "text") ? OF_TEXT : OF_NONE;
+    case 5: return KEY_IS(k, n, "start") ? OF_START : OF_NONE;
+    case 6: return KEY_IS(k, n, "_nstop") ? OF_NSTOP : OF_NONE;
+    case 7: return KEY_IS(k, n, "_nstart") ? OF_NSTART : OF_NONE;
+    case 12: return KEY_IS(k, n, "pack_version") ? OF_PACK_VERSION : OF_NONE;
+    default: return OF_NONE;
+    }
+}
+
+/* The fact's evidence in the original input: its text and offsets. */
+static void original_span(const rt_runtime *rt, const rt_origin *o, size_t *oa, size_t *ob,
+                          const char **text, size_t *n)
+{
+    *oa = rt->an.orig[o->a];
+    *ob = rt->an.orig[o->b];
+    if (doc_original(rt->doc->reader, *oa, *ob, text, n))
+        *text = "", *n = 0;
+}
+
+/* The name of the rule, pack or pack version of origin o (which = OF_RULE,
+ * OF_PACK, OF_PACK_VERSION); NULL when the pack has no version. */
+static const char *origin_name(const rt_runtime *rt, const rt_origin *o, origin_field which)
+{
+    const rt_rule *r = &rt->rules[o->rule];
+    return which == OF_RULE ? r->name
+         : which == OF_PACK ? rt->packs[r->pack].name : rt->packs[r->pack].version;
+}
+
+/* __index of facts: fact[k] for a field the fact's table does not hold. */
+static int fact_origin_field(lua_State *L)
+{
+    const rt_runtime *rt = rt_of(L);
+    size_t klen;
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &klen) : NULL;
+    origin_field which = k ? origin_field_of(k, klen) : OF_NONE;
+    const rt_origin *o = which != OF_NONE && rt->doc ? origin_of(L, rt, 1) : NULL;
+    if (!o)
+        return 0;
+    size_t oa, ob, n;
+    const char *text;
+    switch (which) {
+    case OF_RULE: case OF_PACK: case OF_PACK_VERSION:
+        lua_pushstring(L, origin_name(rt, o, which));
+        break;
+    case OF_NSTART: lua_pushinteger(L, (lua_Integer)o->a); break;
+    case OF_NSTOP: lua_pushinteger(L, (lua_Integer)o->b); break;
+    default:
+        original_span(rt, o, &oa, &ob, &text, &n);
+        if (which == OF_TEXT)
+            lua_pushlstring(L, text, n);
+        else
+            lua_pushinteger(L, (lua_Integer)(which == OF_START ? oa : ob));
+    }
+    return 1;
+}
+
+/* The facts' metatable, made once per run (protected: a rule cannot swap
+ * it for its own). */
+static int make_fact_metatable(rt_runtime *rt)
+{
+    lua_State *L = rt->L;
+    lua_createtable(L, 0, 2);
+    lua_pushlightuserdata(L, rt);
+    lua_pushcclosure(L, fact_origin_field, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Make the new fact f (on the stack) the document's next: its origin
+ * noted in C, its number and the metatable set. */
+static void number_fact(lua_State *L, rt_runtime *rt, int f, size_t a, size_t b)
+{
+    if (array_room((void **)&rt->origins, &rt->caporigins, (size_t)rt->nfacts, 1, sizeof *rt->origins))
+        luaL_error(L, "emit: out of memory");
+    rt->origins[rt->nfacts] = (rt_origin){rt->current_rule, a, b};
+    set_int(L, rt, RT_S_FACT, rt->doc_serial * FACT_ID_BASE + rt->nfacts + 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->fact_mt_ref);
+    lua_setmetatable(L, f);
+}
+
+/* Hash slots for a new fact: the fields copied and _fact. */
 static int fact_slots(const emit_pairs *kept, size_t nfields)
 {
     size_t copied = kept->npairs == SIZE_MAX ? nfields + 1 : (size_t)__builtin_popcountll(kept->copy);
-    return (int)copied + 8;
+    return (int)copied + 1;
 }
 
 /* s:emit(fact), doc:emit(fact).  A repeat is found from the rule's table
@@ -1141,8 +1205,7 @@ static int emit_fact(lua_State *L)
     lua_createtable(L, 0, fact_slots(&e.kept, e.n));
     int f = lua_gettop(L);
     copy_fields(L, t, f, &e.kept);
-    set_rule_fields(L, rt);
-    set_original(L, rt, a, b);
+    number_fact(L, rt, f, a, b);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->facts_ref);
     lua_pushvalue(L, f);
     lua_rawseti(L, -2, ++rt->nfacts);
@@ -1450,7 +1513,7 @@ static const char *const api_strings[] = {
     "date", "publication", "kind", "value", "low", "high", "unit", "qualifier", "change",
     "basis", "period", "asof", "relative", "resolved", "ident", "keyword", "canonical", "type",
     "extra", "name", "entity", "rule", "pack", "pack_version", "evidence", "from", "key", "up",
-    "down", "yoy", "qoq"};
+    "down", "yoy", "qoq", "_fact"};
 _Static_assert(sizeof api_strings / sizeof *api_strings == RT_S_KIND0, "one string per RT_S_*");
 
 static const char *api_string(int i)
@@ -1470,6 +1533,7 @@ void rt_api_open(rt_runtime *rt)
     }
     lua_newtable(rt->L);
     rt->keywords_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    rt->fact_mt_ref = make_fact_metatable(rt);
     rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
     rt->doc_mt_ref = make_metatable(rt, doc_methods);
     rt->doc_obj_ref = LUA_NOREF;
@@ -1535,6 +1599,7 @@ void rt_api_begin_document(rt_runtime *rt)
 {
     lua_State *L = rt->L;
     rt->facts_ref = new_table_ref(L, 0);
+    rt->doc_serial++;
     keyset_clear(&rt->seen);
     rt->byname_ref = new_table_ref(L, 0);
     rt->nfacts = 0;
@@ -1753,6 +1818,24 @@ static int fixed_field(const char *k, size_t n)
     }
 }
 
+/* The fields of f its table does not hold (a rule may set them after
+ * emit), from its origin o. */
+static void fill_origin(const rt_runtime *rt, const rt_origin *o, fact *f, unsigned held)
+{
+    if (!(held & 1u << FX_RULE)) f->rule = origin_name(rt, o, OF_RULE);
+    if (!(held & 1u << FX_PACK)) f->pack = origin_name(rt, o, OF_PACK);
+    if (!(held & 1u << FX_PACK_VERSION)) f->pack_version = origin_name(rt, o, OF_PACK_VERSION);
+    size_t oa, ob, n;
+    const char *text;
+    original_span(rt, o, &oa, &ob, &text, &n);
+    if (!(held & 1u << FX_TEXT)) {
+        f->text = text;
+        f->text_len = n;
+    }
+    if (!(held & 1u << FX_START)) f->start = oa;
+    if (!(held & 1u << FX_END)) f->end = ob;
+}
+
 static int cmp_extra(const void *a, const void *b)
 {
     return strcmp(((const fact_field *)a)->key, ((const fact_field *)b)->key);
@@ -1771,15 +1854,17 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
     memset(f, 0, sizeof *f);
     f->doc = rt->doc->id;
     size_t n = 0;
+    unsigned held = 0; /* 1 << FX_*: the fields the table holds itself */
     lua_pushnil(L);
     while (lua_next(L, t)) {
         size_t klen = 0, len = 0;
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &klen) : NULL;
         int fx = k ? fixed_field(k, klen) : FX_SKIP;
-        if (fx == FX_SKIP) { /* the hidden span and the like: the value is not read */
+        if (fx == FX_SKIP) { /* _fact and the like: the value is not read */
             lua_pop(L, 1);
             continue;
         }
+        held |= 1u << fx;
         int type = lua_type(L, -1);
         const char *str = type == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
         switch (fx) {
@@ -1829,6 +1914,9 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
     f->nextra = n;
     if (n > cap)
         return 1;
+    const rt_origin *o = origin_of(L, rt, t);
+    if (o)
+        fill_origin(rt, o, f, held);
     /* a fact's few extras: an insertion sort, not qsort's whole apparatus */
     array_sort_nearly(extra, n, sizeof *extra, cmp_extra);
     f->extra = extra;

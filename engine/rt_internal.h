@@ -51,6 +51,13 @@ typedef struct {
 
 typedef enum { RT_PHASE_MENTIONS, RT_PHASE_SENTENCE, RT_PHASE_DOCUMENT } rt_phase;
 
+/* What the engine knows of a fact of the document beyond the rule's
+ * fields: the rule that emitted it and its evidence's normalised span.
+ * Kept in C, by fact number, not as fields of each fact's table. */
+typedef struct {
+    size_t rule, a, b;
+} rt_origin;
+
 /* Strings the API uses again and again as field names and values, made
  * once (rt_api_open) and pushed from the registry.  The kinds and the
  * qualifiers are in num_kind and num_qual order. */
@@ -60,7 +67,7 @@ enum {
     RT_S_LOW, RT_S_HIGH, RT_S_UNIT, RT_S_QUALIFIER, RT_S_CHANGE, RT_S_BASIS, RT_S_PERIOD,
     RT_S_ASOF, RT_S_RELATIVE, RT_S_RESOLVED, RT_S_IDENT, RT_S_KEYWORD, RT_S_CANONICAL,
     RT_S_TYPE, RT_S_EXTRA, RT_S_NAME, RT_S_ENTITY, RT_S_RULE, RT_S_PACK, RT_S_PACK_VERSION,
-    RT_S_EVIDENCE, RT_S_FROM, RT_S_KEY, RT_S_UP, RT_S_DOWN, RT_S_YOY, RT_S_QOQ,
+    RT_S_EVIDENCE, RT_S_FROM, RT_S_KEY, RT_S_UP, RT_S_DOWN, RT_S_YOY, RT_S_QOQ, RT_S_FACT,
     RT_S_KIND0,                      /* num_kind_name(0) … */
     RT_S_QUAL1 = RT_S_KIND0 + NUM_IDENT + 1, /* num_qual_name(1) … */
     RT_NSTRINGS = RT_S_QUAL1 + NUM_Q_LE
@@ -104,6 +111,10 @@ struct rt_runtime {
     size_t nsentence_obj, capsentence_obj, self_hint;
     int doc_obj_ref;
     int facts_ref;
+    int fact_mt_ref;        /* facts' metatable: their origin's fields */
+    rt_origin *origins;     /* the document's facts' origins, by number - 1 */
+    size_t caporigins;
+    lua_Integer doc_serial; /* counts documents: a fact's _fact tells its own */
     keyset seen;            /* facts by repeat key: their index in facts */
     char *key;              /* the repeat key being made (keylen bytes) */
     size_t keylen, keycap;

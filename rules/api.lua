@@ -45,6 +45,9 @@
 ---@field text string?  set by the engine: the original evidence text
 ---@field start integer? set by the engine: offset in the original bytes
 ---@field end integer?   set by the engine
+---@field rule string?   set by the engine: the rule that emitted it
+---@field pack string?   set by the engine
+---@field pack_version string? set by the engine
 ---@field [string] string|number|boolean|Fact[] other fields: role, org, segment, change, …
 
 ---@class Document

@@ -87,6 +87,19 @@ static const char *rules_run_text(rules_run *r, const rules_file *files, size_t 
     return r->out.buf;
 }
 
+/* One more document through the rules rules_run_text loaded: the facts of
+ * both, NUL-terminated. */
+static const char *rules_run_again(rules_run *r, const char *text)
+{
+    text_error err;
+    r->out.len--; /* the NUL */
+    doc_start(r->reader);
+    assert_int_equal(doc_feed(r->reader, text, strlen(text), rules_on_block, r, &err), 0);
+    assert_int_equal(doc_finish(r->reader, rules_on_block, r, &err), 0);
+    json_raw(&r->out, "", 1);
+    return r->out.buf;
+}
+
 static void rules_done(rules_run *r)
 {
     char cmd[PATH_MAX + 16];

@@ -3,7 +3,8 @@
  * hold (read by their length: fields, control fields, reserved names, and
  * names of the same lengths that are none of these), the checks on kind,
  * name, value and qualifier, repeats, and the fact's own fields against
- * its extra ones, sorted, as engine run prints them.
+ * its extra ones, sorted, as engine run prints them; what the engine
+ * knows of a stored fact (rule, pack, text, offsets) read from Lua.
  *
  * One tiny pack in a temporary rules tree; each emit runs under pcall, so
  * a refused one becomes a fact whose `msg` is the error.
@@ -184,10 +185,11 @@ static void test_fields(void **state)
     w = strstr(w + 1, "\"name\":\"w\"");
     assert_non_null(w);
     assert_null(strstr(w + 1, "\"name\":\"w\""));
-    /* all 64 fields kept, and `from` printed */
+    /* all 64 fields kept, and `from` printed; the stored table holds
+     * them, from and _fact (the rest is the engine's, read when asked) */
     expect_line(out, "count", "\"kind\":\"check\",\"name\":\"count\"," SPAN
                 ",\"f62\":62,\"from\":[{\"name\":\"big\",\"entity\":\"\",\"period\":\"\",\"value\":null,"
-                "\"start\":0}],\"n\":73}");
+                "\"start\":0}],\"n\":66}");
     /* a long `from` printed whole */
     char *wide = line_of(out, "wide");
     assert_non_null(wide);
@@ -213,11 +215,78 @@ static void test_fields(void **state)
     rules_done(&r);
 }
 
+/* What the engine knows of a fact (who emitted it, where) is read from a
+ * stored fact like its own fields, in the document that made it; a rule
+ * may still set those fields after emit, and that is what is printed. */
+static const char origin_lua[] =
+    "local kept\n"
+    "return rule {\n"
+    "  name = 'origin', keywords = { '营收' },\n"
+    "  sentence = function(s)\n"
+    "    local f = s:emit{ kind = 'metric', name = 'rev', value = 5e8, evidence = { s:hits()() } }\n"
+    "    local g = s:emit{ kind = 'metric', name = 'moved', evidence = { s } }\n"
+    "    g.text, g.start, g.rule = 'set', 7, 'mine'\n"
+    "    local mt_ok = pcall(setmetatable, f, {})\n"
+    "    local raw = {}\n"
+    "    for k in pairs(f) do raw[#raw + 1] = k end\n"
+    "    table.sort(raw)\n"
+    "    s:emit{ kind = 'check', name = 'seen', r = f.rule, p = f.pack, v = f.pack_version ~= nil,\n"
+    "            t = f.text, a = f.start, b = f['end'], na = f._nstart, nb = f._nstop,\n"
+    "            other = f.entity == nil and f[1] == nil and f.nothing == nil,\n"
+    "            raw = table.concat(raw, ','), mt = mt_ok, evidence = { s } }\n"
+    "    if kept then\n"
+    "      s:emit{ kind = 'check', name = 'stale', t = kept.text == nil, r = kept.rule == nil,\n"
+    "              own = kept.name, evidence = { s } }\n"
+    "    end\n"
+    "    kept = f\n"
+    "  end,\n"
+    "  document = function(doc)\n"
+    "    local n = 0\n"
+    "    for f in doc:facts{ rule = 'origin', text = '营收' } do n = n + 1 end\n"
+    "    doc:emit{ kind = 'check', name = 'filter', n = n, from = { doc:fact{ name = 'rev' } } }\n"
+    "  end,\n"
+    "}\n";
+
+static void test_origin(void **state)
+{
+    (void)state;
+    static const rules_file files[] = {{"common/pack.lua", pack_lua}, {"common/origin.lua", origin_lua}};
+    rules_run r = {0};
+    const char *out = rules_run_text(&r, files, 2, "（商汤）营收5亿元。\n");
+    char *line = line_of(out, "seen");
+    assert_non_null(line);
+    /* 营收 at bytes 12-18 of the input, 8-14 of the normalised text:
+     * （ and ） fold to one byte each */
+    assert_non_null(strstr(line, "\"a\":12,\"b\":18,\"mt\":false,\"na\":8,\"nb\":14,"
+                                 "\"other\":true,\"p\":\"common\",\"r\":\"origin\","
+                                 "\"raw\":\"_fact,kind,name,value\",\"t\":\"营收\",\"v\":true}"));
+    free(line);
+    line = line_of(out, "moved");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "\"rule\":\"mine\""));
+    assert_non_null(strstr(line, "\"text\":\"set\",\"start\":7,\"end\":"));
+    free(line);
+    line = line_of(out, "filter");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "\"from\":[{\"name\":\"rev\",\"entity\":\"\",\"period\":\"\","
+                                 "\"value\":500000000,\"start\":12}],\"n\":1}"));
+    free(line);
+    assert_null(strstr(out, "\"stale\""));
+    /* a fact kept from the first document knows nothing of the second's */
+    out = rules_run_again(&r, "营收。\n");
+    line = line_of(out, "stale");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "\"own\":\"rev\",\"r\":true,\"t\":true}"));
+    free(line);
+    rules_done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_origin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
