@@ -23,6 +23,8 @@
 
 #include <lauxlib.h>
 
+#include "find.h"
+
 #define PAT_MAX_CAPTURES 32 /* as Lua's LUA_MAXCAPTURES */
 #define PAT_MAX_DEPTH 200   /* nested attempts, as Lua's MAXCCALLS */
 #define PAT_CHARGE_EVERY 4096 /* steps between two charges */
@@ -96,31 +98,6 @@ static int specials_in(const char *p, size_t n)
     for (size_t i = 0; i < n; i++)
         bits |= specials[uc(p[i])];
     return bits;
-}
-
-/* Where text n (nl bytes) first occurs in h (hl bytes), or NULL.  Looked
- * for by its last byte (in UTF-8 a continuation byte, rarer than a lead
- * byte) and compared, which costs at most hl * nl byte comparisons: below
- * NAIVE_MAX that is cheaper than memmem, which first builds a table (about
- * a thousand instructions, for a rule's find of a phrase in a clause).
- * Above, where the naive search could take quadratic time, memmem. */
-#define NAIVE_MAX 65536
-static const char *find_text(const char *h, size_t hl, const char *n,
-                             size_t nl)
-{
-    if (nl == 0)
-        return h;
-    if (nl > hl)
-        return NULL;
-    if (nl > 16 && hl > NAIVE_MAX / nl)
-        return memmem(h, hl, n, nl);
-    const char *p = h + nl - 1, *end = h + hl;
-    while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
-        if (memcmp(p - (nl - 1), n, nl - 1) == 0)
-            return p - (nl - 1);
-        p++;
-    }
-    return NULL;
 }
 
 /* ---- the budget ------------------------------------------------------ */
@@ -576,7 +553,7 @@ static const char *search(matcher *m, scan *sc, const char *s,
 {
     if (sc->litlen) {
         size_t n = (size_t)(m->subj_end - s);
-        *at = find_text(s, n, sc->p, sc->litlen);
+        *at = find_bytes(s, n, sc->p, sc->litlen);
         spend_bulk(m, *at ? (size_t)(*at - s) : n);
         return *at ? *at + sc->litlen : NULL;
     }
@@ -640,7 +617,7 @@ static size_t start_offset(lua_Integer pos, size_t len)
 static int push_found(lua_State *L, const char *s, size_t sl, size_t init,
                       const char *p, size_t pl)
 {
-    const char *hit = find_text(s + init, sl - init, p, pl);
+    const char *hit = find_bytes(s + init, sl - init, p, pl);
     if (!hit) {
         luaL_pushfail(L);
         return 1;

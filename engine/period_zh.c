@@ -24,6 +24,8 @@
  */
 #include "period_impl.h"
 
+#include "find.h"
+
 /* ---- year phrases ----------------------------------------------------- */
 
 /* The unit after a year.  One space is tolerated: typeset text sometimes
@@ -453,7 +455,7 @@ static bool zh_same_period(pcur *c, presult *r)
      * year phrase, 二〇二四 财政年度, is 25, then 的): most year phrases
      * are followed by something else, and period_point reads them next. */
     size_t near = c->len - c->i < 34 ? c->len - c->i : 34;
-    if (!memmem(c->s + c->i, near, "同期", 6)) return false;
+    if (!find_bytes(c->s + c->i, near, "同期", 6)) return false;
     if (zh_year_phrase(c, &yr, &bare) && !bare && period_is_single(&yr)) {
         (void)pc_lit(c, "的");
         if (pc_lit(c, "同期")) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "find.h"
 #include "rt_internal.h"
 #include "utf8.h"
 
@@ -620,7 +621,7 @@ static int s_clause_before(lua_State *L)
      * stops (valid UTF-8 both) is one of them */
     while (cut > from) {
         size_t c = utf8_char_start(text, cut - 1);
-        if (memmem(stops, nstops, text + c, cut - c))
+        if (find_bytes(stops, nstops, text + c, cut - c))
             break;
         cut = c;
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "find.h"
 #include "rt_internal.h"
 
 /* ---- which packs and rules apply ------------------------------------- */
@@ -27,7 +28,7 @@ static bool text_has(rt_runtime *rt, bool want_all)
 {
     lua_State *L = rt->L;
     if (lua_type(L, -1) == LUA_TSTRING)
-        return memmem(rt->an.text, rt->an.len, lua_tostring(L, -1), lua_rawlen(L, -1)) != NULL;
+        return find_bytes(rt->an.text, rt->an.len, lua_tostring(L, -1), lua_rawlen(L, -1)) != NULL;
     if (!lua_istable(L, -1))
         return want_all;
     lua_Integer n = luaL_len(L, -1);
@@ -35,7 +36,7 @@ static bool text_has(rt_runtime *rt, bool want_all)
         size_t len = 0;
         lua_geti(L, -1, i);
         const char *w = lua_tolstring(L, -1, &len);
-        bool hit = w && len && memmem(rt->an.text, rt->an.len, w, len) != NULL;
+        bool hit = w && len && find_bytes(rt->an.text, rt->an.len, w, len) != NULL;
         lua_pop(L, 1);
         if (hit != want_all)
             return hit;

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "find.h"
+
 #define NONE UINT32_MAX
 #define SHORT 8 /* lists this long are read at each call, not compiled */
 
@@ -349,7 +351,7 @@ static size_t next_word_at(line_filter *f, const char *t, size_t len)
     for (size_t i = 0; i < f->n; i++) {
         line_word *w = &f->w[i];
         if (w->at == AT_UNKNOWN || (w->at != AT_NONE && w->at < f->pos)) {
-            const char *hit = memmem(t + f->pos, len - f->pos, w->s, w->len);
+            const char *hit = find_bytes(t + f->pos, len - f->pos, w->s, w->len);
             w->at = hit ? (size_t)(hit - t) : AT_NONE;
         }
         if (w->at < first)

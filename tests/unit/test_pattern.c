@@ -163,8 +163,12 @@ static const hcase hand_cases[] = {
     {"match", "'a\\0b', '%Z+'"},
     {"find", "'商汤科技营收', '营收'"},
     {"find", "'商汤科技营收', '营收', 1, true"},
-    /* long plain texts: searched naively in short subjects, with memmem in
-     * long ones (hl * nl above 65536) */
+    /* long plain texts: filtered sixteen starts at a time (find.h), with
+     * memmem for needles over 32 bytes in long subjects (hl * nl above
+     * 65536); a match at the very end, and a partial one there */
+    {"find", "string.rep('营业收入', 30) .. '展开', '展开', 1, true"},
+    {"find", "string.rep('营业收入', 30) .. '收入展', '收入展开', 1, true"},
+    {"find", "string.rep('展x开', 40) .. '展开', '展开'"},
     {"find", "'xx' .. string.rep('阅读更多', 9) .. '精彩', string.rep('阅读更多', 8) .. '精彩', 1, true"},
     {"find", "string.rep('阅读更多', 9), string.rep('阅读更多', 8) .. '精彩', 1, true"},
     {"find", "string.rep('ab', 2000) .. 'c' .. string.rep('ab', 20), string.rep('ab', 20) .. 'c', 1, true"},

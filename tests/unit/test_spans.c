@@ -5,7 +5,8 @@
  * counting them, with a type and without; a mention a mention rule adds
  * shows in both; two lexicon entries with equal canonical text; and
  * s:hits() with and without a keyword, after other iterators ran; a
- * hit's text as written when its keyword matched in another case.
+ * hit's text as written when its keyword matched in another case; and
+ * s:clause_before with the clause marks and with stops given.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -178,12 +179,50 @@ static void test_hit_text(void **state)
     rules_done(&r);
 }
 
+/* s:clause_before: back from a keyword to the last stop character, within
+ * n characters; the stops given (a multi-byte one, one in a list longer
+ * than the search's blocks, none there) or the clause marks. */
+static const char clause_lua[] =
+    "return rule {\n"
+    "  name = 'clause', keywords = { '收入' },\n"
+    "  sentence = function(s)\n"
+    "    for kw in s:hits('收入') do\n"
+    "      s:emit{ kind = 'check', name = 'clause', marks = s:clause_before(kw, 10),\n"
+    "              near = s:clause_before(kw, 10, '厂'), short = s:clause_before(kw, 2),\n"
+    "              none = s:clause_before(kw, 10, 'x'), mid = s:clause_before(kw, 10, '司营'),\n"
+    "              long = s:clause_before(kw, 10, string.rep('x', 70) .. '亿' .. string.rep('y', 9)),\n"
+    "              evidence = { s } }\n"
+    "    end\n"
+    "  end,\n"
+    "}\n";
+
+static void test_clause_before(void **state)
+{
+    (void)state;
+    static const rules_file clause_files[] = {
+        {"common/pack.lua", pack_lua},
+        {"common/clause.lua", clause_lua},
+    };
+    rules_run r = {0};
+    const char *out = rules_run_text(&r, clause_files, 2, "甲公司营收1亿元，甲厂收入。\n");
+    char *line = fact_line(out, "clause");
+    expect_in(line, "\"marks\":\"甲厂\"");
+    expect_in(line, "\"near\":\"\"");
+    expect_in(line, "\"short\":\"甲厂\"");
+    expect_in(line, "\"none\":\"公司营收1亿元,甲厂\"");
+    expect_in(line, "\"mid\":\"收1亿元,甲厂\"");
+    expect_in(line, "\"long\":\"元,甲厂\"");
+    free(line);
+    rules_done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_few),
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_hit_text),
+        cmocka_unit_test(test_clause_before),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

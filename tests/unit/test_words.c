@@ -158,6 +158,11 @@ static void test_lines(void **state)
         "local function list(text, ws) local o = {} for a, b in words.lines(text, ws) do o[#o + 1] = a .. '-' .. b end return table.concat(o, ' ') end\n"
         "return list('xy\\nq\\nq\\nxz', {'x'}) == '0-2 7-9' and list('abc', {'zz'}) == ''\n"
         "  and list('', {'x'}) == '' and list('a\\nb', {}) == '' and list('a\\n\\nb', {''}) == '0-1 2-2 3-4'",
+        /* in a text longer than the search's blocks: a word on the last
+         * line, at the very end, and one cut short there */
+        "local t = string.rep('正文内容', 30) .. '\\n' .. string.rep('段落', 20) .. '\\n末尾阅读更多'\n"
+        "local o = {} for a, b, l in words.lines(t, {'阅读更多精彩', '阅读更多', '段落'}) do o[#o + 1] = a .. '-' .. b .. ',' .. l end\n"
+        "return table.concat(o, ';') == '361-481,' .. string.rep('段落', 20) .. ';482-500,末尾阅读更多'",
         /* a word holding a line break is refused */
         "return not pcall(words.lines, 'a', {'x\\ny'})",
         "return not pcall(words.lines, 'a', {1})",
