@@ -1393,7 +1393,7 @@ static int d_occurrences(lua_State *L)
     lua_newtable(L);
     lua_Integer k = 0;
     for (const char *p = rt->an.text, *end = rt->an.text + rt->an.len; n && p < end;) {
-        const char *hit = memmem(p, (size_t)(end - p), needle, n);
+        const char *hit = find_bytes(p, (size_t)(end - p), needle, n);
         if (!hit)
             break;
         lua_createtable(L, 0, 3);

@@ -6,7 +6,8 @@
  * shows in both; two lexicon entries with equal canonical text; and
  * s:hits() with and without a keyword, after other iterators ran; a
  * hit's text as written when its keyword matched in another case; and
- * s:clause_before with the clause marks and with stops given.
+ * s:clause_before with the clause marks and with stops given;
+ * doc:occurrences.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -216,6 +217,40 @@ static void test_clause_before(void **state)
     rules_done(&r);
 }
 
+/* doc:occurrences: every place, left to right, none overlapping the one
+ * before; one at the very end; none of the empty text. */
+static const char occ_lua[] =
+    "local function places(doc, text)\n"
+    "  local at = {}\n"
+    "  for _, o in ipairs(doc:occurrences(text)) do at[#at + 1] = o.start .. '-' .. o.stop .. o.text end\n"
+    "  return table.concat(at, ',')\n"
+    "end\n"
+    "return rule {\n"
+    "  name = 'occ',\n"
+    "  document = function(doc)\n"
+    "    doc:emit{ kind = 'check', name = 'occ', aa = places(doc, 'aa'), han = places(doc, '甲厂'),\n"
+    "              empty = places(doc, ''), none = places(doc, '乙'), evidence = { { start = 0, stop = 1 } } }\n"
+    "  end,\n"
+    "}\n";
+
+static void test_occurrences(void **state)
+{
+    (void)state;
+    static const rules_file occ_files[] = {
+        {"common/pack.lua", pack_lua},
+        {"common/occ.lua", occ_lua},
+    };
+    rules_run r = {0};
+    const char *out = rules_run_text(&r, occ_files, 2, "aaaaa甲厂 xx 甲厂");
+    char *line = fact_line(out, "occ");
+    expect_in(line, "\"aa\":\"0-2aa,2-4aa\"");
+    expect_in(line, "\"han\":\"5-11甲厂,15-21甲厂\"");
+    expect_in(line, "\"empty\":\"\"");
+    expect_in(line, "\"none\":\"\"");
+    free(line);
+    rules_done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_hit_text),
         cmocka_unit_test(test_clause_before),
+        cmocka_unit_test(test_occurrences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
