@@ -116,6 +116,7 @@ typedef struct {
     text_error *err;
     iconv_t cd;        /* GB18030 → UTF-8, opened on the first multibyte run
                           of the call; per call, so no state outlives it */
+    bool checked;      /* raw is UTF-8 the caller has checked */
 } decoder;
 
 static int fail(decoder *d, size_t i, const char *fmt, ...)
@@ -511,7 +512,9 @@ static int decode_utf8(decoder *d)
 {
     const unsigned char *u = d->raw;
     size_t n = d->n, i = 0, run = 0;
-    while ((i = vscan_text(u, i, n)) < n) {
+    size_t (*verbatim_end)(const unsigned char *, size_t, size_t) =
+        d->checked ? vscan_text_checked : vscan_text;
+    while ((i = verbatim_end(u, i, n)) < n) {
         unsigned c = u[i];
         if (c < 0x80) { /* NUL or CR */
             flush(d, run, i);
@@ -720,8 +723,9 @@ static int decode_gb(decoder *d)
 
 /* ---- text_append / text_detect ----------------------------------------- */
 
-long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
-                 bool final, text_error *err)
+/* text_append; checked: raw is UTF-8 the caller has checked. */
+static long append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
+                   bool checked, bool final, text_error *err)
 {
     text_error scratch;
     if (!err)
@@ -740,7 +744,7 @@ long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
         enc = (text_encoding)e;
     }
     decoder d = {tb, (const unsigned char *)raw, n, tb->raw_pos, final, 0,
-                 err, (iconv_t)-1};
+                 err, (iconv_t)-1, checked};
     /* Verbatim copies never grow the text, GB18030 at most doubles it;
      * put_cp reserves for itself plus this slack whenever it expands. */
     size_t slack = enc == TEXT_ENC_GB18030 ? 2 * n : n;
@@ -754,6 +758,18 @@ long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
     tb->raw_pos += d.stop;
     seal(tb);
     return rc ? -1 : (long)d.stop;
+}
+
+long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
+                 bool final, text_error *err)
+{
+    return append(tb, raw, n, enc, false, final, err);
+}
+
+long text_append_checked(text_buf *tb, const char *raw, size_t n, bool final,
+                         text_error *err)
+{
+    return append(tb, raw, n, TEXT_ENC_UTF8, true, final, err);
 }
 
 /* Length of the valid UTF-8 prefix of raw[0..n); a character cut by the

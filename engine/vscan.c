@@ -201,7 +201,41 @@ size_t vscan_text(const unsigned char *u, size_t i, size_t n)
     return vscan_text_portable(u, i, n);
 }
 
+/* Bytes of the window that are not ASCII but NUL and CR, continuation
+ * bytes, or the leads E4..E9. */
+static inline unsigned text_window_others(__m128i x)
+{
+    __m128i ascii = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
+                                     _mm_cmpgt_epi8(x, _mm_setzero_si128()));
+    __m128i ok = _mm_or_si128(_mm_or_si128(ascii, continuation(x)),
+                              between(x, (signed char)0xE4, (signed char)0xE9));
+    return ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF;
+}
+
+size_t vscan_text_checked(const unsigned char *u, size_t i, size_t n)
+{
+    /* A window may begin with the continuation bytes of a character the
+     * one before cut, which are in its classes.  Two bytes to spare past
+     * the window: a lead in it then has both its continuation bytes in
+     * the input even when the input is cut inside a later character. */
+    while (n - i >= 18) {
+        unsigned others = text_window_others(
+            _mm_loadu_si128((const __m128i *)(const void *)(u + i)));
+        if (others)
+            return i + (unsigned)__builtin_ctz(others);
+        i += 16;
+    }
+    for (int k = 0; k < 2 && i < n && (u[i] & 0xC0) == 0x80; k++)
+        i++; /* the rest of a character the last window cut */
+    return vscan_text_portable(u, i, n);
+}
+
 #else
+
+size_t vscan_text_checked(const unsigned char *u, size_t i, size_t n)
+{
+    return vscan_text_portable(u, i, n);
+}
 
 size_t vscan_json(const char *s, size_t i, size_t n, char *out)
 {

@@ -30,5 +30,10 @@ size_t vscan_json_portable(const char *s, size_t i, size_t n, char *out);
  * of which NFKC leaves alone. */
 size_t vscan_text(const unsigned char *u, size_t i, size_t n);
 size_t vscan_text_portable(const unsigned char *u, size_t i, size_t n);
+/* The same for input already checked to be UTF-8 (a JSON string), which
+ * may be cut inside a character at n but not before: continuation bytes
+ * need no check, only the classes of the bytes.  Other input gives some
+ * end in [i, n]. */
+size_t vscan_text_checked(const unsigned char *u, size_t i, size_t n);
 
 #endif

@@ -68,6 +68,32 @@ static size_t ref_text_end(const unsigned char *u, size_t i, size_t n)
     return i;
 }
 
+/* Whether u[0..m) (m < 4) begins some valid character: some continuation
+ * bytes complete it. */
+static bool ref_valid_start(const unsigned char *u, size_t m)
+{
+    static const unsigned char tails[] = {0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF};
+    unsigned char c[4];
+    memcpy(c, u, m);
+    for (size_t len = m + 1; len <= 4; len++)
+        for (unsigned k = 0; k < 6 * 6 * 6; k++) {
+            for (size_t j = m, v = k; j < len; j++, v /= 6)
+                c[j] = tails[v % 6];
+            if (ref_utf8_len(c, len) == len)
+                return true;
+        }
+    return false;
+}
+
+/* Valid UTF-8, perhaps cut inside its last character. */
+static bool ref_valid(const unsigned char *u, size_t n)
+{
+    size_t i = 0, k;
+    while (i < n && (k = ref_utf8_len(u + i, n - i)) > 0)
+        i += k;
+    return i == n || (n - i < 4 && ref_valid_start(u + i, n - i));
+}
+
 /* ---- checking every start of one input -------------------------------- */
 
 typedef size_t (*json_fn)(const char *, size_t, size_t, char *);
@@ -94,14 +120,31 @@ static void check_text(text_fn fn, const char *name, const unsigned char *in,
         fail_msg("%s from %zu of %zu bytes: end %zu, want %zu", name, i, n, got, want);
 }
 
-/* All four scans from every start of bytes[0..n), read from a heap copy
+/* vscan_text_checked: the same end as vscan_text from the start of each
+ * character of valid input; anything in [i, n], read inside the input,
+ * from anywhere else. */
+static void check_checked(const unsigned char *in, size_t n, size_t i, bool valid)
+{
+    size_t got = vscan_text_checked(in, i, n);
+    if (valid && (i == n || (in[i] & 0xC0) != 0x80)) {
+        if (got != ref_text_end(in, i, n))
+            fail_msg("vscan_text_checked from %zu of %zu bytes: end %zu, want %zu",
+                     i, n, got, ref_text_end(in, i, n));
+    } else {
+        assert_in_range(got, i, n);
+    }
+}
+
+/* All five scans from every start of bytes[0..n), read from a heap copy
  * of exactly n bytes. */
 static void check_all(const void *bytes, size_t n)
 {
     unsigned char *in = malloc(n ? n : 1);
     assert_non_null(in);
     memcpy(in, bytes, n);
+    bool valid = ref_valid(in, n);
     for (size_t i = 0; i <= n; i++) {
+        check_checked(in, n, i, valid);
         check_json(vscan_json, "vscan_json", in, n, i);
         check_json(vscan_json_portable, "vscan_json_portable", in, n, i);
         check_text(vscan_text, "vscan_text", in, n, i);
@@ -214,19 +257,21 @@ static void test_cut_at_the_end(void **state)
                 }
 }
 
-/* Random strings of kept characters with now and then a stop. */
+/* Random strings of kept characters with now and then a stop: in every
+ * other string only the stops that are valid UTF-8 (the first six), so
+ * that vscan_text_checked is compared too. */
 static void test_random(void **state)
 {
     (void)state;
     uint32_t seed = 12345;
     unsigned char buf[256];
     for (int round = 0; round < 2000; round++) {
-        size_t n = 0;
+        size_t n = 0, stops = round % 2 ? 6 : COUNT(stop);
         while (n < 80) {
             seed = seed * 1103515245u + 12345u;
             uint32_t r = seed >> 8;
             if (r % 23 == 0)
-                n = put(buf, n, &stop[(r / 23) % COUNT(stop)]);
+                n = put(buf, n, &stop[(r / 23) % stops]);
             else if (r % 3)
                 n = put(buf, n, &keep[4 + (r / 3) % 3]); /* mostly ideographs */
             else
