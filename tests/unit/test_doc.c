@@ -238,7 +238,7 @@ static void test_known_utf8_in_blocks(void **state)
 {
     (void)state;
     char zh[4000] = "";
-    while (strlen(zh) + 80 < sizeof zh)
+    while (strlen(zh) + 100 < sizeof zh)
         strcat(zh, "营收１７．４亿元，同比增长21%。研发费用大幅上升\r\nannual report 商汤");
     text_error err;
     int rc;
