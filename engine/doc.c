@@ -26,6 +26,7 @@ struct doc_reader {
     text_encoding want, enc;
     bool decided;
     bool started;     /* the BOM check has been done */
+    bool checked;     /* the document is UTF-8 its caller has checked */
     size_t block;     /* cut size; 0 = whole document */
     text_buf tb;
     char *raw;
@@ -68,12 +69,14 @@ void doc_start(doc_reader *r)
     r->enc = r->want == TEXT_ENC_AUTO ? TEXT_ENC_UTF8 : r->want;
     r->decided = r->want != TEXT_ENC_AUTO;
     r->started = false;
+    r->checked = false;
 }
 
 void doc_known_utf8(doc_reader *r)
 {
     if (r->want == TEXT_ENC_AUTO)
         r->decided = true; /* doc_start set enc to UTF-8 */
+    r->checked = r->enc == TEXT_ENC_UTF8;
 }
 
 text_encoding doc_encoding(const doc_reader *r) { return r->enc; }
@@ -146,8 +149,9 @@ static int decode(doc_reader *r, bool final, text_error *err)
     long ok = decodable(r, p, n, final, err);
     if (ok < 0)
         return -1;
-    bool all = (size_t)ok == n;
-    long used = text_append(&r->tb, p, (size_t)ok, r->enc, final && all, err);
+    bool last = final && (size_t)ok == n;
+    long used = r->checked ? text_append_checked(&r->tb, p, (size_t)ok, last, err)
+                           : text_append(&r->tb, p, (size_t)ok, r->enc, last, err);
     return used < 0 ? -1 : 0;
 }
 

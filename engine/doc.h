@@ -42,7 +42,8 @@ void doc_reader_free(doc_reader *r);
 void doc_start(doc_reader *r);
 /* The caller has checked that the document just started is valid UTF-8 (a
  * JSON string is): in auto mode it is read as UTF-8 without detection,
- * which would only read it once more to say the same. */
+ * which would only read it once more to say the same, and when read as
+ * UTF-8 its characters are not checked again (text_append_checked). */
 void doc_known_utf8(doc_reader *r);
 /* Add bytes.  Returns 0, -1 on a decoding error (err filled), or the
  * callback's non-zero value. */

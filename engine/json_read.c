@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "vscan.h"
 
 enum { JSON_MAX_DEPTH = 64 };
 
@@ -89,45 +90,6 @@ static int escape_char(parser *p, char **o)
     return 0;
 }
 
-/* Whether the eight bytes at s are printable ASCII other than " and \. */
-static bool verbatim8(const char *s)
-{
-    uint64_t v = bytes8(s);
-    return ((v | bytes8_below(v, 0x20) | bytes8_equal(v, '"') |
-             bytes8_equal(v, '\\')) & BYTES8_HIGH) == 0;
-}
-
-/* The end of the run from i that a string keeps as it is: printable ASCII
- * other than " and \, and well-formed UTF-8.  Documents are long strings
- * of such text, copied here in one piece rather than character by
- * character; ASCII is crossed eight bytes at a time and CJK characters
- * one test each. */
-static size_t verbatim_end(const char *s, size_t i, size_t n)
-{
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
-            if (utf8_plain_three(s + i, n - i)) {
-                do
-                    i += 3;
-                while (utf8_plain_three(s + i, n - i));
-                continue;
-            }
-            size_t k = utf8_valid_len(s + i, n - i);
-            if (k == 0)
-                return i;
-            i += k;
-        } else if (c < 0x20 || c == '"' || c == '\\') {
-            return i;
-        } else if (n - i >= 8 && verbatim8(s + i)) {
-            i += 8;
-        } else {
-            i++;
-        }
-    }
-    return i;
-}
-
 /* The string at p->i (at its opening quote), decoded into a new buffer. */
 static int parse_string(parser *p, char **out, size_t *outlen)
 {
@@ -137,8 +99,9 @@ static int parse_string(parser *p, char **out, size_t *outlen)
     if (!buf)
         return fail(p, "out of memory");
     while (p->i < p->n) {
-        size_t end = verbatim_end(p->s, p->i, p->n);
-        memcpy(o, p->s + p->i, end - p->i);
+        /* Documents are long strings of such text: copied in runs, not
+         * character by character. */
+        size_t end = vscan_json(p->s, p->i, p->n, o);
         o += end - p->i;
         p->i = end;
         if (p->i == p->n)

@@ -28,6 +28,7 @@
 #endif
 
 #include "utf8.h"
+#include "vscan.h"
 
 /* ---- text_buf ------------------------------------------------------- */
 
@@ -115,6 +116,7 @@ typedef struct {
     text_error *err;
     iconv_t cd;        /* GB18030 → UTF-8, opened on the first multibyte run
                           of the call; per call, so no state outlives it */
+    bool checked;      /* raw is UTF-8 the caller has checked */
 } decoder;
 
 static int fail(decoder *d, size_t i, const char *fmt, ...)
@@ -504,56 +506,15 @@ static void flush(decoder *d, size_t from, size_t to)
         put_run(d->tb, d->raw + from, to - from, d->base + from);
 }
 
-/* ASCII that is copied as it stands: all but NUL and CR. */
-#define A16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
-static const unsigned char plain_ascii[256] = {
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,
-    A16, A16, A16, A16, A16, A16, A16};
-#undef A16
-
-/* Whether the eight bytes at u are plain ASCII: no high bit, NUL or CR. */
-static bool plain_ascii8(const unsigned char *u)
-{
-    uint64_t v = bytes8(u);
-    return ((v | bytes8_below(v, 1) | bytes8_equal(v, '\r')) & BYTES8_HIGH) == 0;
-}
-
-/* An ideograph U+4000..U+9FFF (lead E4..E9) with both continuation bytes
- * in place: every code point there is stable.  Masking the two bytes as
- * one 16-bit value reads the same in either byte order. */
-static bool verbatim_ideograph(const unsigned char *u)
-{
-    uint16_t tail;
-    memcpy(&tail, u + 1, sizeof tail);
-    return (unsigned)(u[0] - 0xE4) <= 5 && (tail & 0xC0C0) == 0x8080;
-}
-
-/* End of the bytes from i on that are copied as they stand and need no
- * check beyond their continuation bytes: plain ASCII, and the ideographs
- * U+4000..U+9FFF.  Nearly all of a Chinese or English text; one tight
- * loop each. */
-static size_t verbatim_end(const unsigned char *u, size_t n, size_t i)
-{
-    for (;;) {
-        while (n - i >= 8 && plain_ascii8(u + i))
-            i += 8;
-        while (i < n && plain_ascii[u[i]])
-            i++;
-        if (n - i < 3 || !verbatim_ideograph(u + i))
-            return i;
-        do
-            i += 3;
-        while (n - i >= 3 && verbatim_ideograph(u + i));
-    }
-}
-
 /* The whole UTF-8 path.  Bytes that normalise to themselves accumulate in
  * a run [run, i) and are copied in one go when something else turns up. */
 static int decode_utf8(decoder *d)
 {
     const unsigned char *u = d->raw;
     size_t n = d->n, i = 0, run = 0;
-    while ((i = verbatim_end(u, n, i)) < n) {
+    size_t (*verbatim_end)(const unsigned char *, size_t, size_t) =
+        d->checked ? vscan_text_checked : vscan_text;
+    while ((i = verbatim_end(u, i, n)) < n) {
         unsigned c = u[i];
         if (c < 0x80) { /* NUL or CR */
             flush(d, run, i);
@@ -762,8 +723,9 @@ static int decode_gb(decoder *d)
 
 /* ---- text_append / text_detect ----------------------------------------- */
 
-long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
-                 bool final, text_error *err)
+/* text_append; checked: raw is UTF-8 the caller has checked. */
+static long append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
+                   bool checked, bool final, text_error *err)
 {
     text_error scratch;
     if (!err)
@@ -782,7 +744,7 @@ long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
         enc = (text_encoding)e;
     }
     decoder d = {tb, (const unsigned char *)raw, n, tb->raw_pos, final, 0,
-                 err, (iconv_t)-1};
+                 err, (iconv_t)-1, checked};
     /* Verbatim copies never grow the text, GB18030 at most doubles it;
      * put_cp reserves for itself plus this slack whenever it expands. */
     size_t slack = enc == TEXT_ENC_GB18030 ? 2 * n : n;
@@ -796,6 +758,18 @@ long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
     tb->raw_pos += d.stop;
     seal(tb);
     return rc ? -1 : (long)d.stop;
+}
+
+long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
+                 bool final, text_error *err)
+{
+    return append(tb, raw, n, enc, false, final, err);
+}
+
+long text_append_checked(text_buf *tb, const char *raw, size_t n, bool final,
+                         text_error *err)
+{
+    return append(tb, raw, n, TEXT_ENC_UTF8, true, final, err);
 }
 
 /* Length of the valid UTF-8 prefix of raw[0..n); a character cut by the

@@ -104,6 +104,14 @@ int text_detect(const char *raw, size_t n, text_error *err);
 long text_append(text_buf *tb, const char *raw, size_t n, text_encoding enc,
                  bool final, text_error *err);
 
+/* text_append in UTF-8 for text the caller has already checked as
+ * strictly (a JSON string is; it may still be cut inside a character at
+ * the end when final is false): the same result, without checking again
+ * the continuation bytes of the characters copied as they stand.  Text
+ * that is not valid UTF-8 gives some text, not necessarily valid. */
+long text_append_checked(text_buf *tb, const char *raw, size_t n, bool final,
+                         text_error *err);
+
 /* A position <= len where normalised text may be cut without splitting a
  * quantity, a period or a word: just after a sentence end or newline if
  * one lies in the last quarter, else after whitespace, else between two

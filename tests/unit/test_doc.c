@@ -232,6 +232,36 @@ static void test_known_utf8(void **state)
     free(gbk);
 }
 
+/* Cut into blocks and fed in pieces that split characters, text the
+ * caller vouches for (not checked again) reads as text that is checked. */
+static void test_known_utf8_in_blocks(void **state)
+{
+    (void)state;
+    char zh[4000] = "";
+    while (strlen(zh) + 100 < sizeof zh)
+        strcat(zh, "营收１７．４亿元，同比增长21%。研发费用大幅上升\r\nannual report 商汤");
+    text_error err;
+    int rc;
+    for (size_t step = 1; step < 200; step += 33) {
+        sink want = read_all(zh, strlen(zh), step, 256, TEXT_ENC_UTF8, &rc, &err);
+        assert_int_equal(rc, 0);
+        sink k = {0};
+        k.r = doc_reader_new(TEXT_ENC_AUTO, 256);
+        doc_start(k.r);
+        doc_known_utf8(k.r);
+        for (size_t off = 0; off < strlen(zh); off += step)
+            assert_int_equal(doc_feed(k.r, zh + off, strlen(zh) - off < step ? strlen(zh) - off : step,
+                                      collect, &k, &err), 0);
+        assert_int_equal(doc_finish(k.r, collect, &k, &err), 0);
+        assert_int_equal(k.len, want.len);
+        assert_string_equal(k.text, want.text);
+        assert_memory_equal(k.orig, want.orig, (want.len + 1) * sizeof *k.orig);
+        assert_true(k.blocks > 1);
+        sink_free(&k);
+        sink_free(&want);
+    }
+}
+
 static void test_empty_document(void **state)
 {
     (void)state;
@@ -252,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_gbk_detected_after_ascii),
         cmocka_unit_test(test_invalid_bytes_named),
         cmocka_unit_test(test_known_utf8),
+        cmocka_unit_test(test_known_utf8_in_blocks),
         cmocka_unit_test(test_empty_document),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -226,9 +226,10 @@ static int parse_exact(const char *src, size_t n, char **out, char *err, size_t 
     return rc;
 }
 
-/* Strings are crossed eight ASCII bytes and one CJK character per step:
- * whatever ends a run (quote, escape, control byte, bad UTF-8, a
- * character) must stop it at the same byte for runs around that step. */
+/* Strings are crossed sixteen bytes per step (vscan.h; test_vscan tests
+ * the scan itself): whatever ends a run (quote, escape, control byte, bad
+ * UTF-8, a character) must stop it at the same byte for runs around that
+ * step. */
 static void test_plain_runs(void **state)
 {
     (void)state;

@@ -73,17 +73,34 @@ static void assert_same(const text_buf *a, const text_buf *b)
     assert_int_equal(a->raw_pos, b->raw_pos);
 }
 
-/* Decode raw in two calls split at cut (the first not final), carrying
- * over what the first call did not consume. */
-static void decode_split(text_buf *tb, const char *raw, size_t n, size_t cut,
-                         text_encoding enc)
+typedef long (*append_fn)(text_buf *, const char *, size_t, text_encoding,
+                          bool, text_error *);
+
+/* text_append_checked in text_append's shape (always UTF-8). */
+static long append_checked(text_buf *tb, const char *raw, size_t n,
+                           text_encoding enc, bool final, text_error *err)
+{
+    (void)enc;
+    return text_append_checked(tb, raw, n, final, err);
+}
+
+/* Decode raw with fn in two calls split at cut (the first not final),
+ * carrying over what the first call did not consume. */
+static void decode_split_with(append_fn fn, text_buf *tb, const char *raw,
+                              size_t n, size_t cut, text_encoding enc)
 {
     text_error err = {0};
     text_buf_init(tb);
-    long used = text_append(tb, raw, cut, enc, false, &err);
+    long used = fn(tb, raw, cut, enc, false, &err);
     assert_true(used >= 0 && (size_t)used <= cut);
-    long rest = text_append(tb, raw + used, n - (size_t)used, enc, true, &err);
+    long rest = fn(tb, raw + used, n - (size_t)used, enc, true, &err);
     assert_int_equal(rest, (long)(n - (size_t)used));
+}
+
+static void decode_split(text_buf *tb, const char *raw, size_t n, size_t cut,
+                         text_encoding enc)
+{
+    decode_split_with(text_append, tb, raw, n, cut, enc);
 }
 
 /* Convert UTF-8 to another encoding with iconv (caller frees). */
@@ -155,6 +172,33 @@ static void test_every_split_point(void **state)
         text_buf_free(&part);
     }
     text_buf_free(&whole);
+}
+
+/* Text the caller has checked comes out as text_append makes it, however
+ * it is cut: the sample with every path, and long runs of ideographs and
+ * ASCII (crossed sixteen bytes at a time) broken by folded and kept
+ * punctuation, a CR and a NUL, cut at every byte. */
+static void test_checked_every_split_point(void **state)
+{
+    (void)state;
+    static const char piece[] = "营收17.4亿元，同比增长21%。研发费用大幅上升\r\n"
+                                "according to the annual report\0商汤科技";
+    char zh[8 * (sizeof piece - 1)];
+    for (size_t k = 0; k < 8; k++)
+        memcpy(zh + k * (sizeof piece - 1), piece, sizeof piece - 1);
+    const char *texts[] = {mixed, zh};
+    size_t lens[] = {sizeof mixed - 1, sizeof zh};
+    for (size_t t = 0; t < 2; t++) {
+        text_buf whole, part;
+        decode(&whole, texts[t], lens[t], TEXT_ENC_UTF8);
+        for (size_t cut = 0; cut <= lens[t]; cut++) {
+            decode_split_with(append_checked, &part, texts[t], lens[t], cut,
+                              TEXT_ENC_UTF8);
+            assert_same(&whole, &part);
+            text_buf_free(&part);
+        }
+        text_buf_free(&whole);
+    }
 }
 
 static void test_byte_at_a_time(void **state)
@@ -839,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_chinese_identity),
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_every_split_point),
+        cmocka_unit_test(test_checked_every_split_point),
         cmocka_unit_test(test_byte_at_a_time),
         cmocka_unit_test(test_incomplete_char_held_back),
         cmocka_unit_test(test_truncated_at_end),
