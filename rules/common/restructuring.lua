@@ -51,7 +51,10 @@ return rule {
   sentence = function(s)
     local hits = {}
     for kw in s:hits() do hits[#hits + 1] = kw end
-    named(s, hits)
+    -- A named architecture is a formula (1+X, 1+6+N), which always holds a
+    -- "+": most sentences that say 架构 or structure have none, and then the
+    -- formulas need not be asked for.
+    if lib.has(s.text, "+") then named(s, hits) end
     for _, kw in ipairs(hits) do
       if kw.keyword == "重组" then
         -- "将原来的四个板块重组，划分为…": the company regroups its own units.
