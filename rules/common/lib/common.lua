@@ -415,12 +415,19 @@ function M.group_of(s, canonical)
   return M.parents(s.doc)[canonical] or canonical
 end
 
--- The organisation or unit mentions of a sentence, in order.
+-- The organisation or unit mentions of a sentence, in order.  Memoised
+-- per sentence (stem_before asks for every revenue keyword); the list is
+-- shared, so callers must not change it.  (Only sentence rules ask, once
+-- the mentions are final.)
+local orgs_of = setmetatable({}, { __mode = "k" })
 function M.orgs(s)
-  local list = {}
+  local list = orgs_of[s]
+  if list then return list end
+  list = {}
   for _, m in ipairs(s:mentions()) do
     if m.type == "org" or m.type == "unit" then list[#list + 1] = m end
   end
+  orgs_of[s] = list
   return list
 end
 
