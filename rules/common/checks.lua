@@ -20,11 +20,25 @@ local lib = require "lib.common"
 
 -- Half a unit of the last digit the figure was stated to (a whole unit for
 -- an approximate figure such as 约19亿元).
-local function rounding(f)
+local function rounding_of(f)
   local p = lib.precision(f._qtext, f.value)
   if not p then return math.abs(f.value or 0) * 0.005 end
   if f.qualifier == "approx" then return p end
   return p / 2
+end
+
+-- The same, worked out once per fact: the checks ask it again for the same
+-- facts (each share in two checks, the revenue for every share), and
+-- reading the precision off the text is the dear part.  (The facts do not
+-- change once the document rules run.)
+local rounding_memo = setmetatable({}, { __mode = "k" })
+local function rounding(f)
+  local r = rounding_memo[f]
+  if not r then
+    r = rounding_of(f)
+    rounding_memo[f] = r
+  end
+  return r
 end
 
 -- The same for a bare number such as a change of 15.2 (percent).

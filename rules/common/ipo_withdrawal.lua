@@ -11,11 +11,11 @@ local lib = require "lib.common"
 local HALTED = { "叫停", "终止", "搁置", "暂停", "撤回", "放弃", "中止", "取消" }
 
 local function withdrawn(text)
-  local l = text:lower()
   if lib.has(text, "撤回") and lib.has(text, "上市") then return true end
   if (lib.has(text, "上市计划") or lib.has(text, "上市申请") or lib.has(text, "IPO")) and lib.has_any(text, HALTED) then
     return true
   end
+  local l = text:lower() -- (only the English needs it)
   return (l:find("withdr") and (l:find("listing") or l:find("ipo"))) ~= nil
 end
 

@@ -20,6 +20,8 @@ local DETAIL = { "波及", "涉及", "约", "了", "规模", "人数", "比例",
                  "affected", "hit", "that hit", "of about", "of around", "in " }
 
 local function compensation(s)
+  -- A formula always holds a "+": most sentences have none to ask for.
+  if not lib.has(s.text, "+") then return nil end
   for _, q in ipairs(s:quantities("ident")) do
     if q.ident == "formula" and q.text:find("^N") then return q end
   end
@@ -28,13 +30,16 @@ end
 -- Words that make the subject many companies, not one (多家科技公司裁员).
 local MANY = { "多家", "不少", "一些", "许多", "部分企业", "众多", "纷纷", "many companies", "several companies" }
 
+-- Kinds of quantity that tell the size of a layoff (约10%, 300人).
+local SIZES = { "percent", "quantity", "number" }
+
 local function concrete(s, kw, comp)
   local after = lib.trim(s:after(kw, 14))
   if lib.has_any(s:before(kw, 12), MANY) then return false end
   if comp then return true end
   if lib.starts_any(after, TOPIC) then return false end
   if #lib.periods(s) > 0 then return true end
-  for _, kind in ipairs({ "percent", "quantity", "number" }) do
+  for _, kind in ipairs(SIZES) do
     if s:quantity_after(kw, 12, kind) then return true end
   end
   if lib.has_any(s:before(kw, 6), DONE) then return true end

@@ -53,12 +53,13 @@ end
 
 local NAMES = { gross = "placement_proceeds", net = "placement_proceeds_net" }
 
--- The figures between from and stop; true when there were any.
-local function figures(s, kw, from, stop, date)
+-- The figures among the sentence's quantities between from and stop; true
+-- when there were any.
+local function figures(s, quantities, kw, from, stop, date)
   local entity = s:subject(kw)
   local found = false
   local last = from
-  for _, q in ipairs(s:quantities()) do
+  for _, q in ipairs(quantities) do
     if q.start >= from and q.stop <= stop then
       local name, unit = nil, q.unit
       if is_shares(s, q) then
@@ -87,13 +88,14 @@ return rule {
   sentence = function(s)
     local hits = {}
     for kw in s:hits() do hits[#hits + 1] = kw end
+    local quantities = s:quantities() -- one list for every hit's stretch
     for i, kw in ipairs(hits) do
       local from = hits[i - 1] and hits[i - 1].stop or s.start
       local stop = hits[i + 1] and hits[i + 1].start or s.stop
-      local date = lib.when(s, kw)
-      local any = figures(s, kw, from, stop, date)
+      local date, period = lib.when(s, kw)
+      local any = figures(s, quantities, kw, from, stop, date)
       if date or any then
-        lib.event(s, kw, "share_placement", nil, date or lib.period(s, kw) or "")
+        lib.event(s, kw, "share_placement", nil, date or period or "")
       end
     end
   end,

@@ -49,10 +49,15 @@ return rule {
   keywords = { "架构调整", "组织架构调整", "组织变革", "组织调整", "重组", "扁平化", "架构",
                "restructuring", "reorganisation", "reorganization", "overhaul", "structure" },
   sentence = function(s)
-    local hits = {}
-    for kw in s:hits() do hits[#hits + 1] = kw end
-    named(s, hits)
-    for _, kw in ipairs(hits) do
+    -- A named architecture is a formula (1+X, 1+6+N), which always holds a
+    -- "+": most sentences that say 架构 or structure have none, and then
+    -- neither the formulas nor a list of the hits is needed.
+    if lib.has(s.text, "+") then
+      local hits = {}
+      for kw in s:hits() do hits[#hits + 1] = kw end
+      named(s, hits)
+    end
+    for kw in s:hits() do
       if kw.keyword == "重组" then
         -- "将原来的四个板块重组，划分为…": the company regroups its own units.
         local before, after = s:before(kw, 20), s:after(kw, 3)

@@ -117,6 +117,15 @@ function M.is_forecast(s, pos, upto)
   return M.has_any(text:lower(), FORECAST) ~= nil
 end
 
+-- Is a keyword's text English ("revenue", "R&D expenses")?  Worked out
+-- once per text: hits only ever have the rules' keywords (in a few
+-- spellings) as text, and amount_after asks for every hit.
+local english_kw = setmetatable({}, { __index = function(known, text)
+  local v = text:match("^[%w%s&]+$") ~= nil
+  known[text] = v
+  return v
+end })
+
 -- The amount a keyword states: the first money after it, when only joining
 -- words (or a stated change, as in "增长256%至近10.51亿元" and "rose 21% to
 -- 1.74 billion yuan") stand between them.  Returns the amount and the
@@ -124,7 +133,7 @@ end
 function M.amount_after(s, kw, n)
   n = n or 16
   -- English words are longer than Chinese characters.
-  if (kw.text or ""):match("^[%w%s&]+$") then n = n * 3 end
+  if english_kw[kw.text or ""] then n = n * 3 end
   local q = s:quantity_after(kw, n)
   local change = nil
   if q and q.kind == "percent" and q.change then
@@ -406,12 +415,19 @@ function M.group_of(s, canonical)
   return M.parents(s.doc)[canonical] or canonical
 end
 
--- The organisation or unit mentions of a sentence, in order.
+-- The organisation or unit mentions of a sentence, in order.  Memoised
+-- per sentence (stem_before asks for every revenue keyword); the list is
+-- shared, so callers must not change it.  (Only sentence rules ask, once
+-- the mentions are final.)
+local orgs_of = setmetatable({}, { __mode = "k" })
 function M.orgs(s)
-  local list = {}
+  local list = orgs_of[s]
+  if list then return list end
+  list = {}
   for _, m in ipairs(s:mentions()) do
     if m.type == "org" or m.type == "unit" then list[#list + 1] = m end
   end
+  orgs_of[s] = list
   return list
 end
 
@@ -465,11 +481,13 @@ end
 function M.precision(text, value)
   local num = (text or ""):match("%d[%d,]*%.?%d*")
   if not num or not value or value == 0 then return nil end
-  local plain = num:gsub(",", "")
+  -- (Plain finds: most figures have no thousands separator to take out,
+  -- and the decimals are all that follows the point.)
+  local plain = find(num, ",", 1, true) and num:gsub(",", "") or num
   local n = tonumber(plain)
   if not n or n == 0 then return nil end
-  local decimals = plain:match("%.(%d+)$")
-  local step = 10 ^ -(decimals and #decimals or 0)
+  local point = find(plain, ".", 1, true)
+  local step = 10 ^ -(point and #plain - point or 0)
   return math.abs(value / n) * step
 end
 
