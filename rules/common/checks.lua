@@ -48,14 +48,24 @@ local function rounding_of_number(v)
   return 0.5 * 10 ^ -(decimals and #decimals or 0)
 end
 
+-- Fields most facts do not have (estimate, stated, total, scope, measure,
+-- segment) are read with rawget.  A stored fact answers a field its table
+-- lacks through the engine (for rule, pack, text, start, end), a C call
+-- that is dear next to a table read, and the checks ask these questions
+-- of every fact many times over.  rawget gives the same answer here: the
+-- fields are the rules' own, which the fact's table holds, never the
+-- engine's.
+local function total_of(f) return rawget(f, "total") end
+
 -- Do two facts describe the same kind of figure (same measure, scope,
 -- segment, unit)?
 local function same_kind(a, b)
-  return a.unit == b.unit and a.measure == b.measure and a.scope == b.scope and a.segment == b.segment
+  return a.unit == b.unit and rawget(a, "measure") == rawget(b, "measure") and
+         rawget(a, "scope") == rawget(b, "scope") and rawget(a, "segment") == rawget(b, "segment")
 end
 
 local function actual(f)
-  return not f.estimate and not f.stated and type(f.value) == "number"
+  return not rawget(f, "estimate") and not rawget(f, "stated") and type(f.value) == "number"
 end
 
 -- The checks ask the facts dozens of questions, and each doc:facts call
@@ -72,7 +82,7 @@ local function read_facts(doc)
       local list = names[f.name]
       if not list then list = {} names[f.name] = list end
       list[#list + 1] = f
-      if f.kind == "metric" and f.total == true then totals[#totals + 1] = f end
+      if f.kind == "metric" and total_of(f) == true then totals[#totals + 1] = f end
     end
   end
   return by_kind.metric, by_kind.ratio, totals
@@ -94,7 +104,7 @@ local function sum_vs_total(doc, metrics, totals)
       for _, y in ipairs(years) do
         local item
         for _, f in ipairs(metrics[total.name]) do
-          if f.period == y and is(f.entity, total.entity) and actual(f) and not f.total and
+          if f.period == y and is(f.entity, total.entity) and actual(f) and not total_of(f) and
              same_kind(f, total) then
             item = f
             break
@@ -152,7 +162,7 @@ end
 local function revenue_for(metrics, entity, period, unit)
   for _, rev in ipairs(metrics.revenue or NONE) do
     if is(rev.entity, entity) and is(rev.period, period) and actual(rev) and rev.value > 0 and
-       rev.unit == unit and rev.scope == nil then
+       rev.unit == unit and rawget(rev, "scope") == nil then
       return rev
     end
   end
@@ -189,10 +199,10 @@ local function growth_vs_values(doc, metrics)
     local list = metrics[name] or NONE
     for _, cur in ipairs(list) do
       local prior_period = type(cur.change) == "number" and lib.prior_year(cur.period)
-      if prior_period and actual(cur) and not cur.total and cur.value > 0 then
+      if prior_period and actual(cur) and not total_of(cur) and cur.value > 0 then
         for _, prior in ipairs(list) do
           if prior.period == prior_period and is(prior.entity, cur.entity) and actual(prior) and
-             not prior.total and prior.value > 0 and same_kind(cur, prior) then
+             not total_of(prior) and prior.value > 0 and same_kind(cur, prior) then
             local ratio = cur.value / prior.value
             local value = (ratio - 1) * 100
             local tol = rounding_of_number(cur.change) +
