@@ -73,7 +73,7 @@ void an_begin(an_doc *d, const char *text, size_t len, const size_t *orig)
     d->text = text;
     d->len = len;
     d->orig = orig;
-    d->nsent = d->nqty = d->nhits = d->nment = 0;
+    d->nsent = d->nqty = d->nhits = d->nment = d->nmade = 0;
 }
 
 int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
@@ -144,12 +144,13 @@ int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
         return -1;
     if (!extra)
         extra = "";
-    an_mention m = {start, end, canonical, type, extra};
+    an_mention m = {start, end, canonical, type, extra, d->nmade};
     if (copy)
-        m = (an_mention){start, end, keep(d, canonical), keep(d, type), keep(d, extra)};
+        m = (an_mention){start, end, keep(d, canonical), keep(d, type), keep(d, extra), d->nmade};
     if (!m.canonical || !m.type || !m.extra)
         return -1;
     d->ment[d->nment++] = m;
+    d->nmade++;
     return 0;
 }
 

@@ -31,6 +31,7 @@ typedef struct {
 typedef struct {
     size_t start, end;
     const char *canonical, *type, *extra; /* owned elsewhere (lexicon or an_doc strings) */
+    size_t id; /* order of adding in this text: outlives sorting, so a cache can key on it */
 } an_mention;
 
 typedef struct {
@@ -45,6 +46,7 @@ typedef struct {
     size_t nhits, caphits;
     an_mention *ment;
     size_t nment, capment;
+    size_t nmade; /* mentions ever added to this text: the next one's id */
     char **strings; /* canonical names made at run time (aliases, rules) */
     size_t nstrings, capstrings;
     /* Hits by group (the runtime's groups are its rules): next_hit[h] is

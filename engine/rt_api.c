@@ -459,24 +459,24 @@ static int s_hits(lua_State *L)
     return 1;
 }
 
-/* Mention m as a table: made once per document once the mentions are
- * final; while mention rules still add some, made afresh each time. */
+/* Mention m as a table, made once per document: the cache is keyed by the
+ * mention's id, which sorting does not change and mention rules adding
+ * more do not reuse, so a table made while mention rules still run stays
+ * right after (and is not made a second time for doc:mentions()). */
 static void push_mention(lua_State *L, const rt_runtime *rt, int cache, size_t m)
 {
-    if (cache && lua_rawgeti(L, cache, (lua_Integer)m + 1) == LUA_TTABLE)
-        return;
-    if (cache)
-        lua_pop(L, 1);
     const an_mention *x = &rt->an.ment[m];
+    lua_Integer key = (lua_Integer)x->id + 1;
+    if (lua_rawgeti(L, cache, key) == LUA_TTABLE)
+        return;
+    lua_pop(L, 1);
     lua_createtable(L, 0, 6);
     set_span(L, rt, x->start, x->end);
     set_str(L, rt, RT_S_CANONICAL, x->canonical);
     set_str(L, rt, RT_S_TYPE, x->type);
     set_str(L, rt, RT_S_EXTRA, x->extra);
-    if (cache) {
-        lua_pushvalue(L, -1);
-        lua_rawseti(L, cache, (lua_Integer)m + 1);
-    }
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, cache, key);
 }
 
 /* Does a sentence hold pos?  (Mentions are read sentence by sentence;
@@ -494,17 +494,25 @@ static bool wanted(const an_doc *d, size_t m, const char *type, bool all)
     return (!type || !strcmp(type, d->ment[m].type)) && (!all || in_sentence(d, d->ment[m].start));
 }
 
+/* The registry ref of the mention tables of this text, made at the first
+ * call: sized for the mentions so far, which most documents keep. */
+static int new_table_ref(lua_State *L, size_t n);
+static int mention_cache(lua_State *L, rt_runtime *rt)
+{
+    if (rt->mcache_ref == LUA_NOREF)
+        rt->mcache_ref = new_table_ref(L, rt->an.nmade);
+    return rt->mcache_ref;
+}
+
 /* The list of mentions [from, to) of the type (NULL: any), in one pass:
  * sized for all of them, which most calls want. */
-static int push_mentions(lua_State *L, const rt_runtime *rt, size_t from, size_t to, const char *type,
+static int push_mentions(lua_State *L, rt_runtime *rt, size_t from, size_t to, const char *type,
                          bool all)
 {
     lua_createtable(L, to - from < INT_MAX ? (int)(to - from) : 0, 0);
-    int list = lua_gettop(L), cache = 0;
-    if (rt->mcache_ref != LUA_NOREF) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->mcache_ref);
-        cache = lua_gettop(L);
-    }
+    int list = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, mention_cache(L, rt));
+    int cache = lua_gettop(L);
     lua_Integer k = 0;
     for (size_t m = from; m < to; m++)
         if (wanted(&rt->an, m, type, all)) {
@@ -1608,14 +1616,12 @@ void rt_api_begin_document(rt_runtime *rt)
     rt->hit_sentence = SIZE_MAX;
 }
 
-/* The mentions are final.  Their tables are cached from now on; and the
- * sentence objects are made afresh, so that whatever a rule memoised per
- * sentence object while mention rules still ran (weak tables keyed by the
- * sentence) is not taken for the final answer. */
+/* The mentions are final.  The sentence objects are made afresh, so that
+ * whatever a rule memoised per sentence object while mention rules still
+ * ran (weak tables keyed by the sentence) is not taken for the final
+ * answer.  (The mention tables stay: each is keyed by its mention's id.) */
 void rt_api_mentions_settled(rt_runtime *rt)
 {
-    drop(rt->L, &rt->mcache_ref);
-    rt->mcache_ref = new_table_ref(rt->L, rt->an.nment);
     new_sentences_cache(rt);
 }
 

@@ -7,7 +7,8 @@
  * s:hits() with and without a keyword, after other iterators ran; a
  * hit's text as written when its keyword matched in another case; and
  * s:clause_before with the clause marks and with stops given;
- * doc:occurrences.
+ * doc:occurrences; mention tables made while mention rules add more,
+ * over two documents.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -251,6 +252,63 @@ static void test_occurrences(void **state)
     rules_done(&r);
 }
 
+/* Mention tables made while a mention rule adds more (one ahead of the
+ * lexicon's, which sorting moves first, and one inside a name, which it
+ * drops): a later s:mentions() lists the new ones, and every table keeps
+ * its own mention's values once they are sorted; a second document, with
+ * other names at the same places, gets its own. */
+static const char phase_lua[] =
+    "local function show(list)\n"
+    "  local out = {}\n"
+    "  for _, m in ipairs(list) do\n"
+    "    out[#out + 1] = m.start .. '-' .. m.stop .. ':' .. m.text .. '/' .. m.canonical .. '/'\n"
+    "      .. m.type .. '/' .. m.extra\n"
+    "  end\n"
+    "  return table.concat(out, ',')\n"
+    "end\n"
+    "local during\n"
+    "return rule {\n"
+    "  name = 'phase', keywords = { '营收', '收入' },\n"
+    "  mentions = function(s)\n"
+    "    local before = s:mentions()\n"
+    "    for kw in s:hits() do\n"
+    "      s:add_mention{ start = kw.start, stop = kw.stop, canonical = kw.text .. '名', type = 'metric' }\n"
+    "    end\n"
+    "    s:add_mention{ start = before[1].start + 3, stop = before[1].stop, canonical = '内' }\n"
+    "    during = #before .. ';' .. show(s:mentions())\n"
+    "  end,\n"
+    "  document = function(doc)\n"
+    "    doc:emit{ kind = 'check', name = 'phase', during = during, after = show(doc:mentions()),\n"
+    "              evidence = { { start = 0, stop = 1 } } }\n"
+    "  end,\n"
+    "}\n";
+
+static void test_mentions_phase(void **state)
+{
+    (void)state;
+    static const rules_file phase_files[] = {
+        {"common/pack.lua", pack_lua},
+        {"common/lexicon/names.tsv", names_tsv},
+        {"common/phase.lua", phase_lua},
+    };
+    rules_run r = {0};
+    rules_run_text(&r, phase_files, 3, "营收甲公司1亿元，甲厂收入。\n");
+    const char *out = rules_run_again(&r, "收入甲厂1亿元，甲公司营收。\n");
+    char *line = fact_line(out, "phase");
+    expect_in(line, "\"during\":\"2;6-15:甲公司/甲集团/org/A,23-29:甲厂/甲集团/org/A,"
+                    "0-6:营收/营收名/metric/,29-35:收入/收入名/metric/,9-15:公司/内/org/\"");
+    expect_in(line, "\"after\":\"0-6:营收/营收名/metric/,6-15:甲公司/甲集团/org/A,"
+                    "23-29:甲厂/甲集团/org/A,29-35:收入/收入名/metric/\"");
+    free(line);
+    line = fact_line(strchr(out, '\n') + 1, "phase");
+    expect_in(line, "\"during\":\"2;6-12:甲厂/甲集团/org/A,20-29:甲公司/甲集团/org/A,"
+                    "0-6:收入/收入名/metric/,29-35:营收/营收名/metric/,9-12:厂/内/org/\"");
+    expect_in(line, "\"after\":\"0-6:收入/收入名/metric/,6-12:甲厂/甲集团/org/A,"
+                    "20-29:甲公司/甲集团/org/A,29-35:营收/营收名/metric/\"");
+    free(line);
+    rules_done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_hit_text),
         cmocka_unit_test(test_clause_before),
         cmocka_unit_test(test_occurrences),
+        cmocka_unit_test(test_mentions_phase),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
