@@ -137,6 +137,14 @@ static char *keep(an_doc *d, const char *s)
     return copy;
 }
 
+static int cmp_mention(const void *a, const void *b)
+{
+    const an_mention *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end > y->end ? -1 : 1;
+    return 0;
+}
+
 int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
                    const char *type, const char *extra, bool copy)
 {
@@ -149,16 +157,17 @@ int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
         m = (an_mention){start, end, keep(d, canonical), keep(d, type), keep(d, extra), d->nmade};
     if (!m.canonical || !m.type || !m.extra)
         return -1;
-    d->ment[d->nment++] = m;
+    /* In order from the start: a rule's s:mentions() finds a sentence's
+     * by binary search while mention rules still add some.  They come
+     * nearly in order (the lexicon's by hit, a rule's sentence by
+     * sentence), so the place is found a step or two from the end. */
+    size_t k = d->nment;
+    while (k > 0 && cmp_mention(&d->ment[k - 1], &m) > 0)
+        k--;
+    memmove(&d->ment[k + 1], &d->ment[k], (d->nment - k) * sizeof *d->ment);
+    d->ment[k] = m;
+    d->nment++;
     d->nmade++;
-    return 0;
-}
-
-static int cmp_mention(const void *a, const void *b)
-{
-    const an_mention *x = a, *y = b;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    if (x->end != y->end) return x->end > y->end ? -1 : 1;
     return 0;
 }
 

@@ -253,8 +253,8 @@ static void test_occurrences(void **state)
 }
 
 /* Mention tables made while a mention rule adds more (one ahead of the
- * lexicon's, which sorting moves first, and one inside a name, which it
- * drops): a later s:mentions() lists the new ones, and every table keeps
+ * lexicon's, and one inside a name, which settling drops): a later
+ * s:mentions() lists the new ones in their places, and every table keeps
  * its own mention's values once they are sorted; a second document, with
  * other names at the same places, gets its own. */
 static const char phase_lua[] =
@@ -295,16 +295,54 @@ static void test_mentions_phase(void **state)
     rules_run_text(&r, phase_files, 3, "营收甲公司1亿元，甲厂收入。\n");
     const char *out = rules_run_again(&r, "收入甲厂1亿元，甲公司营收。\n");
     char *line = fact_line(out, "phase");
-    expect_in(line, "\"during\":\"2;6-15:甲公司/甲集团/org/A,23-29:甲厂/甲集团/org/A,"
-                    "0-6:营收/营收名/metric/,29-35:收入/收入名/metric/,9-15:公司/内/org/\"");
+    expect_in(line, "\"during\":\"2;0-6:营收/营收名/metric/,6-15:甲公司/甲集团/org/A,"
+                    "9-15:公司/内/org/,23-29:甲厂/甲集团/org/A,29-35:收入/收入名/metric/\"");
     expect_in(line, "\"after\":\"0-6:营收/营收名/metric/,6-15:甲公司/甲集团/org/A,"
                     "23-29:甲厂/甲集团/org/A,29-35:收入/收入名/metric/\"");
     free(line);
     line = fact_line(strchr(out, '\n') + 1, "phase");
-    expect_in(line, "\"during\":\"2;6-12:甲厂/甲集团/org/A,20-29:甲公司/甲集团/org/A,"
-                    "0-6:收入/收入名/metric/,29-35:营收/营收名/metric/,9-12:厂/内/org/\"");
+    expect_in(line, "\"during\":\"2;0-6:收入/收入名/metric/,6-12:甲厂/甲集团/org/A,"
+                    "9-12:厂/内/org/,20-29:甲公司/甲集团/org/A,29-35:营收/营收名/metric/\"");
     expect_in(line, "\"after\":\"0-6:收入/收入名/metric/,6-12:甲厂/甲集团/org/A,"
                     "20-29:甲公司/甲集团/org/A,29-35:营收/营收名/metric/\"");
+    free(line);
+    rules_done(&r);
+}
+
+/* Mentions a rule adds in one sentence do not hide the lexicon's in the
+ * next ones: s:mentions() of each sentence, before its rule adds more,
+ * after five were added in the first. */
+static const char later_lua[] =
+    "local seen = {}\n"
+    "return rule {\n"
+    "  name = 'later', keywords = { '营收' },\n"
+    "  mentions = function(s)\n"
+    "    local names = {}\n"
+    "    for _, m in ipairs(s:mentions()) do names[#names + 1] = m.text end\n"
+    "    seen[#seen + 1] = s.index .. ':' .. table.concat(names, '+')\n"
+    "    for kw in s:hits() do\n"
+    "      s:add_mention{ start = kw.start, stop = kw.stop, canonical = 'R', type = 'metric' }\n"
+    "    end\n"
+    "  end,\n"
+    "  document = function(doc)\n"
+    "    doc:emit{ kind = 'check', name = 'later', seen = table.concat(seen, ','),\n"
+    "              evidence = { { start = 0, stop = 3 } } }\n"
+    "    seen = {}\n"
+    "  end,\n"
+    "}\n";
+
+static void test_mentions_later(void **state)
+{
+    (void)state;
+    static const rules_file later_files[] = {
+        {"common/pack.lua", pack_lua},
+        {"common/lexicon/names.tsv", names_tsv},
+        {"common/later.lua", later_lua},
+    };
+    rules_run r = {0};
+    const char *out = rules_run_text(&r, later_files, 3, "营收营收营收营收营收。\n营收甲公司。\n营收甲厂。\n");
+    char *line = fact_line(out, "later");
+    expect_in(line, "\"seen\":\"1:,2:甲公司,3:甲厂\"");
     free(line);
     rules_done(&r);
 }
@@ -318,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_clause_before),
         cmocka_unit_test(test_occurrences),
         cmocka_unit_test(test_mentions_phase),
+        cmocka_unit_test(test_mentions_later),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
