@@ -380,6 +380,37 @@ static void test_blank_runs(void **state)
     }
 }
 
+/* A run of spaces is crossed in a loop of its own (skip_spaces): a run
+ * that opens the text, one that closes it, one cut short by len, and runs
+ * long enough for many eight-byte steps and a tail of single ones must
+ * all leave the figures after them where they are. */
+static void test_blank_run_edges(void **state)
+{
+    (void)state;
+    static const size_t runs[] = {1, 7, 8, 9, 23, 24, 25, 200};
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        char t[512];
+        size_t k = runs[r];
+        memset(t, ' ', k);
+        memcpy(t + k, "5%", 3);
+        collector c = scan_exact(t, k + 2); /* the run opens the text */
+        assert_int_equal(c.calls, 1);
+        assert_int_equal(c.last[0].start, k);
+        assert_int_equal(c.last[0].end, k + 2);
+        memcpy(t, "5%", 2);
+        memset(t + 2, ' ', k);
+        memcpy(t + 2 + k, "6", 2);
+        c = scan_exact(t, 2 + k); /* the run closes it */
+        assert_int_equal(c.calls, 1);
+        assert_int_equal(c.last[0].end, 2);
+        c = scan_exact(t, 2 + k + 1); /* a figure right after it */
+        assert_int_equal(c.calls, 2);
+        assert_int_equal(c.last[1].start, 2 + k);
+        c = scan_exact(t, 2 + k / 2); /* len cuts the run */
+        assert_int_equal(c.calls, 1);
+    }
+}
+
 /* Ideographs are crossed three bytes at a time, the two continuation
  * bytes read as one masked unit: an opener that is the very last
  * character is still seen, a text cut inside its last character is read
@@ -507,6 +538,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_spans_multibyte),
         cmocka_unit_test(test_no_terminator),
         cmocka_unit_test(test_blank_runs),
+        cmocka_unit_test(test_blank_run_edges),
         cmocka_unit_test(test_ideograph_runs),
         cmocka_unit_test(test_prefix_kinds),
         cmocka_unit_test(test_long_text),
