@@ -1078,13 +1078,19 @@ static void make_key(lua_State *L, rt_runtime *rt, int t, emit_table *e, const c
 
 /* The origin of the fact table at t, or NULL when t is no fact of the
  * current document. */
+/* The origin of the fact numbered id (its _fact), or NULL. */
+static const rt_origin *origin_at(const rt_runtime *rt, lua_Integer id)
+{
+    lua_Integer n = id - rt->doc_serial * FACT_ID_BASE;
+    return n >= 1 && n <= rt->nfacts ? &rt->origins[n - 1] : NULL;
+}
+
 static const rt_origin *origin_of(lua_State *L, const rt_runtime *rt, int t)
 {
     push_s(L, rt, RT_S_FACT);
     lua_Integer id = lua_rawget(L, t) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
     lua_pop(L, 1);
-    lua_Integer n = id - rt->doc_serial * FACT_ID_BASE;
-    return n >= 1 && n <= rt->nfacts ? &rt->origins[n - 1] : NULL;
+    return origin_at(rt, id);
 }
 
 /* The fields an origin answers for. */
@@ -1740,9 +1746,18 @@ void rt_api_install_rule_ctor(rt_runtime *rt, int env_index)
 
 /* ---- facts for output ------------------------------------------------------- */
 
-static const char *field_str(lua_State *L, const rt_runtime *rt, int t, int k)
+/* Field k of table t: raw when raw is set, through __index otherwise. */
+static int from_field(lua_State *L, const rt_runtime *rt, int t, int k, bool raw)
 {
-    get_field(L, rt, t, k);
+    if (!raw)
+        return get_field(L, rt, t, k);
+    push_s(L, rt, k);
+    return lua_rawget(L, t);
+}
+
+static const char *field_str(lua_State *L, const rt_runtime *rt, int t, int k, bool raw)
+{
+    from_field(L, rt, t, k, raw);
     const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     lua_pop(L, 1); /* the string stays alive: the fact table holds it */
     return s;
@@ -1752,6 +1767,38 @@ static const char *field_str(lua_State *L, const rt_runtime *rt, int t, int k)
 static char *put_cstr(char *o, const char *v)
 {
     return json_put_string(o, v ? v : "", v ? strlen(v) : 0);
+}
+
+/* Whether the table at t is a fact: its __index (fact_origin_field) answers
+ * for none of name, entity, period and value, so a raw get of those reads
+ * what an indexed one would, without a call into C for each one absent. */
+static bool is_fact(lua_State *L, const rt_runtime *rt, int t)
+{
+    if (!lua_getmetatable(L, t))
+        return false;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->fact_mt_ref);
+    bool same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same;
+}
+
+/* The start of the fact at t.  A fact that does not hold it has it from
+ * its origin, as its __index (fact_origin_field) would answer, without
+ * the call into C; other tables go through their __index. */
+static lua_Integer from_start(lua_State *L, const rt_runtime *rt, int t, bool raw)
+{
+    int type = from_field(L, rt, t, RT_S_START, raw);
+    lua_Integer start = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (type != LUA_TNIL || !raw)
+        return start;
+    const rt_origin *o = rt->doc ? origin_of(L, rt, t) : NULL;
+    if (!o)
+        return 0;
+    size_t oa, ob, n;
+    const char *text;
+    original_span(rt, o, &oa, &ob, &text, &n);
+    return (lua_Integer)oa;
 }
 
 /* `from` as JSON: the name, entity, period and value of each fact used,
@@ -1764,17 +1811,16 @@ static const char *from_json(lua_State *L, rt_runtime *rt, int t)
     for (lua_Integer i = 1; i <= count; i++) {
         lua_geti(L, t, i);
         int f = lua_gettop(L);
+        bool raw = is_fact(L, rt, f);
         char num[40] = "null";
         size_t numlen = 4;
-        get_field(L, rt, f, RT_S_VALUE);
-        if (lua_type(L, -1) == LUA_TNUMBER)
+        if (from_field(L, rt, f, RT_S_VALUE, raw) == LUA_TNUMBER)
             numlen = fact_format_number(lua_tonumber(L, -1), num, sizeof num);
         lua_pop(L, 1);
-        const char *name = field_str(L, rt, f, RT_S_NAME), *period = field_str(L, rt, f, RT_S_PERIOD);
-        const char *entity = field_str(L, rt, f, RT_S_ENTITY);
-        get_field(L, rt, f, RT_S_START);
-        lua_Integer start = lua_tointeger(L, -1);
-        lua_pop(L, 1);
+        const char *name = field_str(L, rt, f, RT_S_NAME, raw);
+        const char *period = field_str(L, rt, f, RT_S_PERIOD, raw);
+        const char *entity = field_str(L, rt, f, RT_S_ENTITY, raw);
+        lua_Integer start = from_start(L, rt, f, raw);
         /* each string at most 6 bytes a byte, quoted; keys, number, start,
          * and the brackets */
         size_t need = 6 * ((name ? strlen(name) : 0) + (entity ? strlen(entity) : 0) +
@@ -1803,14 +1849,14 @@ static const char *from_json(lua_State *L, rt_runtime *rt, int t)
 }
 
 /* The fields of a fact that have their own place in the C struct. */
-enum { FX_NONE, FX_SKIP, FX_PACK, FX_RULE, FX_PACK_VERSION, FX_KIND, FX_NAME, FX_TEXT, FX_START,
+enum { FX_NONE, FX_SKIP, FX_FACT, FX_PACK, FX_RULE, FX_PACK_VERSION, FX_KIND, FX_NAME, FX_TEXT, FX_START,
        FX_END, FX_ENTITY, FX_VALUE, FX_UNIT, FX_PERIOD, FX_QUALIFIER };
 
 /* By length first: a fact has a dozen fields, and this runs for each. */
 static int fixed_field(const char *k, size_t n)
 {
-    if (k[0] == '_')
-        return FX_SKIP;
+    if (k[0] == '_') /* _fact, read on the walk: origin_of's lookup spared */
+        return KEY_IS(k, n, "_fact") ? FX_FACT : FX_SKIP;
     switch (n) {
     case 3: return KEY_IS(k, n, "doc") ? FX_SKIP : KEY_IS(k, n, "end") ? FX_END : FX_NONE;
     case 4:
@@ -1862,6 +1908,7 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
     f->doc = rt->doc->id;
     size_t n = 0;
     unsigned held = 0; /* 1 << FX_*: the fields the table holds itself */
+    lua_Integer id = 0; /* _fact, as origin_of reads it */
     lua_pushnil(L);
     while (lua_next(L, t)) {
         size_t klen = 0, len = 0;
@@ -1873,6 +1920,11 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
         }
         held |= 1u << fx;
         int type = lua_type(L, -1);
+        if (fx == FX_FACT) {
+            id = type == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
+            lua_pop(L, 1);
+            continue;
+        }
         const char *str = type == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
         switch (fx) {
         case FX_PACK: f->pack = str; break;
@@ -1921,7 +1973,7 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
     f->nextra = n;
     if (n > cap)
         return 1;
-    const rt_origin *o = origin_of(L, rt, t);
+    const rt_origin *o = origin_at(rt, id);
     if (o)
         fill_origin(rt, o, f, held);
     /* a fact's few extras: an insertion sort, not qsort's whole apparatus */

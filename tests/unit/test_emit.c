@@ -91,6 +91,10 @@ static const char rule_lua[] =
     "                          from = { doc:fact{ name = 'alike' } } }\n"
     "    end\n"
     "    doc:emit{ kind = 'check', name = 'wide', from = many }\n"
+    /* a `from` entry that is no fact: read through its own __index */
+    "    local px = setmetatable({}, { __index = function(_, k)\n"
+    "      return ({ name = 'px', entity = 'E', period = 'P', value = 2.5, start = 7, _nstart = 0, _nstop = 3 })[k] end })\n"
+    "    doc:emit{ kind = 'check', name = 'fromproxy', from = { px } }\n"
     "  end,\n"
     "}\n";
 
@@ -190,6 +194,11 @@ static void test_fields(void **state)
     expect_line(out, "count", "\"kind\":\"check\",\"name\":\"count\"," SPAN
                 ",\"f62\":62,\"from\":[{\"name\":\"big\",\"entity\":\"\",\"period\":\"\",\"value\":null,"
                 "\"start\":0}],\"n\":66}");
+    char *px = line_of(out, "fromproxy");
+    assert_non_null(px);
+    assert_non_null(strstr(px, "\"from\":[{\"name\":\"px\",\"entity\":\"E\",\"period\":\"P\","
+                               "\"value\":2.5,\"start\":7}]"));
+    free(px);
     /* a long `from` printed whole */
     char *wide = line_of(out, "wide");
     assert_non_null(wide);
