@@ -167,15 +167,15 @@ end
 
 -- English name: one to three capitalised words.
 local function english_after(text)
-  local words = {}
+  local parts = {}
   local rest = text:match("^,?%s+(.*)$")
-  while rest and #words < 3 do
+  while rest and #parts < 3 do
     local w, more = rest:match("^(%u[%a%-']*)(.*)$")
     if not w or NOT_ENGLISH[w] then break end
-    words[#words + 1] = w
+    parts[#parts + 1] = w
     rest = more:match("^ (.*)$")
   end
-  if #words >= 2 then return table.concat(words, " ") end
+  if #parts >= 2 then return table.concat(parts, " ") end
   return nil
 end
 

@@ -97,8 +97,7 @@ local JOINERS = { "分别为", "依次为", "则为", "则", "为", "达到了",
                   "increased to", "decreased to", "jumped to", "climbed to", "dropped to",
                   "for the quarter", "for the period", "for the year", "for the half", "in the quarter",
                   "during the quarter", "in the period", "for the first half", "in the first half",
-                  "year on year", "year-on-year", "from a year earlier", "from a year ago", "on year",
-                  "of" }
+                  "year on year", "year-on-year", "from a year earlier", "from a year ago", "on year" }
 
 -- Is between nothing but joining words (and spaces)?  Each pass takes
 -- words off the front in list order, each one later in the list than the
