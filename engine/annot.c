@@ -173,10 +173,10 @@ int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
 
 void an_settle_mentions(an_doc *d)
 {
-    array_sort_nearly(d->ment, d->nment, sizeof *d->ment, cmp_mention);
     size_t out = 0, reach = 0;
     for (size_t i = 0; i < d->nment; i++) {
-        /* Sorted longest first at each start: anything that begins inside
+        /* In order, longest first at each start (an_add_mention keeps
+         * them so): anything that begins inside
          * the span of a kept mention is part of it (阿里 in 阿里巴巴). */
         if (out > 0 && d->ment[i].start < reach)
             continue;

@@ -422,15 +422,11 @@ static size_t lex_next_run(const char *t, size_t i, size_t len, size_t keep,
             p += LEX_RUN_PROBE;
             continue;
         }
-        size_t s = p, e = p + 8;
+        size_t s = p, e = spaces_end(t, p + 8, len);
         while (s - i >= 8 && spaces8(t + s - 8))
             s -= 8;
         while (s > i && t[s - 1] == ' ')
             s--;
-        while (len - e >= 8 && spaces8(t + e))
-            e += 8;
-        while (e < len && t[e] == ' ')
-            e++;
         if (e - s >= keep + LEX_RUN_DROP) {
             *end = e;
             return s;

@@ -99,19 +99,6 @@ static unsigned open_at(const char *s, size_t len, size_t i, size_t *n)
     return zero ? OPEN_NUM | OPEN_PERIOD : 0;
 }
 
-/* Step over a run of spaces from i.  The text arrives with markup and
- * boilerplate blanked to spaces, often half of its bytes in runs of
- * hundreds: a loop of its own reads them eight at a time instead of
- * passing each word through skip_inert's general tests. */
-static size_t skip_spaces(const char *s, size_t len, size_t i)
-{
-    while (len - i >= 8 && spaces8(s + i))
-        i += 8;
-    while (i < len && s[i] == ' ')
-        i++;
-    return i;
-}
-
 /* Step over what opens nothing — the ideographs that are most of a
  * Chinese text, and ASCII other than letters and digits, blanked runs of
  * spaces — with as little work per character as the test allows. */
@@ -131,7 +118,11 @@ static size_t skip_inert(const char *s, size_t len, size_t i)
         }
         if (i >= len || u[i] >= 0x80 || num_is_alnum(u[i]))
             return i;
-        i = u[i] == ' ' ? skip_spaces(s, len, i) : i + 1;
+        /* The text arrives with markup and boilerplate blanked to spaces,
+         * often half of its bytes in runs of hundreds: spaces_end reads
+         * them eight at a time instead of passing each through the tests
+         * above. */
+        i = u[i] == ' ' ? spaces_end(s, i, len) : i + 1;
     }
 }
 

@@ -353,8 +353,6 @@ static int iterate_array(lua_State *L)
     return 1;
 }
 
-/* Hit h of the document, as a table made once per document (a pattern
- * belongs to one rule, so the table is that rule's alone). */
 /* The keyword of pattern id as a Lua string, made at its first hit and
  * kept for the run. */
 static void push_keyword(lua_State *L, const rt_runtime *rt, uint32_t id)
@@ -369,8 +367,9 @@ static void push_keyword(lua_State *L, const rt_runtime *rt, uint32_t id)
     lua_remove(L, -2);
 }
 
-/* Hit h as a table {text, start, stop, keyword}.  Its text is nearly
- * always the keyword itself (not when case was folded to match it): then
+/* Hit h of the document as a table {text, start, stop, keyword}, made
+ * once per document (a pattern belongs to one rule, so the table is that
+ * rule's alone).  Its text is nearly always the keyword itself (not when case was folded to match it): then
  * it is the keyword's string, not a new one to hash and look up. */
 static void push_hit(lua_State *L, const rt_runtime *rt, size_t h)
 {
@@ -1076,15 +1075,15 @@ static void make_key(lua_State *L, rt_runtime *rt, int t, emit_table *e, const c
 
 #define FACT_ID_BASE ((lua_Integer)1 << 32)
 
-/* The origin of the fact table at t, or NULL when t is no fact of the
- * current document. */
-/* The origin of the fact numbered id (its _fact), or NULL. */
+/* The origin of the fact numbered id (its _fact), or NULL when it is no
+ * fact of the current document. */
 static const rt_origin *origin_at(const rt_runtime *rt, lua_Integer id)
 {
     lua_Integer n = id - rt->doc_serial * FACT_ID_BASE;
     return n >= 1 && n <= rt->nfacts ? &rt->origins[n - 1] : NULL;
 }
 
+/* The origin of the fact table at t, or NULL. */
 static const rt_origin *origin_of(lua_State *L, const rt_runtime *rt, int t)
 {
     push_s(L, rt, RT_S_FACT);
@@ -1093,42 +1092,51 @@ static const rt_origin *origin_of(lua_State *L, const rt_runtime *rt, int t)
     return origin_at(rt, id);
 }
 
-/* The fields an origin answers for. */
-typedef enum { OF_NONE, OF_RULE, OF_PACK, OF_PACK_VERSION, OF_TEXT, OF_START, OF_END,
-               OF_NSTART, OF_NSTOP } origin_field;
+/* The fields of a fact that have their own place in the C struct, the
+ * engine's first (those a fact's origin answers for: FX_RULE..FX_NSTOP). */
+enum { FX_NONE, FX_SKIP, FX_FACT, FX_RULE, FX_PACK, FX_PACK_VERSION, FX_TEXT, FX_START, FX_END,
+       FX_NSTART, FX_NSTOP, FX_KIND, FX_NAME, FX_ENTITY, FX_VALUE, FX_UNIT, FX_PERIOD,
+       FX_QUALIFIER };
 
-static origin_field origin_field_of(const char *k, size_t n)
+/* By length first: a fact has a dozen fields, and this runs for each.
+ * _nstart and _nstop are in no fact's table: only its origin has them. */
+static int fixed_field(const char *k, size_t n)
 {
+    if (k[0] == '_') /* _fact, read on the walk: origin_of's lookup spared */
+        return KEY_IS(k, n, "_fact") ? FX_FACT : KEY_IS(k, n, "_nstart") ? FX_NSTART
+             : KEY_IS(k, n, "_nstop") ? FX_NSTOP : FX_SKIP;
     switch (n) {
-    case 3: return KEY_IS(k, n, "end") ? OF_END : OF_NONE;
+    case 3: return KEY_IS(k, n, "doc") ? FX_SKIP : KEY_IS(k, n, "end") ? FX_END : FX_NONE;
     case 4:
-        return KEY_IS(k, n, "rule") ? OF_RULE : KEY_IS(k, n, "pack") ? OF_PACK
-             : KEY_IS(k, n, "text") ? OF_TEXT : OF_NONE;
-    case 5: return KEY_IS(k, n, "start") ? OF_START : OF_NONE;
-    case 6: return KEY_IS(k, n, "_nstop") ? OF_NSTOP : OF_NONE;
-    case 7: return KEY_IS(k, n, "_nstart") ? OF_NSTART : OF_NONE;
-    case 12: return KEY_IS(k, n, "pack_version") ? OF_PACK_VERSION : OF_NONE;
-    default: return OF_NONE;
+        return KEY_IS(k, n, "pack") ? FX_PACK : KEY_IS(k, n, "rule") ? FX_RULE
+             : KEY_IS(k, n, "kind") ? FX_KIND : KEY_IS(k, n, "name") ? FX_NAME
+             : KEY_IS(k, n, "text") ? FX_TEXT : KEY_IS(k, n, "unit") ? FX_UNIT : FX_NONE;
+    case 5: return KEY_IS(k, n, "start") ? FX_START : KEY_IS(k, n, "value") ? FX_VALUE : FX_NONE;
+    case 6: return KEY_IS(k, n, "entity") ? FX_ENTITY : KEY_IS(k, n, "period") ? FX_PERIOD : FX_NONE;
+    case 9: return KEY_IS(k, n, "qualifier") ? FX_QUALIFIER : FX_NONE;
+    case 12: return KEY_IS(k, n, "pack_version") ? FX_PACK_VERSION : FX_NONE;
+    default: return FX_NONE;
     }
 }
 
-/* The fact's evidence in the original input: its text and offsets. */
+/* The fact's evidence in the original input: its offsets, and its text
+ * when text is not NULL. */
 static void original_span(const rt_runtime *rt, const rt_origin *o, size_t *oa, size_t *ob,
                           const char **text, size_t *n)
 {
     *oa = rt->an.orig[o->a];
     *ob = rt->an.orig[o->b];
-    if (doc_original(rt->doc->reader, *oa, *ob, text, n))
+    if (text && doc_original(rt->doc->reader, *oa, *ob, text, n))
         *text = "", *n = 0;
 }
 
-/* The name of the rule, pack or pack version of origin o (which = OF_RULE,
- * OF_PACK, OF_PACK_VERSION); NULL when the pack has no version. */
-static const char *origin_name(const rt_runtime *rt, const rt_origin *o, origin_field which)
+/* The name of the rule, pack or pack version of origin o (which = FX_RULE,
+ * FX_PACK, FX_PACK_VERSION); NULL when the pack has no version. */
+static const char *origin_name(const rt_runtime *rt, const rt_origin *o, int which)
 {
     const rt_rule *r = &rt->rules[o->rule];
-    return which == OF_RULE ? r->name
-         : which == OF_PACK ? rt->packs[r->pack].name : rt->packs[r->pack].version;
+    return which == FX_RULE ? r->name
+         : which == FX_PACK ? rt->packs[r->pack].name : rt->packs[r->pack].version;
 }
 
 /* __index of facts: fact[k] for a field the fact's table does not hold. */
@@ -1137,24 +1145,26 @@ static int fact_origin_field(lua_State *L)
     const rt_runtime *rt = rt_of(L);
     size_t klen;
     const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &klen) : NULL;
-    origin_field which = k ? origin_field_of(k, klen) : OF_NONE;
-    const rt_origin *o = which != OF_NONE && rt->doc ? origin_of(L, rt, 1) : NULL;
+    int which = k ? fixed_field(k, klen) : FX_NONE;
+    bool origin = which >= FX_RULE && which <= FX_NSTOP;
+    const rt_origin *o = origin && rt->doc ? origin_of(L, rt, 1) : NULL;
     if (!o)
         return 0;
     size_t oa, ob, n;
     const char *text;
     switch (which) {
-    case OF_RULE: case OF_PACK: case OF_PACK_VERSION:
+    case FX_RULE: case FX_PACK: case FX_PACK_VERSION:
         lua_pushstring(L, origin_name(rt, o, which));
         break;
-    case OF_NSTART: lua_pushinteger(L, (lua_Integer)o->a); break;
-    case OF_NSTOP: lua_pushinteger(L, (lua_Integer)o->b); break;
-    default:
+    case FX_NSTART: lua_pushinteger(L, (lua_Integer)o->a); break;
+    case FX_NSTOP: lua_pushinteger(L, (lua_Integer)o->b); break;
+    case FX_TEXT:
         original_span(rt, o, &oa, &ob, &text, &n);
-        if (which == OF_TEXT)
-            lua_pushlstring(L, text, n);
-        else
-            lua_pushinteger(L, (lua_Integer)(which == OF_START ? oa : ob));
+        lua_pushlstring(L, text, n);
+        break;
+    default: /* start, end */
+        original_span(rt, o, &oa, &ob, NULL, NULL);
+        lua_pushinteger(L, (lua_Integer)(which == FX_START ? oa : ob));
     }
     return 1;
 }
@@ -1795,9 +1805,8 @@ static lua_Integer from_start(lua_State *L, const rt_runtime *rt, int t, bool ra
     const rt_origin *o = rt->doc ? origin_of(L, rt, t) : NULL;
     if (!o)
         return 0;
-    size_t oa, ob, n;
-    const char *text;
-    original_span(rt, o, &oa, &ob, &text, &n);
+    size_t oa, ob;
+    original_span(rt, o, &oa, &ob, NULL, NULL);
     return (lua_Integer)oa;
 }
 
@@ -1848,36 +1857,13 @@ static const char *from_json(lua_State *L, rt_runtime *rt, int t)
     return rt->json;
 }
 
-/* The fields of a fact that have their own place in the C struct. */
-enum { FX_NONE, FX_SKIP, FX_FACT, FX_PACK, FX_RULE, FX_PACK_VERSION, FX_KIND, FX_NAME, FX_TEXT, FX_START,
-       FX_END, FX_ENTITY, FX_VALUE, FX_UNIT, FX_PERIOD, FX_QUALIFIER };
-
-/* By length first: a fact has a dozen fields, and this runs for each. */
-static int fixed_field(const char *k, size_t n)
-{
-    if (k[0] == '_') /* _fact, read on the walk: origin_of's lookup spared */
-        return KEY_IS(k, n, "_fact") ? FX_FACT : FX_SKIP;
-    switch (n) {
-    case 3: return KEY_IS(k, n, "doc") ? FX_SKIP : KEY_IS(k, n, "end") ? FX_END : FX_NONE;
-    case 4:
-        return KEY_IS(k, n, "pack") ? FX_PACK : KEY_IS(k, n, "rule") ? FX_RULE
-             : KEY_IS(k, n, "kind") ? FX_KIND : KEY_IS(k, n, "name") ? FX_NAME
-             : KEY_IS(k, n, "text") ? FX_TEXT : KEY_IS(k, n, "unit") ? FX_UNIT : FX_NONE;
-    case 5: return KEY_IS(k, n, "start") ? FX_START : KEY_IS(k, n, "value") ? FX_VALUE : FX_NONE;
-    case 6: return KEY_IS(k, n, "entity") ? FX_ENTITY : KEY_IS(k, n, "period") ? FX_PERIOD : FX_NONE;
-    case 9: return KEY_IS(k, n, "qualifier") ? FX_QUALIFIER : FX_NONE;
-    case 12: return KEY_IS(k, n, "pack_version") ? FX_PACK_VERSION : FX_NONE;
-    default: return FX_NONE;
-    }
-}
-
 /* The fields of f its table does not hold (a rule may set them after
  * emit), from its origin o. */
 static void fill_origin(const rt_runtime *rt, const rt_origin *o, fact *f, unsigned held)
 {
-    if (!(held & 1u << FX_RULE)) f->rule = origin_name(rt, o, OF_RULE);
-    if (!(held & 1u << FX_PACK)) f->pack = origin_name(rt, o, OF_PACK);
-    if (!(held & 1u << FX_PACK_VERSION)) f->pack_version = origin_name(rt, o, OF_PACK_VERSION);
+    if (!(held & 1u << FX_RULE)) f->rule = origin_name(rt, o, FX_RULE);
+    if (!(held & 1u << FX_PACK)) f->pack = origin_name(rt, o, FX_PACK);
+    if (!(held & 1u << FX_PACK_VERSION)) f->pack_version = origin_name(rt, o, FX_PACK_VERSION);
     size_t oa, ob, n;
     const char *text;
     original_span(rt, o, &oa, &ob, &text, &n);
@@ -1914,7 +1900,7 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
         size_t klen = 0, len = 0;
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &klen) : NULL;
         int fx = k ? fixed_field(k, klen) : FX_SKIP;
-        if (fx == FX_SKIP) { /* _fact and the like: the value is not read */
+        if (fx == FX_SKIP) { /* a hidden _field, or doc: the value is not read */
             lua_pop(L, 1);
             continue;
         }
@@ -1927,6 +1913,7 @@ int rt_api_fact_to_c(rt_runtime *rt, int t, fact *f, fact_field *extra,
         }
         const char *str = type == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
         switch (fx) {
+        case FX_NSTART: case FX_NSTOP: break; /* hidden, as the other _fields */
         case FX_PACK: f->pack = str; break;
         case FX_RULE: f->rule = str; break;
         case FX_PACK_VERSION: f->pack_version = str; break;

@@ -122,8 +122,8 @@ struct rt_runtime {
     int qcache_ref;         /* quantity tables made so far, by index */
     int hcache_ref;         /* keyword hit tables made so far, by index */
     int keywords_ref;       /* the patterns' keywords as Lua strings, by id + 1 */
-    int mcache_ref;         /* mention tables, by index; LUA_NOREF until
-                               the mentions phase has settled them */
+    int mcache_ref;         /* mention tables, by mention id + 1; LUA_NOREF
+                               until the first is asked for */
     int text_ref;           /* doc:text(), LUA_NOREF until asked */
     char *json;             /* the `from` of the fact being printed, as JSON */
     size_t jsoncap;

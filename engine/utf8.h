@@ -150,4 +150,15 @@ static inline bool spaces8(const char *p)
     return bytes8(p) == BYTES8_ONES * ' ';
 }
 
+/* The end of the run of spaces from s[i] (i <= len): i itself when s[i]
+ * is none. */
+static inline size_t spaces_end(const char *s, size_t i, size_t len)
+{
+    while (len - i >= 8 && spaces8(s + i))
+        i += 8;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i;
+}
+
 #endif

@@ -180,12 +180,17 @@ size_t vscan_json(const char *s, size_t i, size_t n, char *out)
     return vscan_json_portable(s, i, n, out);
 }
 
+/* The text's ASCII class: all but NUL and CR. */
+static inline __m128i text_ascii(__m128i x)
+{
+    return _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
+                            _mm_cmpgt_epi8(x, _mm_setzero_si128()));
+}
+
 /* The text classes: ASCII but NUL and CR, and the leads E4..E9. */
 static inline unsigned text_window(__m128i x, bool *clean)
 {
-    __m128i ascii = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
-                                     _mm_cmpgt_epi8(x, _mm_setzero_si128()));
-    return window_prefix(ascii, continuation(x), _mm_setzero_si128(),
+    return window_prefix(text_ascii(x), continuation(x), _mm_setzero_si128(),
                          between(x, (signed char)0xE4, (signed char)0xE9), clean);
 }
 
@@ -205,9 +210,7 @@ size_t vscan_text(const unsigned char *u, size_t i, size_t n)
  * bytes, or the leads E4..E9. */
 static inline unsigned text_window_others(__m128i x)
 {
-    __m128i ascii = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
-                                     _mm_cmpgt_epi8(x, _mm_setzero_si128()));
-    __m128i ok = _mm_or_si128(_mm_or_si128(ascii, continuation(x)),
+    __m128i ok = _mm_or_si128(_mm_or_si128(text_ascii(x), continuation(x)),
                               between(x, (signed char)0xE4, (signed char)0xE9));
     return ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF;
 }

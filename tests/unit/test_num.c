@@ -380,7 +380,7 @@ static void test_blank_runs(void **state)
     }
 }
 
-/* A run of spaces is crossed in a loop of its own (skip_spaces): a run
+/* A run of spaces is crossed in a loop of its own (spaces_end): a run
  * that opens the text, one that closes it, one cut short by len, and runs
  * long enough for many eight-byte steps and a tail of single ones must
  * all leave the figures after them where they are. */

@@ -87,6 +87,17 @@ static char *fact_line(const char *out, const char *name)
     return strndup(at, (size_t)(strchr(at, '\n') - at));
 }
 
+/* The line of the fact named name that the rule file rel (source lua),
+ * beside the pack's manifest, emits on text. */
+static char *one_rule_fact(const char *rel, const char *lua, const char *text, const char *name)
+{
+    const rules_file tree[] = {{"common/pack.lua", pack_lua}, {rel, lua}};
+    rules_run r = {0};
+    char *line = fact_line(rules_run_text(&r, tree, 2, text), name);
+    rules_done(&r);
+    return line;
+}
+
 static void expect_in(const char *line, const char *part)
 {
     if (!strstr(line, part))
@@ -201,13 +212,7 @@ static const char clause_lua[] =
 static void test_clause_before(void **state)
 {
     (void)state;
-    static const rules_file clause_files[] = {
-        {"common/pack.lua", pack_lua},
-        {"common/clause.lua", clause_lua},
-    };
-    rules_run r = {0};
-    const char *out = rules_run_text(&r, clause_files, 2, "甲公司营收1亿元，甲厂收入。\n");
-    char *line = fact_line(out, "clause");
+    char *line = one_rule_fact("common/clause.lua", clause_lua, "甲公司营收1亿元，甲厂收入。\n", "clause");
     expect_in(line, "\"marks\":\"甲厂\"");
     expect_in(line, "\"near\":\"\"");
     expect_in(line, "\"short\":\"甲厂\"");
@@ -215,7 +220,6 @@ static void test_clause_before(void **state)
     expect_in(line, "\"mid\":\"收1亿元,甲厂\"");
     expect_in(line, "\"long\":\"元,甲厂\"");
     free(line);
-    rules_done(&r);
 }
 
 /* doc:occurrences: every place, left to right, none overlapping the one
@@ -237,19 +241,12 @@ static const char occ_lua[] =
 static void test_occurrences(void **state)
 {
     (void)state;
-    static const rules_file occ_files[] = {
-        {"common/pack.lua", pack_lua},
-        {"common/occ.lua", occ_lua},
-    };
-    rules_run r = {0};
-    const char *out = rules_run_text(&r, occ_files, 2, "aaaaa甲厂 xx 甲厂");
-    char *line = fact_line(out, "occ");
+    char *line = one_rule_fact("common/occ.lua", occ_lua, "aaaaa甲厂 xx 甲厂", "occ");
     expect_in(line, "\"aa\":\"0-2aa,2-4aa\"");
     expect_in(line, "\"han\":\"5-11甲厂,15-21甲厂\"");
     expect_in(line, "\"empty\":\"\"");
     expect_in(line, "\"none\":\"\"");
     free(line);
-    rules_done(&r);
 }
 
 /* Mention tables made while a mention rule adds more (one ahead of the
