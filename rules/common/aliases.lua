@@ -14,7 +14,8 @@ local CLOSE = { ["“"] = "”", ["\""] = "\"", ["「"] = "」", ["‘"] = "’"
 local function quoted_after(s, pos)
   local after = s:after(pos, 20)
   local best, open
-  for _, q in ipairs(OPEN) do
+  for i = 1, #OPEN do
+    local q = OPEN[i]
     local a = after:find(q, 1, true)
     if a and (not best or a < best) then best, open = a, q end
   end
@@ -38,7 +39,9 @@ return rule {
         -- The name being abbreviated ends just before the bracket that
         -- holds 以下简称.
         local canonical, type = nil, "org"
-        for _, m in ipairs(s:mentions()) do
+        local mentions = s:mentions()
+        for i = 1, #mentions do
+          local m = mentions[i]
           if m.stop <= kw.start and (m.type == "org" or m.type == "unit") then
             canonical, type = m.canonical, m.type
           end
@@ -55,7 +58,9 @@ return rule {
             s:add_mention{ start = fa, stop = fa + #full, canonical = canonical, type = "org" }
           end
         end
-        for _, span in ipairs(s.doc:occurrences(alias)) do
+        local spans = s.doc:occurrences(alias)
+        for i = 1, #spans do
+          local span = spans[i]
           s:add_mention{ start = span.start, stop = span.stop, canonical = canonical, type = type }
         end
       end

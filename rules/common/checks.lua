@@ -97,13 +97,17 @@ local function is(value, wanted)
 end
 
 local function sum_vs_total(doc, metrics, totals)
-  for _, total in ipairs(totals) do
+  for i = 1, #totals do
+    local total = totals[i]
     local years = lib.years(total.period)
     if years and actual(total) then
       local items, sum, tol = {}, 0, rounding(total)
-      for _, y in ipairs(years) do
+      local listed = metrics[total.name]
+      for j = 1, #years do
+        local y = years[j]
         local item
-        for _, f in ipairs(metrics[total.name]) do
+        for k = 1, #listed do
+          local f = listed[k]
           if f.period == y and is(f.entity, total.entity) and actual(f) and not total_of(f) and
              same_kind(f, total) then
             item = f
@@ -132,7 +136,9 @@ local COMPLETE = 0.95
 
 local function segment_shares(doc, ratios)
   local groups, order = {}, {}
-  for _, f in ipairs(ratios.segment_share or NONE) do
+  local shares = ratios.segment_share or NONE
+  for i = 1, #shares do
+    local f = shares[i]
     local key = (f.entity or "?") .. "|" .. (f.period or "?")
     if not groups[key] then groups[key] = { list = {}, seen = {} } order[#order + 1] = key end
     local g = groups[key]
@@ -141,11 +147,13 @@ local function segment_shares(doc, ratios)
       g.list[#g.list + 1] = f
     end
   end
-  for _, key in ipairs(order) do
+  for i = 1, #order do
+    local key = order[i]
     local list = groups[key].list
     if #list >= 2 then
       local sum, tol = 0, 0
-      for _, f in ipairs(list) do
+      for j = 1, #list do
+        local f = list[j]
         sum = sum + f.value
         tol = tol + rounding(f)
       end
@@ -160,7 +168,9 @@ end
 
 -- The company's actual, positive revenue for a period, in a unit.
 local function revenue_for(metrics, entity, period, unit)
-  for _, rev in ipairs(metrics.revenue or NONE) do
+  local revenues = metrics.revenue or NONE
+  for i = 1, #revenues do
+    local rev = revenues[i]
     if is(rev.entity, entity) and is(rev.period, period) and actual(rev) and rev.value > 0 and
        rev.unit == unit and rawget(rev, "scope") == nil then
       return rev
@@ -170,7 +180,9 @@ end
 
 -- The revenue of the segment a share is stated for.
 local function segment_for(metrics, share)
-  for _, f in ipairs(metrics.segment_revenue or NONE) do
+  local segments = metrics.segment_revenue or NONE
+  for i = 1, #segments do
+    local f = segments[i]
     if is(f.entity, share.entity) and is(f.period, share.period) and is(f.segment, share.segment) then
       return f
     end
@@ -178,7 +190,9 @@ local function segment_for(metrics, share)
 end
 
 local function segment_share_vs_amount(doc, metrics, ratios)
-  for _, share in ipairs(ratios.segment_share or NONE) do
+  local shares = ratios.segment_share or NONE
+  for i = 1, #shares do
+    local share = shares[i]
     local seg = segment_for(metrics, share)
     local rev = seg and actual(seg) and revenue_for(metrics, share.entity, share.period, seg.unit)
     if rev then
@@ -195,12 +209,15 @@ end
 local GROWTH_METRICS = { "revenue", "net_profit", "rd_expense", "segment_revenue" }
 
 local function growth_vs_values(doc, metrics)
-  for _, name in ipairs(GROWTH_METRICS) do
+  for i = 1, #GROWTH_METRICS do
+    local name = GROWTH_METRICS[i]
     local list = metrics[name] or NONE
-    for _, cur in ipairs(list) do
+    for j = 1, #list do
+      local cur = list[j]
       local prior_period = type(cur.change) == "number" and lib.prior_year(cur.period)
       if prior_period and actual(cur) and not total_of(cur) and cur.value > 0 then
-        for _, prior in ipairs(list) do
+        for k = 1, #list do
+          local prior = list[k]
           if prior.period == prior_period and is(prior.entity, cur.entity) and actual(prior) and
              not total_of(prior) and prior.value > 0 and same_kind(cur, prior) then
             local ratio = cur.value / prior.value

@@ -28,7 +28,8 @@ return rule {
     local kw = s:hits()()
     local orgs = lib.orgs(s)
     local units, company = {}, nil
-    for _, m in ipairs(orgs) do
+    for i = 1, #orgs do
+      local m = orgs[i]
       if m.type == "unit" then units[#units + 1] = m
       elseif not company then company = m end
     end
@@ -43,7 +44,8 @@ return rule {
       end
       return
     end
-    for _, t in ipairs(units) do
+    for i = 1, #units do
+      local t = units[i]
       local group = lib.group_of(s, t.canonical)
       if group == t.canonical then group = company and company.canonical or s:subject(kw) end
       local first, last = t, kw

@@ -22,7 +22,9 @@ local DETAIL = { "波及", "涉及", "约", "了", "规模", "人数", "比例",
 local function compensation(s)
   -- A formula always holds a "+": most sentences have none to ask for.
   if not lib.has(s.text, "+") then return nil end
-  for _, q in ipairs(s:quantities("ident")) do
+  local idents = s:quantities("ident")
+  for i = 1, #idents do
+    local q = idents[i]
     if q.ident == "formula" and q.text:find("^N") then return q end
   end
 end
@@ -39,7 +41,8 @@ local function concrete(s, kw, comp)
   if comp then return true end
   if lib.starts_any(after, TOPIC) then return false end
   if #lib.periods(s) > 0 then return true end
-  for _, kind in ipairs(SIZES) do
+  for i = 1, #SIZES do
+    local kind = SIZES[i]
     if s:quantity_after(kw, 12, kind) then return true end
   end
   if lib.has_any(s:before(kw, 6), DONE) then return true end

@@ -63,7 +63,8 @@ end
 
 -- Is the name by shape [start, stop) one a known mention already holds?
 local function known_there(known, start, stop)
-  for _, m in ipairs(known) do
+  for i = 1, #known do
+    local m = known[i]
     if m.start <= start and m.stop >= stop then return true end
     if m.type ~= "title" and m.start >= start and m.stop <= stop then
       return true -- 商汤科技 is already 商汤
@@ -79,7 +80,8 @@ end
 -- or inside a title?  Then known_there would refuse any name by shape
 -- ending with it, so its shape, the dearer question, is not asked.
 local function suffix_taken(known, kw)
-  for _, m in ipairs(known) do
+  for i = 1, #known do
+    local m = known[i]
     if m.start <= kw.start and m.stop >= kw.stop and (m.stop == kw.stop or m.type == "title") then
       return true
     end
@@ -104,7 +106,9 @@ return rule {
   end,
   document = function(doc)
     local seen = {}
-    for _, m in ipairs(doc:mentions()) do
+    local mentions = doc:mentions()
+    for i = 1, #mentions do
+      local m = mentions[i]
       if (m.type == "org" or m.type == "unit") and not seen[m.canonical] then
         seen[m.canonical] = true
         local parent = m.type == "unit" and m.extra ~= "" and m.extra or nil

@@ -79,7 +79,8 @@ for _, w in ipairs(NOT_NAMES) do NOT_NAME_SET[w] = true end
 
 -- Is the span [a, b) covered by a lexicon or alias mention?
 local function in_mention(mentions, a, b)
-  for _, m in ipairs(mentions) do
+  for i = 1, #mentions do
+    local m = mentions[i]
     if m.start < b and m.stop > a then return true end
   end
   return false
@@ -197,19 +198,22 @@ local function org_for(s, role, orgs)
   -- Right before the title: 商汤科技董事长, 索骥咨询合伙人, SenseTime's CEO.
   -- (The gaps are short: the byte count rules out most names before the
   -- text is fetched.)
-  for _, m in ipairs(orgs) do
+  for i = 1, #orgs do
+    local m = orgs[i]
     if m.stop <= role.start and role.start - m.stop <= #"’s " then
       local gap = s:between(m, role)
       if gap == "" or gap == "的" or gap == " " or gap == "'s " or gap == "’s " then return m.canonical end
     end
   end
   -- English: "chief executive of SenseTime".
-  for _, m in ipairs(orgs) do
+  for i = 1, #orgs do
+    local m = orgs[i]
     if m.start - role.stop == #" of " and s:between(role, m) == " of " then return m.canonical end
   end
   -- Elsewhere in the sentence, nearest before the title, else the first after.
   local before, after
-  for _, m in ipairs(orgs) do
+  for i = 1, #orgs do
+    local m = orgs[i]
     if m.stop <= role.start then before = m
     elseif not after and m.start >= role.stop then after = m end
   end
@@ -249,7 +253,8 @@ local function english_name(s, role, orgs)
     return name, { start = a, stop = a + #name }
   end
   local before_end = role.start
-  for _, m in ipairs(orgs) do
+  for i = 1, #orgs do
+    local m = orgs[i]
     if m.stop <= role.start and role.start - m.stop <= #"’s " then
       local gap = s:between(m, role)
       if gap == "'s " or gap == "’s " or gap == " " then before_end = m.start end
@@ -282,7 +287,9 @@ end
 local function people_in(s)
   local found = {}
   local titles, orgs, others = {}, {}, {}
-  for _, m in ipairs(s:mentions()) do
+  local mentions = s:mentions()
+  for i = 1, #mentions do
+    local m = mentions[i]
     if m.type == "title" then titles[#titles + 1] = m
     else
       others[#others + 1] = m
@@ -319,11 +326,15 @@ return rule {
     -- Only sentences with a title can name a person with a title: each of
     -- them once, in order.
     local last
-    for _, title in ipairs(doc:mentions("title")) do
+    local titles = doc:mentions("title")
+    for i = 1, #titles do
+      local title = titles[i]
       local s = doc:sentence_at(title)
       if s ~= last then
         last = s
-        for _, p in ipairs(people_in(s)) do
+        local people = people_in(s)
+        for j = 1, #people do
+          local p = people[j]
           doc:emit{ kind = "entity", name = "person", entity = p.name, role = p.role, org = p.org,
                     evidence = { p.first, p.last }, key = "person|" .. p.name }
         end

@@ -59,7 +59,8 @@ local function figures(s, quantities, kw, from, stop, date)
   local entity = s:subject(kw)
   local found = false
   local last = from
-  for _, q in ipairs(quantities) do
+  for i = 1, #quantities do
+    local q = quantities[i]
     if q.start >= from and q.stop <= stop then
       local name, unit = nil, q.unit
       if is_shares(s, q) then
@@ -89,7 +90,8 @@ return rule {
     local hits = {}
     for kw in s:hits() do hits[#hits + 1] = kw end
     local quantities = s:quantities() -- one list for every hit's stretch
-    for i, kw in ipairs(hits) do
+    for i = 1, #hits do
+      local kw = hits[i]
       local from = hits[i - 1] and hits[i - 1].stop or s.start
       local stop = hits[i + 1] and hits[i + 1].start or s.stop
       local date, period = lib.when(s, kw)

@@ -44,7 +44,8 @@ local function yearly_list(s, kw)
   local amounts = lib.money_list(s, kw)
   if not years or #amounts < 2 or #years ~= #amounts then return nil end
   local measure, entity, where = measure_of(kw), s:subject(kw), scope(s, kw)
-  for i, m in ipairs(amounts) do
+  for i = 1, #amounts do
+    local m = amounts[i]
     lib.emit_metric(s, { kind = "metric", name = "rd_expense", entity = entity, period = years[i],
                          value = m.value, unit = m.unit, qualifier = m.qualifier, measure = measure,
                          scope = where, evidence = { kw, m } }, m)

@@ -25,9 +25,12 @@ local function distance(s, a, b)
 end
 
 local function named(s, hits)
-  for _, q in ipairs(s:quantities("ident")) do
+  local idents = s:quantities("ident")
+  for i = 1, #idents do
+    local q = idents[i]
     if q.ident == "formula" and not q.text:find("^N") then
-      for _, kw in ipairs(hits) do
+      for j = 1, #hits do
+        local kw = hits[j]
         if distance(s, kw, q) <= NEAR then
           lib.emit_once(s, "event", "restructuring", "structure|" .. q.text, function()
             local date, period = lib.when(s, q)

@@ -29,7 +29,8 @@ local function segment_name(s, kw)
   -- 智能汽车业务 → 智能汽车, but 新业务 stays 新业务.  (Most names end
   -- with none of them, which one call to words tells.)
   if words.ends_any(seg, SUFFIXES) then
-    for _, suffix in ipairs(SUFFIXES) do
+    for i = 1, #SUFFIXES do
+      local suffix = SUFFIXES[i]
       local short = seg:sub(1, #seg - #suffix)
       if lib.ends(seg, suffix) and lib.chars(short) >= 2 then seg = short break end
     end
@@ -49,7 +50,8 @@ local CHAIN = { ["升至"] = true, ["降至"] = true, ["增至"] = true, ["至"]
 -- stop (the next segment): the first plain percent with 占 before it.
 local function share_after(s, from, stop)
   local percents = s:quantities("percent")
-  for i, q in ipairs(percents) do
+  for i = 1, #percents do
+    local q = percents[i]
     if q.start >= from.stop and q.start < stop and not q.change then
       local between = s:between(from, q)
       local at = s:find("占", from.stop)
@@ -94,7 +96,8 @@ return rule {
         end
       end
     end
-    for i, x in ipairs(found) do
+    for i = 1, #found do
+      local x = found[i]
       local kw, seg, unit, m, change = x.kw, x.seg, x.unit, x.m, x.change
       do
         change = change or lib.change_after(s, m)

@@ -12,7 +12,9 @@ return rule {
       local place = before:match("^(%u[%u ]*%u)")
       if place and s:after(kw, 3):find("^%s*%-") then
         local date
-        for _, q in ipairs(s:quantities("date")) do
+        local dates = s:quantities("date")
+        for i = 1, #dates do
+          local q = dates[i]
           if q.stop <= kw.start then date = q.period end
         end
         s:emit{ kind = "entity", name = "dateline", entity = place, agency = kw.text:sub(2, -2),

@@ -10,7 +10,9 @@ local VERBS = { "rose", "fell", "grew", "increased", "decreased", "jumped", "dro
 
 local function period_of(s, kw)
   local before
-  for _, q in ipairs(s:quantities("period")) do
+  local periods = s:quantities("period")
+  for i = 1, #periods do
+    local q = periods[i]
     if q.start >= kw.stop and q.period then return q.period end
     if q.stop <= kw.start and q.period then before = q.period end
   end

@@ -17,7 +17,8 @@ end
 -- (Lua pattern classes work on bytes, so each unit is its own pattern.)
 local AGES = { "^%d+%s*周前$", "^%d+%s*天前$", "^%d+%s*小时前$", "^%d+%s*分钟前$", "^昨天", "^前天" }
 function M.is_age(t)
-  for _, p in ipairs(AGES) do
+  for i = 1, #AGES do
+    local p = AGES[i]
     if t:find(p) then return true end
   end
   return false
@@ -81,7 +82,8 @@ function M.spans(text)
     local again = text:find(first, eol + 1, true)
     if again then
       local from, to = again - 1, #text
-      for _, t in ipairs(trailers) do
+      for i = 1, #trailers do
+        local t = trailers[i]
         if t > from then to = t break end
       end
       drop[#drop + 1] = { start = from, stop = to }

@@ -179,7 +179,9 @@ local LIST_MARKS = { ["、"] = true, [","] = true, ["和"] = true, ["及"] = tru
 function M.money_list(s, pos)
   local list = {}
   local prev = pos
-  for _, q in ipairs(s:quantities("money")) do
+  local money = s:quantities("money")
+  for i = 1, #money do
+    local q = money[i]
     if q.start >= (prev.stop or prev) then
       local between = trim(s:between(prev, q))
       if #list == 0 then
@@ -250,7 +252,9 @@ function M.periods(s)
   if periods_of[s] then return periods_of[s] end
   local list = {}
   local last_explicit
-  for _, q in ipairs(s:quantities("period", "date")) do
+  local periods = s:quantities("period", "date")
+  for i = 1, #periods do
+    local q = periods[i]
     if not q.asof then
       local is_fiscal = fiscal(q)
       if q.period or is_fiscal then
@@ -346,7 +350,8 @@ function M.period(s, pos)
   pos = type(pos) == "table" and pos.start or pos or s.stop
   local list = M.periods(s)
   local before, after
-  for _, p in ipairs(list) do
+  for i = 1, #list do
+    local p = list[i]
     if p.start < pos then before = p
     elseif not after then after = p end
   end
@@ -399,7 +404,9 @@ local parents_of = setmetatable({}, { __mode = "k" }) -- by document object
 function M.parents(doc)
   if not parents_of[doc] then
     local map = {}
-    for _, m in ipairs(doc:mentions("unit")) do
+    local units = doc:mentions("unit")
+    for i = 1, #units do
+      local m = units[i]
       if m.extra and m.extra ~= "" then map[m.canonical] = m.extra end
     end
     parents_of[doc] = map
@@ -423,7 +430,9 @@ function M.orgs(s)
   local list = orgs_of[s]
   if list then return list end
   list = {}
-  for _, m in ipairs(s:mentions()) do
+  local mentions = s:mentions()
+  for i = 1, #mentions do
+    local m = mentions[i]
     if m.type == "org" or m.type == "unit" then list[#list + 1] = m end
   end
   orgs_of[s] = list
@@ -437,12 +446,16 @@ function M.stem_before(s, kw, n)
   local clause = s:clause_before(kw, n or 20, M.CLAUSE_MARKS)
   local clause_start = kw.start - #clause
   local cut, org = clause_start, nil
-  for _, q in ipairs(s:quantities("period", "date")) do
+  local periods = s:quantities("period", "date")
+  for i = 1, #periods do
+    local q = periods[i]
     if q.start >= clause_start and q.stop <= kw.start then
       cut = math.max(cut, q.stop)
     end
   end
-  for _, m in ipairs(M.orgs(s)) do
+  local orgs = M.orgs(s)
+  for i = 1, #orgs do
+    local m = orgs[i]
     if m.start >= clause_start and m.stop <= kw.start and m.stop > cut then
       cut, org = m.stop, m
     end
