@@ -46,7 +46,8 @@ num_group num_units_from(uint32_t first)
     /* money: the currency's ISO 4217 code; 元 alone yields to a currency
      * stated before the figure (港币5亿元 is HKD) */
     case u'元': G(ZH("元", NUM_U_MONEY, 0, NUM_W_GENERIC, "CNY", "素旦宇件器老首帅"),
-                  MONEY("元人民币", "CNY"), MONEY("元港币", "HKD"))
+                  MONEY("元人民币", "CNY"), MONEY("元港币", "HKD"), MONEY("元新台币", "TWD"),
+                  MONEY("元台币", "TWD"))
     case u'人': G(MONEY("人民币", "CNY"), COUNT("人次"), COUNT_VETO("人", "民"))
     case u'块': G(MONEY("块钱", "CNY"))
     case u'港': G(MONEY("港元", "HKD"), MONEY("港币", "HKD"))
@@ -276,7 +277,7 @@ num_group num_currencies_to(uint32_t last)
     case 'd': G(CUR_EN("USD", "USD"), CUR_EN("HKD", "HKD"))
     case 'r': G(CUR_EN("EUR", "EUR"))
     case 'p': G(CUR_EN("GBP", "GBP"))
-    case u'币': G(CUR("人民币", "CNY"), CUR("港币", "HKD"))
+    case u'币': G(CUR("人民币", "CNY"), CUR("港币", "HKD"), CUR("新台币", "TWD"), CUR("台币", "TWD"))
     case u'元': G(CUR("港元", "HKD"), CUR("美元", "USD"), CUR("欧元", "EUR"),
                   CUR("日元", "JPY"))
     default: return (num_group){NULL, 0};
