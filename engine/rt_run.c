@@ -124,11 +124,12 @@ static bool is_entity(const an_mention *m)
     return !strcmp(m->type, "org") || !strcmp(m->type, "unit");
 }
 
-/* A news outlet named as a source (据虎嗅报道, "(Reuters) -") is not what
- * the next sentences are about. */
+/* A news outlet named as a source (据虎嗅报道, "(Reuters) -"), or a stock
+ * exchange named as where a company is listed (在港交所上市, "(NYSE: DCH)"),
+ * is not what the next sentences are about. */
 static bool is_source(const an_mention *m)
 {
-    return !strcmp(m->extra, "media");
+    return !strcmp(m->extra, "media") || !strcmp(m->extra, "exchange");
 }
 
 /* The first org of a sentence becomes the subject of what follows it. */

@@ -1,7 +1,7 @@
 -- orgs.lua: organisations.  Those in the lexicon are found by the engine;
 -- this rule adds companies by their shape (X科技, X集团, X银行, X资本,
--- X咨询…) and reports each organisation the article names once, with its
--- canonical name.
+-- X咨询…; in English, X Corporation, X Inc, X Holdings…) and reports each
+-- organisation the article names once, with its canonical name.
 --
 -- Why it is shaped so: a suffix such as 集团 or 资本 is also an ordinary
 -- word (集团层面, 资本市场, 收归集团统一管理, 信号来自资本市场).  So a name
@@ -83,6 +83,34 @@ local function shape(s, kw)
   return full, kw.start - #name
 end
 
+-- English names by shape: the capitalised words right before Corporation,
+-- Inc, Ltd… (Dauch Corporation, Harwick Systems Inc).  Press releases
+-- name their company so, and no lexicon knows every company.
+local EN_SUFFIXES = { "Corporation", "Corp", "Inc", "Ltd", "Limited", "Holdings", "PLC" }
+local EN_SUFFIX = {}
+for i = 1, #EN_SUFFIXES do EN_SUFFIX[EN_SUFFIXES[i]:lower()] = true end
+
+-- Capitalised words that start a sentence or a phrase, not a name.
+local EN_NOT_NAME = { ["The"] = true, ["A"] = true, ["An"] = true, ["At"] = true, ["In"] = true,
+                      ["On"] = true, ["For"] = true, ["By"] = true, ["With"] = true, ["From"] = true,
+                      ["And"] = true, ["Of"] = true, ["To"] = true, ["As"] = true, ["Shares"] = true,
+                      ["SOURCE"] = true } -- "SOURCE Dauch Corporation" ends a wire release
+
+local function english_shape(s, kw)
+  if not kw.text:match("^%u") then return nil end -- "the corporation"
+  local before = s:before(kw, 40)
+  local rest, n = before, 0
+  while n < 4 do
+    local word = rest:match("(%u[%w&'%-]*) $")
+    if not word or EN_NOT_NAME[word] then break end
+    rest = rest:sub(1, #rest - #word - 1)
+    n = n + 1
+  end
+  if n == 0 then return nil end
+  local name = before:sub(#rest + 1)
+  return name .. kw.text, kw.start - #name
+end
+
 -- Is the name by shape [start, stop) one a known mention already holds?
 local function known_there(known, start, stop)
   for i = 1, #known do
@@ -114,12 +142,14 @@ end
 return rule {
   name = "orgs",
   description = "organisations: lexicon names, names by shape, one entity fact each",
-  keywords = SUFFIXES,
+  keywords = table.move(EN_SUFFIXES, 1, #EN_SUFFIXES, #SUFFIXES + 1, table.move(SUFFIXES, 1, #SUFFIXES, 1, {})),
   mentions = function(s)
     local known = s:mentions()
     for kw in s:hits() do
       if not suffix_taken(known, kw) then
-        local full, start = shape(s, kw)
+        local full, start
+        if EN_SUFFIX[kw.keyword:lower()] then full, start = english_shape(s, kw)
+        else full, start = shape(s, kw) end
         if full and not known_there(known, start, kw.stop) then
           s:add_mention{ start = start, stop = kw.stop, canonical = full, type = "org" }
         end
