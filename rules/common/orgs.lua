@@ -6,50 +6,17 @@
 -- Why it is shaped so: a suffix such as 集团 or 资本 is also an ordinary
 -- word (集团层面, 资本市场, 收归集团统一管理, 信号来自资本市场).  So a name
 -- by shape must
---   * start at a clear left edge: the start of the clause, or just after a
+--   * start at a clear left edge (lib/names.lua): the start of the clause, or just after a
 --     function word (的, 在, 和…) or a verb that introduces a name (宣布,
 --     来自, 出任…) — and then what is left must still be 2–8 characters;
 --   * not be a description (各业务集团, 这家银行, 传统软件公司);
 --   * not be followed by a word that makes the suffix part of a longer
 --     common noun (资本市场, 资本开支, 集团层面, 科技公司 is fine).
 local lib = require "lib.common"
-
-local find = string.find
+local names = require "lib.names"
 
 local SUFFIXES = { "科技", "集团", "银行", "资本", "咨询", "证券", "控股", "基金", "保险",
                    "有限公司", "股份公司" }
-
--- A name holding one of these is a description, not a name: 各业务集团,
--- 六大业务集团, 这家银行, 传统软件公司.
-local GENERIC_PARTS = { "业务", "各", "这", "该", "此", "本", "其", "多家", "大型", "子", "传统", "新",
-                        "旧", "一家", "某", "国内", "海外", "全球", "中小", "六大", "四大", "三大",
-                        "两大", "五大", "头部", "龙头", "上市", "互联网", "民营", "国有", "外资", "科技",
-                        "我们", "他们", "公司", "国家队",
-                        -- kinds of bank, fund, insurance or capital, not names: 商业银行,
-                        -- 公募基金, 股票型基金, 权益类基金, 医疗保险, 注册资本, 耐心资本
-                        "商业", "政策性", "全国", "有关", "公募", "私募", "机构", "部分", "型", "类",
-                        "只", "金融", "信用", "医疗", "人身", "长期", "耐心", "注册", "社会", "美股",
-                        "港股", "一级", "无" }
-
--- Left edges: characters after which a name starts (the clause marks and
--- these) …
-local STOPS = lib.CLAUSE_MARKS .. "的了在和与及对是为被将从由据向把让给跟同于或即等"
--- … and verbs after which one does (公司宣布澜湾科技…, 信号来自资本市场).
-local VERBS = { "宣布", "来自", "出任", "担任", "加入", "成立", "设立", "收归", "归属", "代表", "实行",
-                "实施", "推出", "发布", "表示", "认为", "指出", "称", "包括", "旗下", "投资", "收购",
-                "入股", "联合", "携手", "获得", "引入", "领投", "参投", "退出", "看好", "通过",
-                "统一", "成为", "属于", "接任", "离开", "创办", "创立", "任职", "供职", "并入", "纳入",
-                "划入", "归入", "注入", "进入", "回到", "返回", "重返", "加盟", "整合", "剥离", "拆分",
-                "分拆", "上市", "回归", "管理",
-                -- policy and market news: 推动保险…, 督促银行…, 增持美股科技, 认购华安证券
-                "推动", "引导", "督促", "支持", "鼓励", "要求", "提高", "扩大", "加大", "优化",
-                "健全", "发挥", "满足", "使用", "引进", "搭建", "举办", "研究", "走进", "增持",
-                "减持", "认购", "发行", "变更", "比拼", "折射出", "考虑到", "预计", "随着", "比如",
-                "例如", "其中", "以及", "尤其是", "特别是", "另有", "不含", "股东", "落地" }
-
--- Words that open a clause before a name but are no part of it (而中原证券,
--- 有位恒星科技, 原佳兆业集团: the former 佳兆业集团).
-local LEADS = { "有位", "有家", "而", "原", "仅" }
 
 -- What may not follow the suffix: then it is part of a common noun.
 local NOT_AFTER = { "市场", "开支", "支出", "运作", "结构", "金", "化", "主义", "层面", "内部", "统一",
@@ -66,18 +33,8 @@ local GENERIC = { ["恒生科技"] = true, ["公司"] = true, ["该公司"] = tr
 -- The name by shape ending at the suffix kw, or nil: its full text and start.
 local function shape(s, kw)
   if lib.starts_any(s:after(kw, 2), NOT_AFTER) then return nil end
-  -- The words before the suffix back to a left edge, within 10 characters.
-  local name = s:clause_before(kw, 10, STOPS)
-  -- No left edge within reach: the words before the suffix are not a name.
-  if lib.chars(name) >= 10 then return nil end
-  name = lib.after_last(name, VERBS)
-  name = name:sub(#(lib.starts_any(name, LEADS) or "") + 1)
-  local n = lib.chars(name)
-  if n < 2 or n > 8 then return nil end
-  -- A figure before the suffix is a count (有9家证券, 仅14只私募证券).
-  if find(name, "%d") then return nil end
-  if not lib.is_han(name) and not name:match("^%u") then return nil end
-  if lib.has_any(name, GENERIC_PARTS) then return nil end
+  local name = names.before(s, kw)
+  if not name then return nil end
   local full = name .. kw.text
   if GENERIC[full] or SUFFIX_SET[name] then return nil end -- 银行保险 names no one
   return full, kw.start - #name

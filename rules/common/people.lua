@@ -78,13 +78,7 @@ local NOT_NAME_SET = {}
 for _, w in ipairs(NOT_NAMES) do NOT_NAME_SET[w] = true end
 
 -- Is the span [a, b) covered by a lexicon or alias mention?
-local function in_mention(mentions, a, b)
-  for i = 1, #mentions do
-    local m = mentions[i]
-    if m.start < b and m.stop > a then return true end
-  end
-  return false
-end
+local in_mention = lib.overlaps
 
 local function surname_len(chars)
   if chars[1] and chars[2] and COMPOUND[chars[1] .. chars[2]] then return 2 end

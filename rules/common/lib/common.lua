@@ -66,6 +66,15 @@ function M.is_han(c)
   return cp >= 0x4E00 and cp <= 0x9FFF
 end
 
+-- Does a span of the list (mentions, hits, quantities) overlap [a, b)?
+function M.overlaps(spans, a, b)
+  for i = 1, #spans do
+    local x = spans[i]
+    if x.start < b and x.stop > a then return true end
+  end
+  return false
+end
+
 -- The characters of a string as a list.
 function M.chars_of(text)
   local t = {}
