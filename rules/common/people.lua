@@ -16,6 +16,10 @@
 -- statement, which usually carries the full title and company, wins.
 local lib = require "lib.common"
 
+-- What ends a clause (brackets and quotes do not: 商汤科技（以下简称“商汤”）
+-- 董事长兼CEO徐立).
+local CLAUSE_ENDS = { ",", ";", ":", "。", "!", "?", "\n" }
+
 -- Common Chinese surnames.  Left out on purpose: characters that are far
 -- more often ordinary words right after a title (向, 全, 和, 时, 商, 明, 包,
 -- 关, 成, 尚, 常, 万, 管, 项, 解, 应, 单, 连, 边, 党, 师).
@@ -46,7 +50,9 @@ local VERBS_AFTER = { "发布", "表示", "强调", "指出", "认为", "透露"
                       "宣布", "称赞", "发表", "签署", "带领", "领导", "主持", "解释", "说明", "提出", "表态",
                       "直言", "回忆", "分享", "评价", "谈到", "谈及", "说道", "指示", "上任", "离任", "卸任",
                       "辞任", "辞去", "兼任", "亲自", "本人", "先生", "女士", "团队", "任期", "主导", "推动",
-                      "访问", "出席", "参加", "会见", "抵达", "来华", "访华", "到访", "致信", "发文" }
+                      "访问", "出席", "参加", "会见", "抵达", "来华", "访华", "到访", "致信", "发文",
+                      -- 梁柱负责…, 张军教授: a duty or a title after the name
+                      "负责", "主管", "分管", "教授", "博士", "院士", "律师" }
 
 -- Two-character words that look like surname + name but are words.
 local NOT_NAMES = { "高管", "高层", "高度", "高达", "高于", "高位", "高速", "高效", "金额", "金融", "安全",
@@ -187,6 +193,32 @@ local function english_before(text)
   return name
 end
 
+-- Words that make a role the company's own: 集团CEO, 公司总裁.
+local OWN = { "集团", "公司" }
+
+-- Is nothing but words between spans a and b (no clause mark)?
+local function same_clause(s, a, b)
+  return b.start - a.stop < 60 and not lib.has_any(s:between(a, b), CLAUSE_ENDS)
+end
+
+-- Words that may stand between the start of a clause and a title that is
+-- the company's (据CEO张三, 在CEO任上, 他称CEO…).
+local BEFORE_OWN = { "在", "由", "据", "和", "与", "及", "对", "向", "是", "为", "称", "说", "表示", "认为",
+                     "指出", "透露", "时", "后", "前" }
+
+-- Does the title follow, in its clause, words naming something (an
+-- institution, a country) other than a company the lexicon knows?  In
+-- Chinese any words but a few (证监会副主席, 研究院院长); in English a
+-- capitalised word (Russian President), not a lower-case one (where CEO
+-- Elon Musk) or a possessive (Dauch's Chairman).
+local function after_other_name(s, role)
+  local lead = lib.trim(s:clause_before(role, 10, table.concat(CLAUSE_ENDS)))
+  if lead == "" then return false end
+  if lead:byte(-1) >= 0x80 then return not lib.ends_any(lead, BEFORE_OWN) end
+  local word = lead:match("(%S+)$")
+  return word:match("^%u") ~= nil and not word:match("'s$") and not word:match("’s$")
+end
+
 -- The org a role belongs to.
 local function org_for(s, role, orgs)
   -- Right before the title: 商汤科技董事长, 索骥咨询合伙人, SenseTime's CEO.
@@ -204,16 +236,30 @@ local function org_for(s, role, orgs)
     local m = orgs[i]
     if m.start - role.stop == #" of " and s:between(role, m) == " of " then return m.canonical end
   end
-  -- Elsewhere in the sentence, nearest before the title, else the first after.
+  -- Elsewhere in the clause, nearest before the title, else the first
+  -- after.  A company in another clause of a long sentence is seldom the
+  -- person's (证监会副主席方星海…，中粮控股…), unless the role says it is
+  -- the company's own (集团CEO, 公司总裁): then any in the sentence.
+  local own = lib.starts_any(role.text, OWN) ~= nil
   local before, after
   for i = 1, #orgs do
     local m = orgs[i]
-    if m.stop <= role.start then before = m
-    elseif not after and m.start >= role.stop then after = m end
+    if m.stop <= role.start then
+      if own or same_clause(s, m, role) then before = m end
+    elseif not after and m.start >= role.stop and (own or same_clause(s, role, m)) then
+      after = m
+    end
   end
   local m = before or after
   if m then return lib.group_of(s, m.canonical) end
-  return lib.group_of(s, s:subject(role))
+  -- A sentence naming no company: the one the text is about.  (One that
+  -- names others, in other clauses, leaves it open; so does a title that
+  -- follows the name of something else: 证监会副主席, 研究院院长,
+  -- Russian President.)
+  if own or #orgs == 0 and not after_other_name(s, role) then
+    return lib.group_of(s, s:subject(role))
+  end
+  return nil
 end
 
 -- The role around a title mention: prefixes before it, titles joined
