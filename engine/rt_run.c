@@ -14,6 +14,7 @@
 
 #include "find.h"
 #include "rt_internal.h"
+#include "utf8.h"
 
 /* ---- which packs and rules apply ------------------------------------- */
 
@@ -132,6 +133,37 @@ static bool is_source(const an_mention *m)
     return !strcmp(m->extra, "media") || !strcmp(m->extra, "exchange");
 }
 
+/* Is a Chinese numeral (一 … 十) at text[p]? */
+static bool zh_numeral_at(const char *text, size_t p, size_t end)
+{
+    static const char numerals[] = "一二三四五六七八九十"; /* 3 bytes each */
+    for (size_t k = 0; k + 3 < sizeof numerals; k += 3)
+        if (end - p >= 3 && !memcmp(text + p, numerals + k, 3))
+            return true;
+    return false;
+}
+
+/* Does text[at..end) open with a list number: 3、, 10、, 2. , (2), 二、?
+ * A paragraph that does is an item of a digest or a round-up, about what
+ * it names and not about what the item before it was about. */
+static bool opens_item(const char *text, size_t at, size_t end)
+{
+    at = spaces_end(text, at, end);
+    bool bracket = at < end && text[at] == '(';
+    size_t first = at + bracket, p = first;
+    while (p < end && text[p] >= '0' && text[p] <= '9')
+        p++;
+    if (p == first)
+        while (zh_numeral_at(text, p, end))
+            p += 3;
+    if (p == first || p - first > 6)
+        return false;
+    if (bracket)
+        return p < end && text[p] == ')';
+    return (end - p >= 3 && !memcmp(text + p, "、", 3)) ||
+           (end - p >= 2 && text[p] == '.' && text[p + 1] == ' ');
+}
+
 /* The first org of a sentence becomes the subject of what follows it. */
 static int carry_subjects(rt_runtime *rt)
 {
@@ -145,10 +177,16 @@ static int carry_subjects(rt_runtime *rt)
     }
     const char *carry = NULL;
     for (size_t i = 0; i < d->nsent; i++) {
+        bool new_para = i == 0 || d->sent[i - 1].para != d->sent[i].para;
+        /* An item opening with a name is about it, even a news outlet's
+         * (7、分众传媒发布半年报). */
+        bool item = new_para && opens_item(d->text, d->sent[i].start, d->sent[i].end);
+        if (item)
+            carry = NULL;
         rt->subject_in[i] = carry;
         for (size_t m = an_first_mention(d, d->sent[i].start);
              m < d->nment && d->ment[m].start < d->sent[i].end; m++)
-            if (is_entity(&d->ment[m]) && !is_source(&d->ment[m])) {
+            if (is_entity(&d->ment[m]) && (item || !is_source(&d->ment[m]))) {
                 carry = d->ment[m].canonical;
                 break;
             }

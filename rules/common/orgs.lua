@@ -34,7 +34,7 @@ local GENERIC = { ["恒生科技"] = true, ["公司"] = true, ["该公司"] = tr
 local function shape(s, kw)
   if lib.starts_any(s:after(kw, 2), NOT_AFTER) then return nil end
   local name = names.before(s, kw)
-  if not name then return nil end
+  if not name or names.generic(name) then return nil end
   local full = name .. kw.text
   if GENERIC[full] or SUFFIX_SET[name] then return nil end -- 银行保险 names no one
   return full, kw.start - #name

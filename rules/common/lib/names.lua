@@ -4,8 +4,9 @@
 --
 -- A name starts at a clear left edge: the start of the clause, or just
 -- after a function word (的, 在, 和…) or a verb that introduces a name
--- (宣布, 来自, 出任…); what is left must still be 2–8 characters, hold no
--- figure, and not be a description (各业务集团, 这家银行, 公募基金).
+-- (宣布, 来自, 出任…); what is left must still be 2–8 characters and hold
+-- no figure.  A name found by its suffix must not be a description either
+-- (各业务集团, 这家银行, 公募基金).
 local lib = require "lib.common"
 
 local M = {}
@@ -44,7 +45,8 @@ local VERBS = { "宣布", "来自", "出任", "担任", "加入", "成立", "设
 -- 有位恒星科技, 原佳兆业集团: the former 佳兆业集团).
 local LEADS = { "有位", "有家", "而", "原", "仅" }
 
--- The name that ends at pos (a span, or a byte offset), or nil.
+-- The name that ends at pos (a span, or a byte offset), or nil: what
+-- follows the left edge, 2–8 characters, no figure.
 function M.before(s, pos)
   -- The words before pos back to a left edge, within 10 characters.
   local name = s:clause_before(pos, 10, STOPS)
@@ -57,8 +59,14 @@ function M.before(s, pos)
   -- A figure in it is a count (有9家证券, 仅14只私募证券).
   if find(name, "%d") then return nil end
   if not lib.is_han(name) and not name:match("^%u") then return nil end
-  if lib.has_any(name, GENERIC_PARTS) then return nil end
   return name
+end
+
+-- Does the name hold a word that makes it a description (各业务集团,
+-- 公募基金)?  Asked of names by suffix; a name with a stock code after it
+-- is a company whatever words it holds (中红医疗).
+function M.generic(name)
+  return lib.has_any(name, GENERIC_PARTS) ~= nil
 end
 
 return M
