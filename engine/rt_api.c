@@ -692,16 +692,50 @@ static bool in_list(const char *const *list, const char *s)
     return false;
 }
 
+static bool is_fact(lua_State *L, const rt_runtime *rt, int t);
+static const rt_origin *origin_of(lua_State *L, const rt_runtime *rt, int t);
+
+/* The span of the table at idx read raw, into *x and *y: its raw fields
+ * when both are integers (what lua_gettable finds before any __index), or
+ * for a fact that holds neither, its origin's (what its __index,
+ * fact_origin_field, answers).  False, with nothing read, otherwise. */
+static bool raw_span(lua_State *L, const rt_runtime *rt, int idx, bool is_fact_item, size_t *x,
+                     size_t *y)
+{
+    push_s(L, rt, is_fact_item ? RT_S_NSTART : RT_S_START);
+    int tx = lua_rawget(L, idx);
+    push_s(L, rt, is_fact_item ? RT_S_NSTOP : RT_S_STOP);
+    int ty = lua_rawget(L, idx);
+    bool ok = tx == LUA_TNUMBER && ty == LUA_TNUMBER && lua_isinteger(L, -2) && lua_isinteger(L, -1);
+    if (ok) {
+        *x = (size_t)lua_tointeger(L, -2);
+        *y = (size_t)lua_tointeger(L, -1);
+    }
+    lua_pop(L, 2);
+    if (ok || !is_fact_item || tx != LUA_TNIL || ty != LUA_TNIL || !rt->doc || !is_fact(L, rt, idx))
+        return ok;
+    const rt_origin *o = origin_of(L, rt, idx);
+    if (o) {
+        *x = o->a;
+        *y = o->b;
+    }
+    return o != NULL;
+}
+
 /* Widen [*a, *b) by the span of the table at idx (a span, or a fact with
  * its hidden normalised span). */
 static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t *b, bool is_fact)
 {
-    get_field(L, rt, idx, is_fact ? RT_S_NSTART : RT_S_START);
-    get_field(L, rt, idx, is_fact ? RT_S_NSTOP : RT_S_STOP);
-    if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
-        luaL_error(L, "emit: each %s needs start and stop", is_fact ? "'from' fact" : "evidence item");
-    size_t x = (size_t)lua_tointeger(L, -2), y = (size_t)lua_tointeger(L, -1);
-    lua_pop(L, 2);
+    size_t x, y;
+    if (!raw_span(L, rt, idx, is_fact, &x, &y)) { /* through __index, as a rule reads it */
+        get_field(L, rt, idx, is_fact ? RT_S_NSTART : RT_S_START);
+        get_field(L, rt, idx, is_fact ? RT_S_NSTOP : RT_S_STOP);
+        if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
+            luaL_error(L, "emit: each %s needs start and stop", is_fact ? "'from' fact" : "evidence item");
+        x = (size_t)lua_tointeger(L, -2);
+        y = (size_t)lua_tointeger(L, -1);
+        lua_pop(L, 2);
+    }
     if (x < *a) *a = x;
     if (y > *b) *b = y;
 }
@@ -717,15 +751,29 @@ static lua_Integer list_len(lua_State *L)
     return luaL_len(L, -1);
 }
 
-/* The normalised span of the evidence (or of the facts in `from`). */
-static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t *b)
+/* Field k of the rule's table t pushed: the value the walk of read_fields
+ * kept at stack index at when there is one (a raw value is what
+ * lua_gettable finds before any __index); else as get_field reads it. */
+static int walked_field(lua_State *L, const rt_runtime *rt, int t, int at, int k)
+{
+    if (!at)
+        return get_field(L, rt, t, k);
+    lua_pushvalue(L, at);
+    return lua_type(L, -1);
+}
+
+/* The normalised span of the evidence (or of the facts in `from`), found
+ * at evidence_at and from_at on the stack when read_fields kept them
+ * (0: look them up). */
+static void evidence_span(lua_State *L, rt_runtime *rt, int t, int evidence_at, int from_at,
+                          size_t *a, size_t *b)
 {
     *a = SIZE_MAX;
     *b = 0;
-    bool from = get_field(L, rt, t, RT_S_EVIDENCE) != LUA_TTABLE;
+    bool from = walked_field(L, rt, t, evidence_at, RT_S_EVIDENCE) != LUA_TTABLE;
     if (from) {
         lua_pop(L, 1);
-        if (get_field(L, rt, t, RT_S_FROM) != LUA_TTABLE)
+        if (walked_field(L, rt, t, from_at, RT_S_FROM) != LUA_TTABLE)
             luaL_error(L, "emit: a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)");
     }
     lua_Integer n = list_len(L);
@@ -750,7 +798,8 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
 typedef enum {
     EK_FIELD,
     EK_KIND, EK_NAME, EK_VALUE, EK_QUALIFIER,
-    EK_CONTROL, /* evidence, _hidden: not a field of the fact */
+    EK_CONTROL, /* _hidden: not a field of the fact */
+    EK_EVIDENCE, /* control, read by evidence_span */
     EK_FROM,    /* control, but the fact keeps it: the facts a check used */
     EK_KEY,     /* control: the rule's own repeat key */
     EK_RESERVED /* set by the engine; a rule may not */
@@ -771,7 +820,7 @@ static emit_key emit_key_of(const char *k, size_t n)
              : KEY_IS(k, n, "pack") || KEY_IS(k, n, "rule") || KEY_IS(k, n, "text") ? EK_RESERVED
              : EK_FIELD;
     case 5: return KEY_IS(k, n, "value") ? EK_VALUE : KEY_IS(k, n, "start") ? EK_RESERVED : EK_FIELD;
-    case 8: return KEY_IS(k, n, "evidence") ? EK_CONTROL : EK_FIELD;
+    case 8: return KEY_IS(k, n, "evidence") ? EK_EVIDENCE : EK_FIELD;
     case 9: return KEY_IS(k, n, "qualifier") ? EK_QUALIFIER : EK_FIELD;
     case 12: return KEY_IS(k, n, "pack_version") ? EK_RESERVED : EK_FIELD;
     default: return EK_FIELD;
@@ -795,6 +844,7 @@ typedef struct {
 /* The most fields an emit table may have (a fact has a dozen or so): the
  * repeat key is made of all of them, on the C stack. */
 #define EMIT_FIELDS_MAX 64
+#define EMIT_FIELDS_MAX_S "64" /* for the message */
 
 /* While there are at most PAIRS_MAX, each (name, value) of the rule's
  * table is left on the stack from `at` on, with a bit of copy set for
@@ -814,6 +864,7 @@ typedef struct {
     emit_field checked[4];         /* kind, name, value, qualifier; type LUA_TNIL: absent */
     bool key;                      /* it has a key field */
     int name_at;                   /* where the name's value is kept on the stack; 0: not kept */
+    int evidence_at, from_at;      /* where evidence's and from's values are kept; 0: not kept */
     emit_pairs kept;
 } emit_table;
 
@@ -850,40 +901,61 @@ static void keep_pair(lua_State *L, emit_pairs *kept, bool copy)
     lua_pushvalue(L, -2);
 }
 
+/* A field error in read_fields.  The evidence is checked first, as it
+ * always was: a table wrong in both ways is reported for its evidence. */
+static void field_error(lua_State *L, rt_runtime *rt, int t, const char *fmt, const char *k,
+                        const char *what)
+{
+    size_t a, b;
+    evidence_span(L, rt, t, 0, 0, &a, &b);
+    luaL_error(L, fmt, k, what);
+}
+
+/* Where the value of the pair lua_next pushed will be kept, or 0 when
+ * keep_pair has no room for it. */
+static int value_at(const emit_pairs *kept)
+{
+    return kept->npairs < PAIRS_MAX ? kept->at + 2 * (int)kept->npairs + 1 : 0;
+}
+
 /* Check the rule's fields (names are strings, none is set by the engine,
  * values are strings, numbers or booleans) and note them in e. */
-static void read_fields(lua_State *L, int t, emit_table *e)
+static void read_fields(lua_State *L, rt_runtime *rt, int t, emit_table *e)
 {
     e->n = 0;
     e->key = false;
-    e->name_at = 0;
+    e->name_at = e->evidence_at = e->from_at = 0;
     for (size_t i = 0; i < 4; i++)
         e->checked[i].type = LUA_TNIL;
     e->kept = (emit_pairs){lua_gettop(L) + 1, 0, 0};
     lua_pushnil(L);
     while (lua_next(L, t)) {
         if (lua_type(L, -2) != LUA_TSTRING)
-            luaL_error(L, "emit: field names must be strings");
+            field_error(L, rt, t, "emit: field names must be strings%s%s", "", "");
         size_t klen;
         const char *k = lua_tolstring(L, -2, &klen);
         int type = lua_type(L, -1);
         emit_key what = emit_key_of(k, klen);
         if (what == EK_RESERVED)
-            luaL_error(L, "emit: '%s' is set by the engine", k);
+            field_error(L, rt, t, "emit: '%s' is set by the engine%s", k, "");
         if (what < EK_CONTROL) {
             if (type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN)
-                luaL_error(L, "emit: field '%s' must be a string, number or boolean, not %s", k,
-                           luaL_typename(L, -1));
+                field_error(L, rt, t, "emit: field '%s' must be a string, number or boolean, not %s", k,
+                            luaL_typename(L, -1));
             if (e->n == EMIT_FIELDS_MAX)
-                luaL_error(L, "emit: a fact has at most %d fields", EMIT_FIELDS_MAX);
+                field_error(L, rt, t, "emit: a fact has at most " EMIT_FIELDS_MAX_S " fields%s%s", "", "");
             emit_field f = note(L, k, klen, type);
             e->x[e->n++] = f;
             if (what != EK_FIELD)
                 e->checked[what - EK_KIND] = f;
         }
         e->key |= what == EK_KEY;
-        if (what == EK_NAME && e->kept.npairs < PAIRS_MAX)
-            e->name_at = e->kept.at + 2 * (int)e->kept.npairs + 1;
+        if (what == EK_NAME)
+            e->name_at = value_at(&e->kept);
+        else if (what == EK_EVIDENCE)
+            e->evidence_at = value_at(&e->kept);
+        else if (what == EK_FROM)
+            e->from_at = value_at(&e->kept);
         keep_pair(L, &e->kept, what < EK_CONTROL || what == EK_FROM);
     }
 }
@@ -1211,10 +1283,10 @@ static int emit_fact(lua_State *L)
     luaL_checktype(L, t, LUA_TTABLE);
     if (rt->phase == RT_PHASE_MENTIONS)
         return luaL_error(L, "emit: a mentions function may not emit facts");
-    size_t a, b;
-    evidence_span(L, rt, t, &a, &b);
     emit_table e;
-    read_fields(L, t, &e);
+    read_fields(L, rt, t, &e);
+    size_t a, b;
+    evidence_span(L, rt, t, e.evidence_at, e.from_at, &a, &b);
     const char *kind, *name;
     check_fact(L, &e, &kind, &name);
     /* The fact seen under the key: a repeat returns it, so a rule can

@@ -60,6 +60,18 @@ static const char rule_lua[] =
     /* evidence that only a metatable fills: # and [i] through it */
     "    local proxy = setmetatable({}, { __len = function() return 1 end, __index = function() return s end })\n"
     "    try(s, 'proxy', { kind = 'event', name = 'proxy', evidence = proxy })\n"
+    /* evidence read raw where the table holds it, through __index where
+     * not: a start of its own and a stop from its metatable; evidence
+     * itself from the rule table's metatable; a fact whose hidden span a
+     * rule set on it */
+    "    try(s, 'half', { kind = 'event', name = 'half',\n"
+    "      evidence = { setmetatable({ start = 0 }, { __index = { stop = 6 } }) } })\n"
+    "    try(s, 'evmt', setmetatable({ kind = 'event', name = 'evmt' }, { __index = { evidence = { { start = 3, stop = 6 } } } }))\n"
+    "    local g = try(s, 'g0', { kind = 'event', name = 'g0', evidence = { s } })\n"
+    "    g._nstart, g._nstop = 3, 6\n"
+    "    try(s, 'fromraw', { kind = 'event', name = 'fromraw', from = { g } })\n"
+    /* wrong both in a field and in its evidence: the evidence is told */
+    "    try(s, 'both', { kind = 'metric', name = 'b', foo = {} })\n"
     /* without a key, 21 and 21.0 are two facts */
     "    try(s, 'w1', { kind = 'metric', name = 'w', value = 21, evidence = { s } })\n"
     "    try(s, 'w2', { kind = 'metric', name = 'w', value = 21.0, evidence = { s } })\n"
@@ -163,6 +175,7 @@ static void test_refused(void **state)
         {"qualifier", "'qualifier' must be approx, gt, ge, lt or le"},
         {"numkey", "field names must be strings"},
         {"huge", "a fact has at most 64 fields"},
+        {"both", "a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)"},
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
         expect_error(out, refused[i][0], refused[i][1]);
@@ -182,6 +195,10 @@ static void test_fields(void **state)
                 ",\"pack_versio\":\"y\",\"pack_versions\":\"z\",\"qualifies\":\"x\",\"starts\":5}");
     expect_line(out, "k", "\"kind\":\"event\",\"name\":\"k\"," SPAN ",\"extra\":1,\"same\":true}");
     expect_line(out, "proxy", "\"kind\":\"event\",\"name\":\"proxy\"," SPAN "}");
+    expect_line(out, "half", "\"kind\":\"event\",\"name\":\"half\",\"text\":\"商汤\",\"start\":0,\"end\":6}");
+    expect_line(out, "evmt", "\"kind\":\"event\",\"name\":\"evmt\",\"text\":\"汤\",\"start\":3,\"end\":6}");
+    expect_line(out, "fromraw", "\"kind\":\"event\",\"name\":\"fromraw\",\"text\":\"汤\",\"start\":3,\"end\":6,"
+                "\"from\":[{\"name\":\"g0\",\"entity\":\"\",\"period\":\"\",\"value\":null,\"start\":0}]}");
     expect_line(out, "m", "\"kind\":\"event\",\"name\":\"m\"," SPAN ",\"z\":1}");
     /* 21 and 21.0 apart, 21 again a repeat */
     const char *w = strstr(out, "\"name\":\"w\"");
