@@ -861,27 +861,32 @@ typedef struct {
 typedef struct {
     emit_field x[EMIT_FIELDS_MAX]; /* its fields */
     size_t n;
-    emit_field checked[4];         /* kind, name, value, qualifier; type LUA_TNIL: absent */
+    const emit_field *checked[4];  /* kind, name, value, qualifier in x; NULL: absent */
     bool key;                      /* it has a key field */
     int name_at;                   /* where the name's value is kept on the stack; 0: not kept */
     int evidence_at, from_at;      /* where evidence's and from's values are kept; 0: not kept */
     emit_pairs kept;
 } emit_table;
 
-/* The value on top of the stack as field k (klen bytes) of type type. */
-static emit_field note(lua_State *L, const char *k, size_t klen, int type)
+/* The value on top of the stack as field k (klen bytes) of type type,
+ * noted in place (a field is read once per emit: no copy of it). */
+static void note(lua_State *L, emit_field *f, const char *k, size_t klen, int type)
 {
-    emit_field f = {.k = k, .klen = klen, .type = type};
+    f->k = k;
+    f->klen = klen;
+    f->type = type;
     if (type == LUA_TSTRING) {
-        f.s = lua_tolstring(L, -1, &f.len);
+        f->s = lua_tolstring(L, -1, &f->len);
     } else if (type == LUA_TNUMBER) {
-        f.isint = lua_isinteger(L, -1);
-        f.i = lua_tointeger(L, -1);
-        f.num = lua_tonumber(L, -1);
+        /* put_value reads i of an integer, num of a float */
+        f->isint = lua_isinteger(L, -1);
+        if (f->isint)
+            f->i = lua_tointeger(L, -1);
+        else
+            f->num = lua_tonumber(L, -1);
     } else {
-        f.b = lua_toboolean(L, -1);
+        f->b = lua_toboolean(L, -1);
     }
-    return f;
 }
 
 /* Leave the pair lua_next pushed on the stack (the value and a copy of
@@ -926,7 +931,7 @@ static void read_fields(lua_State *L, rt_runtime *rt, int t, emit_table *e)
     e->key = false;
     e->name_at = e->evidence_at = e->from_at = 0;
     for (size_t i = 0; i < 4; i++)
-        e->checked[i].type = LUA_TNIL;
+        e->checked[i] = NULL;
     e->kept = (emit_pairs){lua_gettop(L) + 1, 0, 0};
     lua_pushnil(L);
     while (lua_next(L, t)) {
@@ -944,8 +949,8 @@ static void read_fields(lua_State *L, rt_runtime *rt, int t, emit_table *e)
                             luaL_typename(L, -1));
             if (e->n == EMIT_FIELDS_MAX)
                 field_error(L, rt, t, "emit: a fact has at most " EMIT_FIELDS_MAX_S " fields%s%s", "", "");
-            emit_field f = note(L, k, klen, type);
-            e->x[e->n++] = f;
+            emit_field *f = &e->x[e->n++];
+            note(L, f, k, klen, type);
             if (what != EK_FIELD)
                 e->checked[what - EK_KIND] = f;
         }
@@ -991,19 +996,19 @@ static void copy_fields(lua_State *L, int t, int f, const emit_pairs *kept)
  * kind and name. */
 static void check_fact(lua_State *L, const emit_table *e, const char **kind, const char **name)
 {
-    const emit_field *f = &e->checked[EK_KIND - EK_KIND];
-    if (f->type != LUA_TSTRING || !in_list(fact_kinds, f->s))
+    const emit_field *f = e->checked[EK_KIND - EK_KIND];
+    if (!f || f->type != LUA_TSTRING || !in_list(fact_kinds, f->s))
         luaL_error(L, "emit: 'kind' must be one of entity, metric, ratio, event, check");
     *kind = f->s;
-    f = &e->checked[EK_NAME - EK_KIND];
-    if (f->type != LUA_TSTRING || !f->s[0])
+    f = e->checked[EK_NAME - EK_KIND];
+    if (!f || f->type != LUA_TSTRING || !f->s[0])
         luaL_error(L, "emit: a fact needs a 'name'");
     *name = f->s;
-    f = &e->checked[EK_VALUE - EK_KIND];
-    if (f->type != LUA_TNIL && f->type != LUA_TNUMBER)
+    f = e->checked[EK_VALUE - EK_KIND];
+    if (f && f->type != LUA_TNUMBER)
         luaL_error(L, "emit: 'value' must be a number");
-    f = &e->checked[EK_QUALIFIER - EK_KIND];
-    if (f->type != LUA_TNIL && !in_list(qualifiers, f->type == LUA_TSTRING ? f->s : ""))
+    f = e->checked[EK_QUALIFIER - EK_KIND];
+    if (f && !in_list(qualifiers, f->type == LUA_TSTRING ? f->s : ""))
         luaL_error(L, "emit: 'qualifier' must be approx, gt, ge, lt or le");
 }
 
@@ -1074,10 +1079,13 @@ static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
             order[k] = order[k - 1];
         order[k] = &x[i];
     }
+    size_t room = 0; /* name=value and the separator; a number takes 64 at most */
+    for (size_t i = 0; i < n; i++)
+        room += x[i].klen + (x[i].type == LUA_TSTRING ? x[i].len : 64) + 2;
+    char *o = key_room(L, rt, room);
     for (size_t i = 0; i < n; i++) {
         const emit_field *f = order[i];
         bool str = f->type == LUA_TSTRING;
-        char *o = key_room(L, rt, f->klen + (str ? f->len : 64) + 2), *at = o;
         memcpy(o, f->k, f->klen);
         o += f->klen;
         *o++ = '=';
@@ -1088,8 +1096,8 @@ static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
             o = put_value(o, f);
         }
         *o++ = '\x1f';
-        rt->keylen += (size_t)(o - at);
     }
+    rt->keylen = (size_t)(o - rt->key);
 }
 
 /* The rule's key pushed, when it gives one.  Without a key field, nor a
