@@ -1327,6 +1327,7 @@ static int emit_fact(lua_State *L)
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) != LUA_TTABLE) {
         lua_pop(L, 1);
+        rt->nnames++;
         lua_createtable(L, 4, 0);
         lua_pushvalue(L, -2);
         lua_pushvalue(L, -2);
@@ -1700,14 +1701,22 @@ void rt_api_new_caches(rt_runtime *rt)
     rt->hcache_ref = new_table_ref(L, rt->an.nhits);
 }
 
+/* The most slots the last document's counts give a new one's tables. */
+#define FACTS_HINT_MAX 1024
+
 void rt_api_begin_document(rt_runtime *rt)
 {
     lua_State *L = rt->L;
-    rt->facts_ref = new_table_ref(L, 0);
+    /* Documents of a run are alike: the last one's counts size the new
+     * tables, which then seldom grow (each growth moves every entry). */
+    lua_Integer nfacts = rt->nfacts < FACTS_HINT_MAX ? rt->nfacts : FACTS_HINT_MAX;
+    rt->facts_ref = new_table_ref(L, (size_t)nfacts);
     rt->doc_serial++;
     keyset_clear(&rt->seen);
-    rt->byname_ref = new_table_ref(L, 0);
+    lua_createtable(L, 0, rt->nnames < FACTS_HINT_MAX ? rt->nnames : FACTS_HINT_MAX);
+    rt->byname_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     rt->nfacts = 0;
+    rt->nnames = 0;
     rt->doc_obj_ref = LUA_NOREF;
     rt->hit_sentence = SIZE_MAX;
 }

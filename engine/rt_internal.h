@@ -119,6 +119,8 @@ struct rt_runtime {
     char *key;              /* the repeat key being made (keylen bytes) */
     size_t keylen, keycap;
     int byname_ref;         /* facts by name: name -> list, for doc:facts */
+    int nnames;             /* names in byname (the last document's, until
+                               the next begins: its tables' sizes) */
     int qcache_ref;         /* quantity tables made so far, by index */
     int hcache_ref;         /* keyword hit tables made so far, by index */
     int keywords_ref;       /* the patterns' keywords as Lua strings, by id + 1 */
