@@ -1260,6 +1260,7 @@ static int make_fact_metatable(rt_runtime *rt)
     lua_setfield(L, -2, "__index");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    rt->fact_mt = lua_topointer(L, -1); /* the registry keeps it: the address holds */
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
@@ -1875,9 +1876,8 @@ static bool is_fact(lua_State *L, const rt_runtime *rt, int t)
 {
     if (!lua_getmetatable(L, t))
         return false;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->fact_mt_ref);
-    bool same = lua_rawequal(L, -1, -2);
-    lua_pop(L, 2);
+    bool same = lua_topointer(L, -1) == rt->fact_mt; /* one table, one address */
+    lua_pop(L, 1);
     return same;
 }
 
@@ -1905,7 +1905,9 @@ static lua_Integer from_start(lua_State *L, const rt_runtime *rt, int t, bool ra
 static const char *from_json(lua_State *L, rt_runtime *rt, int t)
 {
     size_t used = 0;
-    lua_Integer count = luaL_len(L, t);
+    lua_pushvalue(L, t);
+    lua_Integer count = list_len(L);
+    lua_pop(L, 1);
     for (lua_Integer i = 1; i <= count; i++) {
         lua_geti(L, t, i);
         int f = lua_gettop(L);

@@ -112,6 +112,7 @@ struct rt_runtime {
     int doc_obj_ref;
     int facts_ref;
     int fact_mt_ref;        /* facts' metatable: their origin's fields */
+    const void *fact_mt;    /* the same, as lua_topointer knows it */
     rt_origin *origins;     /* the document's facts' origins, by number - 1 */
     size_t caporigins;
     lua_Integer doc_serial; /* counts documents: a fact's _fact tells its own */
