@@ -10,6 +10,7 @@
  */
 #include <lauxlib.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -724,14 +725,14 @@ static bool raw_span(lua_State *L, const rt_runtime *rt, int idx, bool is_fact_i
 
 /* Widen [*a, *b) by the span of the table at idx (a span, or a fact with
  * its hidden normalised span). */
-static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t *b, bool is_fact)
+static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t *b, bool is_fact_item)
 {
     size_t x, y;
-    if (!raw_span(L, rt, idx, is_fact, &x, &y)) { /* through __index, as a rule reads it */
-        get_field(L, rt, idx, is_fact ? RT_S_NSTART : RT_S_START);
-        get_field(L, rt, idx, is_fact ? RT_S_NSTOP : RT_S_STOP);
+    if (!raw_span(L, rt, idx, is_fact_item, &x, &y)) { /* through __index, as a rule reads it */
+        get_field(L, rt, idx, is_fact_item ? RT_S_NSTART : RT_S_START);
+        get_field(L, rt, idx, is_fact_item ? RT_S_NSTOP : RT_S_STOP);
         if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
-            luaL_error(L, "emit: each %s needs start and stop", is_fact ? "'from' fact" : "evidence item");
+            luaL_error(L, "emit: each %s needs start and stop", is_fact_item ? "'from' fact" : "evidence item");
         x = (size_t)lua_tointeger(L, -2);
         y = (size_t)lua_tointeger(L, -1);
         lua_pop(L, 2);
@@ -844,7 +845,6 @@ typedef struct {
 /* The most fields an emit table may have (a fact has a dozen or so): the
  * repeat key is made of all of them, on the C stack. */
 #define EMIT_FIELDS_MAX 64
-#define EMIT_FIELDS_MAX_S "64" /* for the message */
 
 /* While there are at most PAIRS_MAX, each (name, value) of the rule's
  * table is left on the stack from `at` on, with a bit of copy set for
@@ -906,14 +906,20 @@ static void keep_pair(lua_State *L, emit_pairs *kept, bool copy)
     lua_pushvalue(L, -2);
 }
 
-/* A field error in read_fields.  The evidence is checked first, as it
- * always was: a table wrong in both ways is reported for its evidence. */
-static void field_error(lua_State *L, rt_runtime *rt, int t, const char *fmt, const char *k,
-                        const char *what)
+/* luaL_error for a field of the rule's table t.  The evidence is checked
+ * first, as it was before the walk that finds the field: a table wrong in
+ * both ways is reported for its evidence. */
+static int field_error(lua_State *L, rt_runtime *rt, int t, const char *fmt, ...)
 {
     size_t a, b;
     evidence_span(L, rt, t, 0, 0, &a, &b);
-    luaL_error(L, fmt, k, what);
+    va_list ap;
+    va_start(ap, fmt);
+    luaL_where(L, 1);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 2);
+    return lua_error(L);
 }
 
 /* Where the value of the pair lua_next pushed will be kept, or 0 when
@@ -936,19 +942,19 @@ static void read_fields(lua_State *L, rt_runtime *rt, int t, emit_table *e)
     lua_pushnil(L);
     while (lua_next(L, t)) {
         if (lua_type(L, -2) != LUA_TSTRING)
-            field_error(L, rt, t, "emit: field names must be strings%s%s", "", "");
+            field_error(L, rt, t, "emit: field names must be strings");
         size_t klen;
         const char *k = lua_tolstring(L, -2, &klen);
         int type = lua_type(L, -1);
         emit_key what = emit_key_of(k, klen);
         if (what == EK_RESERVED)
-            field_error(L, rt, t, "emit: '%s' is set by the engine%s", k, "");
+            field_error(L, rt, t, "emit: '%s' is set by the engine", k);
         if (what < EK_CONTROL) {
             if (type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN)
                 field_error(L, rt, t, "emit: field '%s' must be a string, number or boolean, not %s", k,
                             luaL_typename(L, -1));
             if (e->n == EMIT_FIELDS_MAX)
-                field_error(L, rt, t, "emit: a fact has at most " EMIT_FIELDS_MAX_S " fields%s%s", "", "");
+                field_error(L, rt, t, "emit: a fact has at most %d fields", EMIT_FIELDS_MAX);
             emit_field *f = &e->x[e->n++];
             note(L, f, k, klen, type);
             if (what != EK_FIELD)
