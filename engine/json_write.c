@@ -94,13 +94,6 @@ static char *escape(char *o, unsigned char c)
     return o;
 }
 
-/* Whether any byte of v needs an escape, tested at once (utf8.h). */
-static bool word_needs_escape(uint64_t v)
-{
-    return (bytes8_below(v, 0x20) | bytes8_equal(v, '"') | bytes8_equal(v, '\\') |
-            bytes8_equal(v, 0x7F)) & BYTES8_HIGH;
-}
-
 static uint32_t load32(const char *s)
 {
     uint32_t v;
@@ -108,26 +101,53 @@ static uint32_t load32(const char *s)
     return v;
 }
 
-/* Bit k set when byte k of the sixteen at s needs an escape. */
-static unsigned block_escapes(const char *s)
-{
 #if defined(__SSE2__)
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+/* Bit k set when byte k of v needs an escape. */
+static unsigned vec_escapes(__m128i v)
+{
     /* v <= 0x1F unsigned: min(v, 0x1F) is v */
     __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
     __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
     __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
     __m128i d = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl, q), _mm_or_si128(b, d)));
+}
+
+/* Bit k set when byte k of the sixteen at s needs an escape. */
+static unsigned block_escapes(const char *s)
+{
+    return vec_escapes(_mm_loadu_si128((const __m128i *)(const void *)s));
+}
+
+/* Whether any byte of the words a and b needs an escape: one test of
+ * both, for the tail of every string (most are shorter than 16 bytes). */
+static bool words_need_escape(uint64_t a, uint64_t b)
+{
+    return vec_escapes(_mm_set_epi64x((long long)b, (long long)a)) != 0;
+}
 #else
+/* Whether any byte of v needs an escape, tested at once (utf8.h). */
+static bool word_needs_escape(uint64_t v)
+{
+    return (bytes8_below(v, 0x20) | bytes8_equal(v, '"') | bytes8_equal(v, '\\') |
+            bytes8_equal(v, 0x7F)) & BYTES8_HIGH;
+}
+
+static unsigned block_escapes(const char *s)
+{
     if (!word_needs_escape(bytes8(s)) && !word_needs_escape(bytes8(s + 8)))
         return 0;
     unsigned m = 0;
     for (unsigned k = 0; k < 16; k++)
         m |= (unsigned)needs_escape((unsigned char)s[k]) << k;
     return m;
-#endif
 }
+
+static bool words_need_escape(uint64_t a, uint64_t b)
+{
+    return word_needs_escape(a) || word_needs_escape(b);
+}
+#endif
 
 static char *put_bytes(char *o, const char *s, size_t n)
 {
@@ -148,13 +168,14 @@ static char *put_bytes(char *o, const char *s, size_t n)
 static char *put_tail(char *o, const char *s, size_t n)
 {
     if (n >= 8) {
-        if (!word_needs_escape(bytes8(s)) && !word_needs_escape(bytes8(s + n - 8))) {
+        if (!words_need_escape(bytes8(s), bytes8(s + n - 8))) {
             memcpy(o, s, 8);
             memcpy(o + n - 8, s + n - 8, 8);
             return o + n;
         }
     } else if (n >= 4) {
-        if (!word_needs_escape((uint64_t)load32(s) << 32 | load32(s + n - 4))) {
+        uint64_t v = (uint64_t)load32(s) << 32 | load32(s + n - 4);
+        if (!words_need_escape(v, v)) {
             memcpy(o, s, 4);
             memcpy(o + n - 4, s + n - 4, 4);
             return o + n;

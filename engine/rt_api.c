@@ -10,6 +10,7 @@
  */
 #include <lauxlib.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -692,16 +693,50 @@ static bool in_list(const char *const *list, const char *s)
     return false;
 }
 
+static bool is_fact(lua_State *L, const rt_runtime *rt, int t);
+static const rt_origin *origin_of(lua_State *L, const rt_runtime *rt, int t);
+
+/* The span of the table at idx read raw, into *x and *y: its raw fields
+ * when both are integers (what lua_gettable finds before any __index), or
+ * for a fact that holds neither, its origin's (what its __index,
+ * fact_origin_field, answers).  False, with nothing read, otherwise. */
+static bool raw_span(lua_State *L, const rt_runtime *rt, int idx, bool is_fact_item, size_t *x,
+                     size_t *y)
+{
+    push_s(L, rt, is_fact_item ? RT_S_NSTART : RT_S_START);
+    int tx = lua_rawget(L, idx);
+    push_s(L, rt, is_fact_item ? RT_S_NSTOP : RT_S_STOP);
+    int ty = lua_rawget(L, idx);
+    bool ok = tx == LUA_TNUMBER && ty == LUA_TNUMBER && lua_isinteger(L, -2) && lua_isinteger(L, -1);
+    if (ok) {
+        *x = (size_t)lua_tointeger(L, -2);
+        *y = (size_t)lua_tointeger(L, -1);
+    }
+    lua_pop(L, 2);
+    if (ok || !is_fact_item || tx != LUA_TNIL || ty != LUA_TNIL || !rt->doc || !is_fact(L, rt, idx))
+        return ok;
+    const rt_origin *o = origin_of(L, rt, idx);
+    if (o) {
+        *x = o->a;
+        *y = o->b;
+    }
+    return o != NULL;
+}
+
 /* Widen [*a, *b) by the span of the table at idx (a span, or a fact with
  * its hidden normalised span). */
-static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t *b, bool is_fact)
+static void widen(lua_State *L, const rt_runtime *rt, int idx, size_t *a, size_t *b, bool is_fact_item)
 {
-    get_field(L, rt, idx, is_fact ? RT_S_NSTART : RT_S_START);
-    get_field(L, rt, idx, is_fact ? RT_S_NSTOP : RT_S_STOP);
-    if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
-        luaL_error(L, "emit: each %s needs start and stop", is_fact ? "'from' fact" : "evidence item");
-    size_t x = (size_t)lua_tointeger(L, -2), y = (size_t)lua_tointeger(L, -1);
-    lua_pop(L, 2);
+    size_t x, y;
+    if (!raw_span(L, rt, idx, is_fact_item, &x, &y)) { /* through __index, as a rule reads it */
+        get_field(L, rt, idx, is_fact_item ? RT_S_NSTART : RT_S_START);
+        get_field(L, rt, idx, is_fact_item ? RT_S_NSTOP : RT_S_STOP);
+        if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
+            luaL_error(L, "emit: each %s needs start and stop", is_fact_item ? "'from' fact" : "evidence item");
+        x = (size_t)lua_tointeger(L, -2);
+        y = (size_t)lua_tointeger(L, -1);
+        lua_pop(L, 2);
+    }
     if (x < *a) *a = x;
     if (y > *b) *b = y;
 }
@@ -717,15 +752,29 @@ static lua_Integer list_len(lua_State *L)
     return luaL_len(L, -1);
 }
 
-/* The normalised span of the evidence (or of the facts in `from`). */
-static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t *b)
+/* Field k of the rule's table t pushed: the value the walk of read_fields
+ * kept at stack index at when there is one (a raw value is what
+ * lua_gettable finds before any __index); else as get_field reads it. */
+static int walked_field(lua_State *L, const rt_runtime *rt, int t, int at, int k)
+{
+    if (!at)
+        return get_field(L, rt, t, k);
+    lua_pushvalue(L, at);
+    return lua_type(L, -1);
+}
+
+/* The normalised span of the evidence (or of the facts in `from`), found
+ * at evidence_at and from_at on the stack when read_fields kept them
+ * (0: look them up). */
+static void evidence_span(lua_State *L, rt_runtime *rt, int t, int evidence_at, int from_at,
+                          size_t *a, size_t *b)
 {
     *a = SIZE_MAX;
     *b = 0;
-    bool from = get_field(L, rt, t, RT_S_EVIDENCE) != LUA_TTABLE;
+    bool from = walked_field(L, rt, t, evidence_at, RT_S_EVIDENCE) != LUA_TTABLE;
     if (from) {
         lua_pop(L, 1);
-        if (get_field(L, rt, t, RT_S_FROM) != LUA_TTABLE)
+        if (walked_field(L, rt, t, from_at, RT_S_FROM) != LUA_TTABLE)
             luaL_error(L, "emit: a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)");
     }
     lua_Integer n = list_len(L);
@@ -750,7 +799,8 @@ static void evidence_span(lua_State *L, rt_runtime *rt, int t, size_t *a, size_t
 typedef enum {
     EK_FIELD,
     EK_KIND, EK_NAME, EK_VALUE, EK_QUALIFIER,
-    EK_CONTROL, /* evidence, _hidden: not a field of the fact */
+    EK_CONTROL, /* _hidden: not a field of the fact */
+    EK_EVIDENCE, /* control, read by evidence_span */
     EK_FROM,    /* control, but the fact keeps it: the facts a check used */
     EK_KEY,     /* control: the rule's own repeat key */
     EK_RESERVED /* set by the engine; a rule may not */
@@ -771,7 +821,7 @@ static emit_key emit_key_of(const char *k, size_t n)
              : KEY_IS(k, n, "pack") || KEY_IS(k, n, "rule") || KEY_IS(k, n, "text") ? EK_RESERVED
              : EK_FIELD;
     case 5: return KEY_IS(k, n, "value") ? EK_VALUE : KEY_IS(k, n, "start") ? EK_RESERVED : EK_FIELD;
-    case 8: return KEY_IS(k, n, "evidence") ? EK_CONTROL : EK_FIELD;
+    case 8: return KEY_IS(k, n, "evidence") ? EK_EVIDENCE : EK_FIELD;
     case 9: return KEY_IS(k, n, "qualifier") ? EK_QUALIFIER : EK_FIELD;
     case 12: return KEY_IS(k, n, "pack_version") ? EK_RESERVED : EK_FIELD;
     default: return EK_FIELD;
@@ -811,26 +861,32 @@ typedef struct {
 typedef struct {
     emit_field x[EMIT_FIELDS_MAX]; /* its fields */
     size_t n;
-    emit_field checked[4];         /* kind, name, value, qualifier; type LUA_TNIL: absent */
+    const emit_field *checked[4];  /* kind, name, value, qualifier in x; NULL: absent */
     bool key;                      /* it has a key field */
     int name_at;                   /* where the name's value is kept on the stack; 0: not kept */
+    int evidence_at, from_at;      /* where evidence's and from's values are kept; 0: not kept */
     emit_pairs kept;
 } emit_table;
 
-/* The value on top of the stack as field k (klen bytes) of type type. */
-static emit_field note(lua_State *L, const char *k, size_t klen, int type)
+/* The value on top of the stack as field k (klen bytes) of type type,
+ * noted in place (a field is read once per emit: no copy of it). */
+static void note(lua_State *L, emit_field *f, const char *k, size_t klen, int type)
 {
-    emit_field f = {.k = k, .klen = klen, .type = type};
+    f->k = k;
+    f->klen = klen;
+    f->type = type;
     if (type == LUA_TSTRING) {
-        f.s = lua_tolstring(L, -1, &f.len);
+        f->s = lua_tolstring(L, -1, &f->len);
     } else if (type == LUA_TNUMBER) {
-        f.isint = lua_isinteger(L, -1);
-        f.i = lua_tointeger(L, -1);
-        f.num = lua_tonumber(L, -1);
+        /* put_value reads i of an integer, num of a float */
+        f->isint = lua_isinteger(L, -1);
+        if (f->isint)
+            f->i = lua_tointeger(L, -1);
+        else
+            f->num = lua_tonumber(L, -1);
     } else {
-        f.b = lua_toboolean(L, -1);
+        f->b = lua_toboolean(L, -1);
     }
-    return f;
 }
 
 /* Leave the pair lua_next pushed on the stack (the value and a copy of
@@ -850,40 +906,67 @@ static void keep_pair(lua_State *L, emit_pairs *kept, bool copy)
     lua_pushvalue(L, -2);
 }
 
+/* luaL_error for a field of the rule's table t.  The evidence is checked
+ * first, as it was before the walk that finds the field: a table wrong in
+ * both ways is reported for its evidence. */
+static int field_error(lua_State *L, rt_runtime *rt, int t, const char *fmt, ...)
+{
+    size_t a, b;
+    evidence_span(L, rt, t, 0, 0, &a, &b);
+    va_list ap;
+    va_start(ap, fmt);
+    luaL_where(L, 1);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* Where the value of the pair lua_next pushed will be kept, or 0 when
+ * keep_pair has no room for it. */
+static int value_at(const emit_pairs *kept)
+{
+    return kept->npairs < PAIRS_MAX ? kept->at + 2 * (int)kept->npairs + 1 : 0;
+}
+
 /* Check the rule's fields (names are strings, none is set by the engine,
  * values are strings, numbers or booleans) and note them in e. */
-static void read_fields(lua_State *L, int t, emit_table *e)
+static void read_fields(lua_State *L, rt_runtime *rt, int t, emit_table *e)
 {
     e->n = 0;
     e->key = false;
-    e->name_at = 0;
+    e->name_at = e->evidence_at = e->from_at = 0;
     for (size_t i = 0; i < 4; i++)
-        e->checked[i].type = LUA_TNIL;
+        e->checked[i] = NULL;
     e->kept = (emit_pairs){lua_gettop(L) + 1, 0, 0};
     lua_pushnil(L);
     while (lua_next(L, t)) {
         if (lua_type(L, -2) != LUA_TSTRING)
-            luaL_error(L, "emit: field names must be strings");
+            field_error(L, rt, t, "emit: field names must be strings");
         size_t klen;
         const char *k = lua_tolstring(L, -2, &klen);
         int type = lua_type(L, -1);
         emit_key what = emit_key_of(k, klen);
         if (what == EK_RESERVED)
-            luaL_error(L, "emit: '%s' is set by the engine", k);
+            field_error(L, rt, t, "emit: '%s' is set by the engine", k);
         if (what < EK_CONTROL) {
             if (type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN)
-                luaL_error(L, "emit: field '%s' must be a string, number or boolean, not %s", k,
-                           luaL_typename(L, -1));
+                field_error(L, rt, t, "emit: field '%s' must be a string, number or boolean, not %s", k,
+                            luaL_typename(L, -1));
             if (e->n == EMIT_FIELDS_MAX)
-                luaL_error(L, "emit: a fact has at most %d fields", EMIT_FIELDS_MAX);
-            emit_field f = note(L, k, klen, type);
-            e->x[e->n++] = f;
+                field_error(L, rt, t, "emit: a fact has at most %d fields", EMIT_FIELDS_MAX);
+            emit_field *f = &e->x[e->n++];
+            note(L, f, k, klen, type);
             if (what != EK_FIELD)
                 e->checked[what - EK_KIND] = f;
         }
         e->key |= what == EK_KEY;
-        if (what == EK_NAME && e->kept.npairs < PAIRS_MAX)
-            e->name_at = e->kept.at + 2 * (int)e->kept.npairs + 1;
+        if (what == EK_NAME)
+            e->name_at = value_at(&e->kept);
+        else if (what == EK_EVIDENCE)
+            e->evidence_at = value_at(&e->kept);
+        else if (what == EK_FROM)
+            e->from_at = value_at(&e->kept);
         keep_pair(L, &e->kept, what < EK_CONTROL || what == EK_FROM);
     }
 }
@@ -919,19 +1002,19 @@ static void copy_fields(lua_State *L, int t, int f, const emit_pairs *kept)
  * kind and name. */
 static void check_fact(lua_State *L, const emit_table *e, const char **kind, const char **name)
 {
-    const emit_field *f = &e->checked[EK_KIND - EK_KIND];
-    if (f->type != LUA_TSTRING || !in_list(fact_kinds, f->s))
+    const emit_field *f = e->checked[EK_KIND - EK_KIND];
+    if (!f || f->type != LUA_TSTRING || !in_list(fact_kinds, f->s))
         luaL_error(L, "emit: 'kind' must be one of entity, metric, ratio, event, check");
     *kind = f->s;
-    f = &e->checked[EK_NAME - EK_KIND];
-    if (f->type != LUA_TSTRING || !f->s[0])
+    f = e->checked[EK_NAME - EK_KIND];
+    if (!f || f->type != LUA_TSTRING || !f->s[0])
         luaL_error(L, "emit: a fact needs a 'name'");
     *name = f->s;
-    f = &e->checked[EK_VALUE - EK_KIND];
-    if (f->type != LUA_TNIL && f->type != LUA_TNUMBER)
+    f = e->checked[EK_VALUE - EK_KIND];
+    if (f && f->type != LUA_TNUMBER)
         luaL_error(L, "emit: 'value' must be a number");
-    f = &e->checked[EK_QUALIFIER - EK_KIND];
-    if (f->type != LUA_TNIL && !in_list(qualifiers, f->type == LUA_TSTRING ? f->s : ""))
+    f = e->checked[EK_QUALIFIER - EK_KIND];
+    if (f && !in_list(qualifiers, f->type == LUA_TSTRING ? f->s : ""))
         luaL_error(L, "emit: 'qualifier' must be approx, gt, ge, lt or le");
 }
 
@@ -1002,10 +1085,13 @@ static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
             order[k] = order[k - 1];
         order[k] = &x[i];
     }
+    size_t room = 0; /* name=value and the separator; a number takes 64 at most */
+    for (size_t i = 0; i < n; i++)
+        room += x[i].klen + (x[i].type == LUA_TSTRING ? x[i].len : 64) + 2;
+    char *o = key_room(L, rt, room);
     for (size_t i = 0; i < n; i++) {
         const emit_field *f = order[i];
         bool str = f->type == LUA_TSTRING;
-        char *o = key_room(L, rt, f->klen + (str ? f->len : 64) + 2), *at = o;
         memcpy(o, f->k, f->klen);
         o += f->klen;
         *o++ = '=';
@@ -1016,8 +1102,8 @@ static void repeat_key(lua_State *L, rt_runtime *rt, emit_field *x, size_t n)
             o = put_value(o, f);
         }
         *o++ = '\x1f';
-        rt->keylen += (size_t)(o - at);
     }
+    rt->keylen = (size_t)(o - rt->key);
 }
 
 /* The rule's key pushed, when it gives one.  Without a key field, nor a
@@ -1180,6 +1266,7 @@ static int make_fact_metatable(rt_runtime *rt)
     lua_setfield(L, -2, "__index");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    rt->fact_mt = lua_topointer(L, -1); /* the registry keeps it: the address holds */
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
@@ -1211,10 +1298,10 @@ static int emit_fact(lua_State *L)
     luaL_checktype(L, t, LUA_TTABLE);
     if (rt->phase == RT_PHASE_MENTIONS)
         return luaL_error(L, "emit: a mentions function may not emit facts");
-    size_t a, b;
-    evidence_span(L, rt, t, &a, &b);
     emit_table e;
-    read_fields(L, t, &e);
+    read_fields(L, rt, t, &e);
+    size_t a, b;
+    evidence_span(L, rt, t, e.evidence_at, e.from_at, &a, &b);
     const char *kind, *name;
     check_fact(L, &e, &kind, &name);
     /* The fact seen under the key: a repeat returns it, so a rule can
@@ -1247,6 +1334,7 @@ static int emit_fact(lua_State *L)
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) != LUA_TTABLE) {
         lua_pop(L, 1);
+        rt->nnames++;
         lua_createtable(L, 4, 0);
         lua_pushvalue(L, -2);
         lua_pushvalue(L, -2);
@@ -1620,14 +1708,22 @@ void rt_api_new_caches(rt_runtime *rt)
     rt->hcache_ref = new_table_ref(L, rt->an.nhits);
 }
 
+/* The most slots the last document's counts give a new one's tables. */
+#define FACTS_HINT_MAX 1024
+
 void rt_api_begin_document(rt_runtime *rt)
 {
     lua_State *L = rt->L;
-    rt->facts_ref = new_table_ref(L, 0);
+    /* Documents of a run are alike: the last one's counts size the new
+     * tables, which then seldom grow (each growth moves every entry). */
+    lua_Integer nfacts = rt->nfacts < FACTS_HINT_MAX ? rt->nfacts : FACTS_HINT_MAX;
+    rt->facts_ref = new_table_ref(L, (size_t)nfacts);
     rt->doc_serial++;
     keyset_clear(&rt->seen);
-    rt->byname_ref = new_table_ref(L, 0);
+    lua_createtable(L, 0, rt->nnames < FACTS_HINT_MAX ? rt->nnames : FACTS_HINT_MAX);
+    rt->byname_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     rt->nfacts = 0;
+    rt->nnames = 0;
     rt->doc_obj_ref = LUA_NOREF;
     rt->hit_sentence = SIZE_MAX;
 }
@@ -1786,9 +1882,8 @@ static bool is_fact(lua_State *L, const rt_runtime *rt, int t)
 {
     if (!lua_getmetatable(L, t))
         return false;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->fact_mt_ref);
-    bool same = lua_rawequal(L, -1, -2);
-    lua_pop(L, 2);
+    bool same = lua_topointer(L, -1) == rt->fact_mt; /* one table, one address */
+    lua_pop(L, 1);
     return same;
 }
 
@@ -1816,7 +1911,9 @@ static lua_Integer from_start(lua_State *L, const rt_runtime *rt, int t, bool ra
 static const char *from_json(lua_State *L, rt_runtime *rt, int t)
 {
     size_t used = 0;
-    lua_Integer count = luaL_len(L, t);
+    lua_pushvalue(L, t);
+    lua_Integer count = list_len(L);
+    lua_pop(L, 1);
     for (lua_Integer i = 1; i <= count; i++) {
         lua_geti(L, t, i);
         int f = lua_gettop(L);

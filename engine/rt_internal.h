@@ -112,6 +112,7 @@ struct rt_runtime {
     int doc_obj_ref;
     int facts_ref;
     int fact_mt_ref;        /* facts' metatable: their origin's fields */
+    const void *fact_mt;    /* the same, as lua_topointer knows it */
     rt_origin *origins;     /* the document's facts' origins, by number - 1 */
     size_t caporigins;
     lua_Integer doc_serial; /* counts documents: a fact's _fact tells its own */
@@ -119,6 +120,8 @@ struct rt_runtime {
     char *key;              /* the repeat key being made (keylen bytes) */
     size_t keylen, keycap;
     int byname_ref;         /* facts by name: name -> list, for doc:facts */
+    int nnames;             /* names in byname (the last document's, until
+                               the next begins: its tables' sizes) */
     int qcache_ref;         /* quantity tables made so far, by index */
     int hcache_ref;         /* keyword hit tables made so far, by index */
     int keywords_ref;       /* the patterns' keywords as Lua strings, by id + 1 */

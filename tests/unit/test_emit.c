@@ -60,6 +60,28 @@ static const char rule_lua[] =
     /* evidence that only a metatable fills: # and [i] through it */
     "    local proxy = setmetatable({}, { __len = function() return 1 end, __index = function() return s end })\n"
     "    try(s, 'proxy', { kind = 'event', name = 'proxy', evidence = proxy })\n"
+    /* evidence read raw where the table holds it, through __index where
+     * not: a start of its own and a stop from its metatable; evidence
+     * itself from the rule table's metatable; a fact whose hidden span a
+     * rule set on it */
+    "    try(s, 'half', { kind = 'event', name = 'half',\n"
+    "      evidence = { setmetatable({ start = 0 }, { __index = { stop = 6 } }) } })\n"
+    "    try(s, 'evmt', setmetatable({ kind = 'event', name = 'evmt' }, { __index = { evidence = { { start = 3, stop = 6 } } } }))\n"
+    "    local g = try(s, 'g0', { kind = 'event', name = 'g0', evidence = { s } })\n"
+    "    g._nstart, g._nstop = 3, 6\n"
+    "    try(s, 'fromraw', { kind = 'event', name = 'fromraw', from = { g } })\n"
+    /* wrong both in a field and in its evidence: the evidence is told */
+    "    try(s, 'both', { kind = 'metric', name = 'b', foo = {} })\n"
+    /* the repeat key holds a value as tostring writes it: 0.0 and -0.0,
+     * 2^53 and 2^53 as a float are two facts each; 1e21 twice, 0.1 + 0.2
+     * and 0.3 (alike to 14 digits), a long string twice are one each */
+    "    for _, v in ipairs({ 0.0, -0.0, 1e21, 1e21, 0.1 + 0.2, 0.3, 2^53, math.tointeger(2^53), 1.0862068965517242, 1.0862068965517 }) do\n"
+    "      try(s, 'vals', { kind = 'metric', name = 'vals', value = v, evidence = { s } })\n"
+    "    end\n"
+    "    local long = string.rep('长', 200)\n"
+    "    for _, t in ipairs({ long, long .. '', long .. 'x' }) do\n"
+    "      try(s, 'long', { kind = 'entity', name = 'long', entity = t, evidence = { s } })\n"
+    "    end\n"
     /* without a key, 21 and 21.0 are two facts */
     "    try(s, 'w1', { kind = 'metric', name = 'w', value = 21, evidence = { s } })\n"
     "    try(s, 'w2', { kind = 'metric', name = 'w', value = 21.0, evidence = { s } })\n"
@@ -135,6 +157,17 @@ static void expect_line(const char *out, const char *name, const char *tail)
 
 #define SPAN "\"text\":\"商汤营收5亿元。\",\"start\":0,\"end\":22"
 
+/* How many facts out has named name. */
+static int count_named(const char *out, const char *name)
+{
+    char want[96];
+    snprintf(want, sizeof want, "\"name\":\"%s\",", name);
+    int n = 0;
+    for (const char *p = out; (p = strstr(p, want)) != NULL; p++)
+        n++;
+    return n;
+}
+
 /* The fact that says emit refused the table tried as label, with msg. */
 static void expect_error(const char *out, const char *label, const char *msg)
 {
@@ -163,6 +196,7 @@ static void test_refused(void **state)
         {"qualifier", "'qualifier' must be approx, gt, ge, lt or le"},
         {"numkey", "field names must be strings"},
         {"huge", "a fact has at most 64 fields"},
+        {"both", "a fact needs evidence = { span, ... } (or from = { fact, ... } in a document rule)"},
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
         expect_error(out, refused[i][0], refused[i][1]);
@@ -182,7 +216,16 @@ static void test_fields(void **state)
                 ",\"pack_versio\":\"y\",\"pack_versions\":\"z\",\"qualifies\":\"x\",\"starts\":5}");
     expect_line(out, "k", "\"kind\":\"event\",\"name\":\"k\"," SPAN ",\"extra\":1,\"same\":true}");
     expect_line(out, "proxy", "\"kind\":\"event\",\"name\":\"proxy\"," SPAN "}");
+    expect_line(out, "half", "\"kind\":\"event\",\"name\":\"half\",\"text\":\"商汤\",\"start\":0,\"end\":6}");
+    expect_line(out, "evmt", "\"kind\":\"event\",\"name\":\"evmt\",\"text\":\"汤\",\"start\":3,\"end\":6}");
+    expect_line(out, "fromraw", "\"kind\":\"event\",\"name\":\"fromraw\",\"text\":\"汤\",\"start\":3,\"end\":6,"
+                "\"from\":[{\"name\":\"g0\",\"entity\":\"\",\"period\":\"\",\"value\":null,\"start\":0}]}");
     expect_line(out, "m", "\"kind\":\"event\",\"name\":\"m\"," SPAN ",\"z\":1}");
+    /* values told apart as tostring tells them: 0.0, -0.0, 1e+21, 0.3,
+     * 9.007199254741e+15, 9007199254740992, 1.0862068965517 (the last
+     * two floats alike to 14 digits) */
+    assert_int_equal(count_named(out, "vals"), 7);
+    assert_int_equal(count_named(out, "long"), 2);
     /* 21 and 21.0 apart, 21 again a repeat */
     const char *w = strstr(out, "\"name\":\"w\"");
     assert_non_null(w);

@@ -52,9 +52,15 @@ static void check_plain(double v, int digits)
 {
     char fast[FACT_PLAIN_MAX], slow[64];
     size_t n = fact_plain_decimal(v, digits, fast);
-    if (n == 0)
-        return;
     snprintf(slow, sizeof slow, "%.*g", digits, v);
+    if (n == 0) {
+        /* none written: %g's digits do not read back as v, or it writes
+         * v whole or with an exponent */
+        if (fabs(v) >= 1e-4 && fabs(v) < 1e15 && v != floor(v) && strtod(slow, NULL) == v &&
+            !strchr(slow, 'e'))
+            fail_msg("%.17g at %d digits: nothing written, printf %s", v, digits, slow);
+        return;
+    }
     if (strcmp(fast, slow) || n != strlen(slow))
         fail_msg("%.17g at %d digits: %s, printf %s", v, digits, fast, slow);
 }
@@ -72,7 +78,13 @@ static void test_plain_matches_printf(void **state)
         double v = sample(i);
         check_plain(v, 14);
         check_plain(v, 15);
+        check_plain(v, 1 + i % 15);
     }
+    /* around each power of ten, where the digits before the point change */
+    for (int e = -4; e <= 15; e++)
+        for (double v = nextafter(pow(10, e), 0), n = 0; n < 8; n++, v = nextafter(v, INFINITY))
+            for (int d = 1; d <= 15; d++)
+                check_plain(v, d);
     char buf[FACT_PLAIN_MAX];
     assert_int_equal(fact_plain_decimal(17.4, 15, buf), 4);
     assert_string_equal(buf, "17.4");
