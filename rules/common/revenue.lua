@@ -2,14 +2,13 @@
 -- 1.74 billion yuan), with its year-on-year change when the text gives it.
 -- A segment's revenue (生成式AI收入) is segment_revenue's business.
 --
--- Also: 尚无营收 / 没有收入 ("no revenue yet") is a revenue of 0, so that no
--- R&D ratio is formed for it; a forecast (预计…有望达到26亿元) is marked
--- estimate = true; 占总收入60.4% is a share, and 比营收还多出1.5亿元 a
--- difference, not revenue.
+-- Also: after 尚无营收 / 没有收入 ("no revenue yet": revenue_none.lua) the
+-- amount that follows is not revenue; a forecast (预计…有望达到26亿元) is
+-- marked estimate = true; 占总收入60.4% is a share, and 比营收还多出1.5亿元
+-- a difference, not revenue.
 local lib = require "lib.common"
 
--- Words just before the keyword that say there is no revenue at all.
-local NONE = { "尚无", "暂无", "没有", "尚未产生", "未产生", "尚未实现", "零" }
+local NONE = lib.NO_REVENUE
 
 -- Words that may stand between the company or period and a bare 收入.
 local FILLER = { "公司", "集团", "实现", "录得", "取得", "共", "全年", "当季", "单季", "季度", "了", "的" }
@@ -24,6 +23,8 @@ return rule {
   description = "company revenue with period and YoY change",
   keywords = { "营收", "营业收入", "总收入", "总营收", "营业总收入", "收入总额", "收入",
                "revenue", "revenues", "total revenue", "sales" },
+  -- Every fact here is an amount (no revenue at all is revenue_none's).
+  needs = { "money" },
   sentence = function(s)
     for kw in s:hits() do
       local before = s:before(kw, 3)
@@ -35,18 +36,13 @@ return rule {
       -- A bare 收入 is the company's revenue only when nothing but the
       -- company and the period stand before it (美团第三季度收入936亿元);
       -- 生成式AI收入 is a segment.  (Asked last: it is the dearest test.)
-      if share or not (none or m) or (kw.keyword == "收入" and not bare(s, kw)) then goto continue end
-      if none then
-        s:emit{ kind = "metric", name = "revenue", entity = s:subject(kw), period = lib.period(s, kw),
-                value = 0, evidence = { { start = kw.start - #none, stop = kw.stop } } }
-      else
+      if m and not (kw.keyword == "收入" and not bare(s, kw)) then
         change = change or lib.change_after(s, m)
         local f = lib.money_fields("revenue", s, kw, m)
         f.change = lib.change_value(change)
         if change then f.evidence[#f.evidence + 1] = change end
         lib.emit_metric(s, f, m)
       end
-      ::continue::
     end
   end,
 }

@@ -157,6 +157,10 @@ function M.amount_after(s, kw, n)
   return q, change
 end
 
+-- Words that say there is no revenue at all, right before the revenue
+-- word (尚无营收, 没有收入).
+M.NO_REVENUE = { "尚无", "暂无", "没有", "尚未产生", "未产生", "尚未实现", "零" }
+
 -- The year-on-year change stated just after an amount ("，同比增长21%",
 -- "up 100.4 percent"): a percent with a direction within a few characters.
 function M.change_after(s, m)
