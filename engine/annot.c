@@ -186,15 +186,24 @@ void an_settle_mentions(an_doc *d)
     d->nment = out;
 }
 
+/* The first element whose start is at or after pos, by a binary search
+ * that halves the range without a branch on the comparison (a
+ * conditional move): the rules ask it for every sentence and hit, and
+ * this takes about half the instructions of the classic two-sided loop.
+ * The answer lies in [base, base + n] throughout. */
 #define FIRST_AT(name, arr, count)                                    \
     size_t name(const an_doc *d, size_t pos)                          \
     {                                                                 \
-        size_t lo = 0, hi = d->count;                                 \
-        while (lo < hi) {                                             \
-            size_t mid = lo + (hi - lo) / 2;                          \
-            if (d->arr[mid].start < pos) lo = mid + 1; else hi = mid; \
+        size_t n = d->count;                                          \
+        if (n == 0)                                                   \
+            return 0;                                                 \
+        size_t base = 0;                                              \
+        while (n > 1) {                                               \
+            size_t half = n / 2;                                      \
+            base = d->arr[base + half - 1].start < pos ? base + half : base; \
+            n -= half;                                                \
         }                                                             \
-        return lo;                                                    \
+        return base + (d->arr[base].start < pos);                     \
     }
 
 FIRST_AT(an_first_qty, qty, nqty)
