@@ -100,8 +100,8 @@ size_t vscan_text_portable(const unsigned char *u, size_t i, size_t n)
 
 /* The bytes vscan_sentence stops at (vscan.h). */
 static const unsigned char sentence_byte[256] = {
-    ['.'] = 1, ['!'] = 1, ['?'] = 1, [';'] = 1, ['"'] = 1, ['\''] = 1,
-    [')'] = 1, [']'] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+    ['.'] = 1, ['!'] = 1, ['?'] = 1, [';'] = 1,
+    [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
 };
 
 size_t vscan_sentence_portable(const unsigned char *u, size_t i, size_t n)
@@ -266,11 +266,8 @@ static inline __m128i quote_leads(__m128i x)
  * each, but for E2 and E3 (quote_leads). */
 static inline unsigned sentence_window(__m128i x)
 {
-    __m128i ascii = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(IS_BYTE(x, '.'), IS_BYTE(x, '!')),
-                     _mm_or_si128(IS_BYTE(x, '?'), IS_BYTE(x, ';'))),
-        _mm_or_si128(_mm_or_si128(IS_BYTE(x, '"'), IS_BYTE(x, '\'')),
-                     _mm_or_si128(IS_BYTE(x, ')'), IS_BYTE(x, ']'))));
+    __m128i ascii = _mm_or_si128(_mm_or_si128(IS_BYTE(x, '.'), IS_BYTE(x, '!')),
+                                 _mm_or_si128(IS_BYTE(x, '?'), IS_BYTE(x, ';')));
     __m128i leads = _mm_or_si128(quote_leads(x), IS_BYTE(x, 0xEF));
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(ascii, leads));
 }

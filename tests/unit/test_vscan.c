@@ -71,7 +71,7 @@ static size_t ref_text_end(const unsigned char *u, size_t i, size_t n)
 /* The bytes the sentence scan of segment.c reads, as vscan.h lists them. */
 static bool ref_sentence_byte(unsigned char c)
 {
-    return (c != 0 && strchr(".!?;\"')]", c) != NULL) || c == 0xE2 || c == 0xE3 ||
+    return (c != 0 && strchr(".!?;", c) != NULL) || c == 0xE2 || c == 0xE3 ||
            c == 0xEF;
 }
 
