@@ -31,11 +31,18 @@ void an_free(an_doc *d)
     memset(d, 0, sizeof *d);
 }
 
+/* Room in arr for element n: array_reserve, called only when the array
+ * is full (or not there yet).  The scanners push a sentence, a quantity
+ * or a hit every few dozen bytes, and the call was half of each push.  A
+ * macro, so that the test reads the array's own pointer, not a void *
+ * alias of it. */
+#define ROOM_FOR(arr, cap, n) \
+    ((arr) && (n) < (cap) ? 0 : array_reserve((void **)&(arr), &(cap), (n), sizeof *(arr)))
 
 static int on_sentence(void *ud, size_t start, size_t end, size_t para)
 {
     an_doc *d = ud;
-    if (array_reserve((void **)&d->sent, &d->capsent, d->nsent, sizeof *d->sent))
+    if (ROOM_FOR(d->sent, d->capsent, d->nsent))
         return -1;
     d->sent[d->nsent++] = (an_sentence){start, end, (uint32_t)para};
     return 0;
@@ -44,7 +51,7 @@ static int on_sentence(void *ud, size_t start, size_t end, size_t para)
 static int on_quantity(void *ud, const num_quantity *q)
 {
     an_doc *d = ud;
-    if (array_reserve((void **)&d->qty, &d->capqty, d->nqty, sizeof *d->qty))
+    if (ROOM_FOR(d->qty, d->capqty, d->nqty))
         return -1;
     d->qty[d->nqty++] = *q;
     return 0;
@@ -53,7 +60,7 @@ static int on_quantity(void *ud, const num_quantity *q)
 static int on_hit(void *ud, uint32_t id, size_t start, size_t end)
 {
     an_doc *d = ud;
-    if (array_reserve((void **)&d->hits, &d->caphits, d->nhits, sizeof *d->hits))
+    if (ROOM_FOR(d->hits, d->caphits, d->nhits))
         return 1;
     d->hits[d->nhits++] = (an_hit){id, start, end};
     return 0;
@@ -148,7 +155,7 @@ static int cmp_mention(const void *a, const void *b)
 int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
                    const char *type, const char *extra, bool copy)
 {
-    if (array_reserve((void **)&d->ment, &d->capment, d->nment, sizeof *d->ment))
+    if (ROOM_FOR(d->ment, d->capment, d->nment))
         return -1;
     if (!extra)
         extra = "";
@@ -186,15 +193,24 @@ void an_settle_mentions(an_doc *d)
     d->nment = out;
 }
 
+/* The first element whose start is at or after pos, by a binary search
+ * that halves the range without a branch on the comparison (a
+ * conditional move): the rules ask it for every sentence and hit, and
+ * this takes about half the instructions of the classic two-sided loop.
+ * The answer lies in [base, base + n] throughout. */
 #define FIRST_AT(name, arr, count)                                    \
     size_t name(const an_doc *d, size_t pos)                          \
     {                                                                 \
-        size_t lo = 0, hi = d->count;                                 \
-        while (lo < hi) {                                             \
-            size_t mid = lo + (hi - lo) / 2;                          \
-            if (d->arr[mid].start < pos) lo = mid + 1; else hi = mid; \
+        size_t n = d->count;                                          \
+        if (n == 0)                                                   \
+            return 0;                                                 \
+        size_t base = 0;                                              \
+        while (n > 1) {                                               \
+            size_t half = n / 2;                                      \
+            base = d->arr[base + half - 1].start < pos ? base + half : base; \
+            n -= half;                                                \
         }                                                             \
-        return lo;                                                    \
+        return base + (d->arr[base].start < pos);                     \
     }
 
 FIRST_AT(an_first_qty, qty, nqty)

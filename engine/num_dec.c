@@ -14,6 +14,10 @@
 
 num_dec num_dec_make(int64_t m, int32_t e)
 {
+    /* A single digit, as the numeral reader makes at every character (and
+     * zero to start its sums), has no trailing zero to strip: no division */
+    if (m > -10 && m < 10)
+        return (num_dec){m, m ? num_dec_clamp_e(e) : 0};
     num_dec d = num_dec_fit(m, e);
     return num_dec_norm(d);
 }

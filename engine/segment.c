@@ -22,6 +22,7 @@
 #include <utf8proc.h>
 
 #include "utf8.h"
+#include "vscan.h"
 
 /* ---- character classes ---------------------------------------------- */
 
@@ -138,44 +139,14 @@ static bool is_filler(uint32_t cp)
            (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65);
 }
 
-/* What the sentence scan does with byte c: SCAN_DECODE for the bytes
- * worth decoding (the leads of every character above), SCAN_IDEOGRAPH for
- * the lead of an ideograph U+4000..U+9FFF, which never matters and whose
- * three bytes lie within its line (the text is well-formed UTF-8), and
- * SCAN_PASS (0) for every other byte.  The scan steps over a byte of
- * class cls by cls + 1 bytes, so the classes keep these values. */
-enum { SCAN_PASS = 0, SCAN_DECODE = 1, SCAN_IDEOGRAPH = 2 };
-static const unsigned char scan_class[256] = {
-    ['.'] = SCAN_DECODE, ['!'] = SCAN_DECODE, ['?'] = SCAN_DECODE, [';'] = SCAN_DECODE,
-    ['"'] = SCAN_DECODE, ['\''] = SCAN_DECODE, [')'] = SCAN_DECODE, [']'] = SCAN_DECODE,
-    [0xE2] = SCAN_DECODE, [0xE3] = SCAN_DECODE, [0xEF] = SCAN_DECODE,
-    [0xE4] = SCAN_IDEOGRAPH, [0xE5] = SCAN_IDEOGRAPH, [0xE6] = SCAN_IDEOGRAPH,
-    [0xE7] = SCAN_IDEOGRAPH, [0xE8] = SCAN_IDEOGRAPH, [0xE9] = SCAN_IDEOGRAPH,
-};
-
 /* ---- sentences --------------------------------------------------------- */
-
-/* The first byte from i on (before b) that is worth decoding
- * (SCAN_DECODE), or b: what both scans of a line step over.  Eight
- * spaces go at once, but are only looked for at a space. */
-static size_t next_to_decode(const char *s, size_t i, size_t b)
-{
-    while (i < b) {
-        unsigned cls = scan_class[(unsigned char)s[i]];
-        if (cls == SCAN_DECODE)
-            return i;
-        if (s[i] == ' ' && b - i >= 8 && spaces8(s + i))
-            i += 8;
-        else
-            i += cls + 1;
-    }
-    return b;
-}
 
 typedef struct {
     const char *s;
+    size_t len;       /* of the whole text */
     text_sentence_sink sink;
     void *ud;
+    size_t from, stop;/* the first byte worth reading at or after from */
     size_t para;
     size_t line, end; /* the current line */
     size_t start;     /* start of the current sentence */
@@ -194,17 +165,29 @@ static bool in_quote(const seg *g)
     return false;
 }
 
+/* The first byte from i on (before b) that is worth decoding, or b:
+ * what the scan of a line steps over, sixteen bytes at a time
+ * (vscan_sentence).  The scan runs to the text's end, not the line's, and
+ * its answer is kept: every later line up to that byte then costs
+ * nothing, and the vector scan meets the end of the input only once
+ * instead of at each line. */
+static size_t next_to_decode(seg *g, size_t i, size_t b)
+{
+    if (i < g->from || i > g->stop) {
+        g->from = i;
+        g->stop = vscan_sentence((const unsigned char *)g->s, i, g->len);
+    }
+    return g->stop < b ? g->stop : b;
+}
+
 /* Quotes are honoured only on a line where they pair up: one stray “ must
- * not swallow every sentence after it. */
+ * not swallow every sentence after it.  Every tracked quote starts with
+ * the byte E2 or E3 (vscan_quote). */
 static bool quotes_balanced(const char *s, size_t a, size_t b)
 {
+    const unsigned char *u = (const unsigned char *)s;
     int depth[QUOTE_TYPES] = {0};
-    for (size_t i = next_to_decode(s, a, b); i < b; i = next_to_decode(s, i, b)) {
-        unsigned char c = (unsigned char)s[i];
-        if (c != 0xE2 && c != 0xE3) { /* quotes start E2 or E3 */
-            i++;
-            continue;
-        }
+    for (size_t i = vscan_quote(u, a, b); i < b; i = vscan_quote(u, i, b)) {
         size_t n;
         uint32_t cp = cp_at(s, i, b, &n);
         int t;
@@ -367,6 +350,8 @@ static const char *const companies[] = {
 
 static bool word_in(const char *w, size_t n, const char *const *list)
 {
+    if (n == 0) /* no list holds the empty word: spares 10.5 the strlens */
+        return false;
     for (; *list; list++)
         if (strlen(*list) == n && memcmp(*list, w, n) == 0)
             return true;
@@ -543,7 +528,7 @@ static int segment_line(seg *g, size_t a, size_t b)
     g->pending = false;
     memset(g->depth, 0, sizeof g->depth);
     g->quotes_known = false;
-    for (size_t i = next_to_decode(g->s, a, b); i < b; i = next_to_decode(g->s, i, b)) {
+    for (size_t i = next_to_decode(g, a, b); i < b; i = next_to_decode(g, i, b)) {
         int rc = step(g, i, &i);
         if (rc)
             return rc;
@@ -553,7 +538,7 @@ static int segment_line(seg *g, size_t a, size_t b)
 
 int text_segment(const char *s, size_t len, text_sentence_sink sink, void *ud)
 {
-    seg g = {.s = s, .sink = sink, .ud = ud};
+    seg g = {.s = s, .len = len, .sink = sink, .ud = ud, .from = SIZE_MAX};
     size_t a = 0;
     while (a < len) {
         const char *nl = memchr(s + a, '\n', len - a);

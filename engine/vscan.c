@@ -98,6 +98,26 @@ size_t vscan_text_portable(const unsigned char *u, size_t i, size_t n)
     }
 }
 
+/* The bytes vscan_sentence stops at (vscan.h). */
+static const unsigned char sentence_byte[256] = {
+    ['.'] = 1, ['!'] = 1, ['?'] = 1, [';'] = 1,
+    [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
+size_t vscan_sentence_portable(const unsigned char *u, size_t i, size_t n)
+{
+    while (i < n && !sentence_byte[u[i]])
+        i++;
+    return i;
+}
+
+size_t vscan_quote_portable(const unsigned char *u, size_t i, size_t n)
+{
+    while (i < n && (u[i] & 0xFE) != 0xE2)
+        i++;
+    return i;
+}
+
 /* ---- sixteen bytes at a time ------------------------------------------ */
 
 #if defined(__SSE2__)
@@ -233,6 +253,48 @@ size_t vscan_text_checked(const unsigned char *u, size_t i, size_t n)
     return vscan_text_portable(u, i, n);
 }
 
+/* The leads E2 and E3, which differ in the last bit only. */
+static inline __m128i quote_leads(__m128i x)
+{
+    return _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xFE)),
+                          _mm_set1_epi8((char)0xE2));
+}
+
+#define IS_BYTE(x, c) _mm_cmpeq_epi8((x), _mm_set1_epi8((char)(c)))
+
+/* The bytes of sentence_byte in the window, as a bit mask: one compare
+ * each, but for E2 and E3 (quote_leads). */
+static inline unsigned sentence_window(__m128i x)
+{
+    __m128i ascii = _mm_or_si128(_mm_or_si128(IS_BYTE(x, '.'), IS_BYTE(x, '!')),
+                                 _mm_or_si128(IS_BYTE(x, '?'), IS_BYTE(x, ';')));
+    __m128i leads = _mm_or_si128(quote_leads(x), IS_BYTE(x, 0xEF));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(ascii, leads));
+}
+
+#undef IS_BYTE
+
+size_t vscan_sentence(const unsigned char *u, size_t i, size_t n)
+{
+    for (; n - i >= 16; i += 16) {
+        unsigned m = sentence_window(_mm_loadu_si128((const __m128i *)(const void *)(u + i)));
+        if (m)
+            return i + (unsigned)__builtin_ctz(m);
+    }
+    return vscan_sentence_portable(u, i, n);
+}
+
+size_t vscan_quote(const unsigned char *u, size_t i, size_t n)
+{
+    for (; n - i >= 16; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            quote_leads(_mm_loadu_si128((const __m128i *)(const void *)(u + i))));
+        if (m)
+            return i + (unsigned)__builtin_ctz(m);
+    }
+    return vscan_quote_portable(u, i, n);
+}
+
 #else
 
 size_t vscan_text_checked(const unsigned char *u, size_t i, size_t n)
@@ -248,6 +310,16 @@ size_t vscan_json(const char *s, size_t i, size_t n, char *out)
 size_t vscan_text(const unsigned char *u, size_t i, size_t n)
 {
     return vscan_text_portable(u, i, n);
+}
+
+size_t vscan_sentence(const unsigned char *u, size_t i, size_t n)
+{
+    return vscan_sentence_portable(u, i, n);
+}
+
+size_t vscan_quote(const unsigned char *u, size_t i, size_t n)
+{
+    return vscan_quote_portable(u, i, n);
 }
 
 #endif

@@ -36,4 +36,17 @@ size_t vscan_text_portable(const unsigned char *u, size_t i, size_t n);
  * end in [i, n]. */
 size_t vscan_text_checked(const unsigned char *u, size_t i, size_t n);
 
+/* The first byte of u[i..n) (i <= n) that the sentence scan of segment.c
+ * must read, or n: the ASCII terminators . ! ? ; and the leads E2, E3 and
+ * EF of the punctuation it decodes (quotes, 。, the ellipses, full-width
+ * forms).  The closers after a terminator are read from there, so they
+ * are not among them.  A byte is judged alone, so on UTF-8 the answer is
+ * a character's start: no continuation byte is among them. */
+size_t vscan_sentence(const unsigned char *u, size_t i, size_t n);
+size_t vscan_sentence_portable(const unsigned char *u, size_t i, size_t n);
+/* The first lead E2 or E3 in u[i..n), or n: every quote segment.c tracks
+ * begins with one of them. */
+size_t vscan_quote(const unsigned char *u, size_t i, size_t n);
+size_t vscan_quote_portable(const unsigned char *u, size_t i, size_t n);
+
 #endif

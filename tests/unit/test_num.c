@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "num.h"
+#include "num_int.h" /* num_dec_make, num_dec_norm */
 
 #ifndef NUM_CASES
 #define NUM_CASES "tests/unit/cases/numbers.tsv"
@@ -266,6 +267,24 @@ static void test_format_limits(void **state)
     assert_int_equal(n, 3);
     assert_string_equal(small, "174");
     assert_int_equal(num_dec_format((num_dec){1, 0}, small, 0), 0);
+}
+
+/* num_dec_make's shortcut for single digits gives what fitting and
+ * normalising give, at every exponent up to and past the limits. */
+static void test_make_small(void **state)
+{
+    (void)state;
+    static const int32_t es[] = {0, 1, -1, 7, -7, NUM_DEC_E_LIMIT, -NUM_DEC_E_LIMIT,
+                                 INT32_MAX, INT32_MIN};
+    for (int64_t m = -12; m <= 12; m++)
+        for (size_t k = 0; k < sizeof es / sizeof es[0]; k++) {
+            num_dec got = num_dec_make(m, es[k]);
+            num_dec want = num_dec_norm(num_dec_fit(m, es[k]));
+            if (got.m != want.m || got.e != want.e)
+                fail_msg("num_dec_make(%lld, %d): %lldE%d, want %lldE%d", (long long)m,
+                         (int)es[k], (long long)got.m, (int)got.e, (long long)want.m,
+                         (int)want.e);
+        }
 }
 
 /* ---- num_scan's contract ---------------------------------------------- */
@@ -533,6 +552,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_format_zero),
         cmocka_unit_test(test_format_exponent),
         cmocka_unit_test(test_format_limits),
+        cmocka_unit_test(test_make_small),
         cmocka_unit_test(test_stop_early),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_spans_multibyte),

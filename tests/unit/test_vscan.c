@@ -1,7 +1,7 @@
 /*
- * test_vscan.c — the verbatim runs of the input path (vscan.h), with SSE2
- * and without: each must end where a byte-at-a-time reference says, from
- * every start, with the ending byte at every place of a 16-byte window,
+ * test_vscan.c — the verbatim runs of the input path and the stop scans of
+ * the sentence splitter (vscan.h), with SSE2 and without: each must end
+ * where a byte-at-a-time reference says, from every start, with the ending byte at every place of a 16-byte window,
  * runs of 15, 16 and 17 bytes, characters cut by the end of the input,
  * and input and output buffers of exactly the size needed (so that
  * AddressSanitizer sees any read or write past them).
@@ -65,6 +65,27 @@ static size_t ref_text_end(const unsigned char *u, size_t i, size_t n)
             break;
         }
     }
+    return i;
+}
+
+/* The bytes the sentence scan of segment.c reads, as vscan.h lists them. */
+static bool ref_sentence_byte(unsigned char c)
+{
+    return (c != 0 && strchr(".!?;", c) != NULL) || c == 0xE2 || c == 0xE3 ||
+           c == 0xEF;
+}
+
+static size_t ref_sentence(const unsigned char *u, size_t i, size_t n)
+{
+    while (i < n && !ref_sentence_byte(u[i]))
+        i++;
+    return i;
+}
+
+static size_t ref_quote(const unsigned char *u, size_t i, size_t n)
+{
+    while (i < n && u[i] != 0xE2 && u[i] != 0xE3)
+        i++;
     return i;
 }
 
@@ -137,6 +158,16 @@ static void check_checked(const unsigned char *in, size_t n, size_t i, bool vali
 
 /* All five scans from every start of bytes[0..n), read from a heap copy
  * of exactly n bytes. */
+/* A stop scan (vscan_sentence, vscan_quote) against its reference, on a
+ * buffer of exactly n bytes. */
+static void check_stop(text_fn fn, text_fn ref, const char *name,
+                       const unsigned char *in, size_t n, size_t i)
+{
+    size_t want = ref(in, i, n), got = fn(in, i, n);
+    if (got != want)
+        fail_msg("%s from %zu of %zu bytes: stop %zu, want %zu", name, i, n, got, want);
+}
+
 static void check_all(const void *bytes, size_t n)
 {
     unsigned char *in = malloc(n ? n : 1);
@@ -145,6 +176,10 @@ static void check_all(const void *bytes, size_t n)
     bool valid = ref_valid(in, n);
     for (size_t i = 0; i <= n; i++) {
         check_checked(in, n, i, valid);
+        check_stop(vscan_sentence, ref_sentence, "vscan_sentence", in, n, i);
+        check_stop(vscan_sentence_portable, ref_sentence, "vscan_sentence_portable", in, n, i);
+        check_stop(vscan_quote, ref_quote, "vscan_quote", in, n, i);
+        check_stop(vscan_quote_portable, ref_quote, "vscan_quote_portable", in, n, i);
         check_json(vscan_json, "vscan_json", in, n, i);
         check_json(vscan_json_portable, "vscan_json_portable", in, n, i);
         check_text(vscan_text, "vscan_text", in, n, i);
@@ -169,6 +204,10 @@ static const piece keep[] = {
     P("“"), P("·"), P("é"),
     P("\xe0\xa0\x80"), P("\xed\x9f\xbf"), P("\xee\x80\x80"), P("😀"),
     P("\xf4\x8f\xbf\xbf"), P("\t"), P("\n"),
+    /* what the sentence and quote scans stop at, and bytes beside them */
+    P("."), P("!"), P("?"), P(";"), P("'"), P(")"), P("]"), P("…"), P("、"),
+    P("」"), P("（"), P("("), P("["), P(","), P(":"), P("/"), P("<"), P("^"),
+    P("\xe1\x80\x80"), P("\xe4\xb8\x80"), P("\xee\x80\x80"),
 };
 
 /* Bytes that end a JSON run, a text run, or both. */
