@@ -458,39 +458,130 @@ static int s_hits(lua_State *L)
     return 1;
 }
 
+/* A lexicon entry's strings, as Lua strings made once per run: every
+ * document naming the entry shares them, rather than hashing the same
+ * bytes into the string table again for each mention's table. */
+enum { ES_SURFACE, ES_CANONICAL, ES_TYPE, ES_EXTRA, ES_N };
+
+static const char *entry_str(const lexicon_entry *e, int k)
+{
+    return k == ES_SURFACE ? e->surface : k == ES_CANONICAL ? e->canonical
+         : k == ES_TYPE ? e->type : e->extra;
+}
+
+/* String k of the entry of pattern id, pushed; strs is the stack index
+ * of the run's table of them (entries_ref), by id * ES_N + k + 1. */
+static void push_entry_str(lua_State *L, const rt_runtime *rt, int strs, uint32_t id, int k)
+{
+    lua_Integer at = (lua_Integer)id * ES_N + k + 1;
+    if (lua_rawgeti(L, strs, at) == LUA_TSTRING)
+        return;
+    lua_pop(L, 1);
+    lua_pushstring(L, entry_str(rt->patterns[id].entry, k));
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, strs, at);
+}
+
+/* A mention's fields, in the order its table gets them (the order
+ * pairs() sees them in stays what it was), and their names. */
+enum { MK_TEXT, MK_START, MK_STOP, MK_CANONICAL, MK_TYPE, MK_EXTRA, MK_N };
+static const int mention_keys[MK_N] = {RT_S_TEXT, RT_S_START, RT_S_STOP,
+                                       RT_S_CANONICAL, RT_S_TYPE, RT_S_EXTRA};
+
+/* Mention x's canonical, type or extra (f: MK_CANONICAL...). */
+static const char *mention_str(const an_mention *x, int f)
+{
+    return f == MK_CANONICAL ? x->canonical : f == MK_TYPE ? x->type : x->extra;
+}
+
+/* What making mention tables reads, pushed on the stack at the first one
+ * a call makes (most calls make none: the tables are cached): the field
+ * names from keys on, then the entries' strings at keys + MK_N. */
+typedef struct {
+    int cache; /* the mention tables of this text */
+    int keys;  /* 0 until pushed */
+} mention_kit;
+
+static void push_kit(lua_State *L, const rt_runtime *rt, mention_kit *kit)
+{
+    kit->keys = lua_gettop(L) + 1;
+    for (int k = 0; k < MK_N; k++)
+        push_s(L, rt, mention_keys[k]);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->entries_ref);
+}
+
+/* String field f (MK_TEXT, MK_CANONICAL...) of mention x: a lexicon
+ * entry's strings are the run's; its text is the entry's surface string
+ * when it reads the same (it nearly always does: the automaton matched
+ * the surface). */
+static void push_mention_str(lua_State *L, const rt_runtime *rt, const mention_kit *kit,
+                             const an_mention *x, int f)
+{
+    const char *text = rt->an.text + x->start;
+    size_t n = x->end - x->start, len;
+    if (x->entry) {
+        int k = f == MK_TEXT ? ES_SURFACE : ES_CANONICAL + f - MK_CANONICAL;
+        push_entry_str(L, rt, kit->keys + MK_N, x->entry - 1, k);
+        const char *v = lua_tolstring(L, -1, &len);
+        if (f != MK_TEXT || (len == n && !memcmp(v, text, n)))
+            return;
+        lua_pop(L, 1);
+    }
+    if (f == MK_TEXT)
+        lua_pushlstring(L, text, n);
+    else
+        lua_pushstring(L, mention_str(x, f));
+}
+
+/* Mention x's table {text, start, stop, canonical, type, extra}, pushed. */
+static void make_mention(lua_State *L, const rt_runtime *rt, const mention_kit *kit,
+                         const an_mention *x)
+{
+    lua_createtable(L, 0, MK_N);
+    for (int f = 0; f < MK_N; f++) {
+        if (f >= MK_CANONICAL && !mention_str(x, f))
+            continue; /* no string: no field */
+        lua_pushvalue(L, kit->keys + f);
+        if (f == MK_START || f == MK_STOP)
+            lua_pushinteger(L, (lua_Integer)(f == MK_START ? x->start : x->end));
+        else
+            push_mention_str(L, rt, kit, x, f);
+        lua_rawset(L, -3);
+    }
+}
+
 /* Mention m as a table, made once per document: the cache is keyed by the
  * mention's id, which sorting does not change and mention rules adding
  * more do not reuse, so a table made while mention rules still run stays
  * right after (and is not made a second time for doc:mentions()). */
-static void push_mention(lua_State *L, const rt_runtime *rt, int cache, size_t m)
+static void push_mention(lua_State *L, const rt_runtime *rt, mention_kit *kit, size_t m)
 {
     const an_mention *x = &rt->an.ment[m];
     lua_Integer key = (lua_Integer)x->id + 1;
-    if (lua_rawgeti(L, cache, key) == LUA_TTABLE)
+    if (lua_rawgeti(L, kit->cache, key) == LUA_TTABLE)
         return;
     lua_pop(L, 1);
-    lua_createtable(L, 0, 6);
-    set_span(L, rt, x->start, x->end);
-    set_str(L, rt, RT_S_CANONICAL, x->canonical);
-    set_str(L, rt, RT_S_TYPE, x->type);
-    set_str(L, rt, RT_S_EXTRA, x->extra);
+    if (!kit->keys)
+        push_kit(L, rt, kit);
+    make_mention(L, rt, kit, x);
     lua_pushvalue(L, -1);
-    lua_rawseti(L, cache, key);
-}
-
-/* Does a sentence hold pos?  (Mentions are read sentence by sentence;
- * a document's mentions are those of its sentences.) */
-static size_t sentence_at(const an_doc *d, size_t pos);
-static bool in_sentence(const an_doc *d, size_t pos)
-{
-    return sentence_at(d, pos) != SIZE_MAX;
+    lua_rawseti(L, kit->cache, key);
 }
 
 /* Is mention m one to list: of the type (NULL: any), and, for the whole
- * document (all set), in a sentence? */
-static bool wanted(const an_doc *d, size_t m, const char *type, bool all)
+ * document (all set), in a sentence?  Mentions are asked for in order:
+ * *sent is the last sentence starting at or before the one asked before
+ * (a walk through the sentences, not a search for each mention). */
+static bool wanted(const an_doc *d, size_t m, const char *type, bool all, size_t *sent)
 {
-    return (!type || !strcmp(type, d->ment[m].type)) && (!all || in_sentence(d, d->ment[m].start));
+    const an_mention *x = &d->ment[m];
+    if (type && type != x->type && strcmp(type, x->type))
+        return false;
+    if (!all)
+        return true;
+    while (*sent + 1 < d->nsent && d->sent[*sent + 1].start <= x->start)
+        ++*sent;
+    return *sent < d->nsent && d->sent[*sent].start <= x->start && x->start < d->sent[*sent].end;
 }
 
 /* The registry ref of the mention tables of this text, made at the first
@@ -511,11 +602,12 @@ static int push_mentions(lua_State *L, rt_runtime *rt, size_t from, size_t to, c
     lua_createtable(L, to - from < INT_MAX ? (int)(to - from) : 0, 0);
     int list = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, mention_cache(L, rt));
-    int cache = lua_gettop(L);
+    mention_kit kit = {lua_gettop(L), 0};
     lua_Integer k = 0;
+    size_t sent = 0;
     for (size_t m = from; m < to; m++)
-        if (wanted(&rt->an, m, type, all)) {
-            push_mention(L, rt, cache, m);
+        if (wanted(&rt->an, m, type, all, &sent)) {
+            push_mention(L, rt, &kit, m);
             lua_rawseti(L, list, ++k);
         }
     lua_settop(L, list);
@@ -1558,6 +1650,8 @@ void rt_api_open(rt_runtime *rt)
     }
     lua_newtable(rt->L);
     rt->keywords_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    lua_newtable(rt->L);
+    rt->entries_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
     rt->fact_mt_ref = make_fact_metatable(rt);
     rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
     rt->doc_mt_ref = make_metatable(rt, doc_methods);
