@@ -100,19 +100,43 @@ static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
     set_int(L, rt, RT_S_STOP, (lua_Integer)b);
 }
 
+/* The integer at idx, as luaL_checkinteger reads it (and fails), without
+ * its call where it is one. */
+static lua_Integer check_int(lua_State *L, int idx)
+{
+    int isnum;
+    lua_Integer v = lua_tointegerx(L, idx, &isnum);
+    return isnum ? v : luaL_checkinteger(L, idx);
+}
+
+/* Field k of the table at idx, as lua_gettable reads it, raw first: the
+ * API's spans (hits, quantities, mentions, sentences) hold their start
+ * and stop, and only a table without the field has an __index to ask. */
+static int span_field(lua_State *L, const rt_runtime *rt, int idx, int k)
+{
+    push_s(L, rt, k);
+    int type = lua_rawget(L, idx);
+    if (type != LUA_TNIL)
+        return type;
+    lua_pop(L, 1);
+    return get_field(L, rt, idx, k);
+}
+
 /* A position argument: a span (its start, or its stop when end is set) or
  * a byte offset. */
 static size_t pos_arg(lua_State *L, const rt_runtime *rt, int idx, bool end, size_t dflt)
 {
-    if (lua_isnoneornil(L, idx))
+    int type = lua_type(L, idx);
+    if (type == LUA_TNONE || type == LUA_TNIL)
         return dflt;
-    if (lua_istable(L, idx)) {
-        get_field(L, rt, idx, end ? RT_S_STOP : RT_S_START);
-        lua_Integer v = luaL_checkinteger(L, -1);
+    lua_Integer v;
+    if (type == LUA_TTABLE) {
+        span_field(L, rt, lua_absindex(L, idx), end ? RT_S_STOP : RT_S_START);
+        v = check_int(L, -1);
         lua_pop(L, 1);
-        return (size_t)(v < 0 ? 0 : v);
+    } else {
+        v = check_int(L, idx);
     }
-    lua_Integer v = luaL_checkinteger(L, idx);
     return (size_t)(v < 0 ? 0 : v);
 }
 
@@ -246,18 +270,19 @@ static void push_qty(lua_State *L, const rt_runtime *rt, size_t i)
     lua_remove(L, -2);
 }
 
-static bool kind_is(const num_quantity *q, const char *kind)
+/* Kinds as one bit per num_kind: a rule's kind names are read once per
+ * call, not compared with each quantity's.  A name of no kind has no bit
+ * (it matches nothing); NULL, any kind, has them all. */
+static unsigned kind_bits(const char *kind)
 {
-    return !kind || !strcmp(num_kind_name(q->kind), kind);
+    int k = kind ? num_kind_of_name(kind) : -2;
+    return k == -2 ? ~0u : k < 0 ? 0 : 1u << k;
 }
 
-/* Is q of one of the kinds (all when there are none)? */
-static bool kind_in(const num_quantity *q, const char *const *kinds, int nkinds)
+/* Is q of one of the kinds? */
+static bool kind_in(const num_quantity *q, unsigned kinds)
 {
-    for (int i = 0; i < nkinds; i++)
-        if (kind_is(q, kinds[i]))
-            return true;
-    return nkinds == 0;
+    return (unsigned)q->kind < 32 && (kinds >> q->kind & 1);
 }
 
 /* s:quantities([kind, ...]): those of the kinds given, or all; only the
@@ -266,23 +291,27 @@ static int s_quantities(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
-    const char *kinds[8];
-    int nkinds = 0;
+    unsigned kinds = 0;
+    int nkinds = 0; /* the first 8 count, as they always have */
     for (int a = 2; a <= lua_gettop(L) && !lua_isnil(L, a); a++) {
         const char *k = luaL_checkstring(L, a);
-        if (nkinds < 8)
-            kinds[nkinds++] = k;
+        if (nkinds < 8) {
+            kinds |= kind_bits(k);
+            nkinds++;
+        }
     }
+    if (nkinds == 0)
+        kinds = kind_bits(NULL);
     size_t first = an_first_qty(&rt->an, s->start), q;
     int n = 0;
     for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
-        n += kind_in(&rt->an.qty[q], kinds, nkinds);
+        n += kind_in(&rt->an.qty[q], kinds);
     lua_createtable(L, n, 0);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
     int list = lua_gettop(L) - 1, cache = lua_gettop(L);
     lua_Integer k = 0;
     for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
-        if (kind_in(&rt->an.qty[q], kinds, nkinds)) {
+        if (kind_in(&rt->an.qty[q], kinds)) {
             push_qty_in(L, rt, cache, q);
             lua_rawseti(L, list, ++k);
         }
@@ -297,13 +326,14 @@ static int after(lua_State *L, const char *kind)
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, true, s->start);
     lua_Integer n = luaL_optinteger(L, 3, 20);
+    unsigned kinds = kind_bits(kind);
     size_t counted = 0, at = pos; /* counted: characters in [pos, at) */
     for (size_t q = an_first_qty(&rt->an, pos); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++) {
         counted += chars(rt->an.text, at, rt->an.qty[q].start);
         at = rt->an.qty[q].start;
         if (counted > (size_t)n)
             break;
-        if (kind_is(&rt->an.qty[q], kind)) {
+        if (kind_in(&rt->an.qty[q], kinds)) {
             push_qty(L, rt, q);
             return 1;
         }
@@ -322,10 +352,10 @@ static int s_quantity_before(lua_State *L)
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, false, s->end);
     lua_Integer n = luaL_optinteger(L, 3, 20);
-    const char *kind = luaL_optstring(L, 4, NULL);
+    unsigned kinds = kind_bits(luaL_optstring(L, 4, NULL));
     size_t best = SIZE_MAX, lo = chars_back_limit(rt->an.text, pos, s->start, n);
     for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].end <= pos; q++)
-        if (kind_is(&rt->an.qty[q], kind) && rt->an.qty[q].end >= lo)
+        if (kind_in(&rt->an.qty[q], kinds) && rt->an.qty[q].end >= lo)
             best = q;
     if (best != SIZE_MAX)
         push_qty(L, rt, best);
