@@ -91,6 +91,13 @@ static int get_field(lua_State *L, const rt_runtime *rt, int idx, int k)
     return lua_gettable(L, idx);
 }
 
+/* Drop the value just below the top (a cache table the top was read
+ * from): lua_replace moves the top down, where lua_remove rotates. */
+static void drop_below(lua_State *L)
+{
+    lua_replace(L, -2);
+}
+
 /* ---- spans and positions ---------------------------------------------- */
 
 static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
@@ -267,7 +274,7 @@ static void push_qty(lua_State *L, const rt_runtime *rt, size_t i)
 {
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
     push_qty_in(L, rt, lua_gettop(L), i);
-    lua_remove(L, -2);
+    drop_below(L);
 }
 
 /* Kinds as one bit per num_kind: a rule's kind names are read once per
@@ -394,7 +401,7 @@ static void push_keyword(lua_State *L, const rt_runtime *rt, uint32_t id)
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, (lua_Integer)id + 1);
     }
-    lua_remove(L, -2);
+    drop_below(L);
 }
 
 /* Hit h of the document as a table {text, start, stop, keyword}, made
@@ -423,7 +430,7 @@ static void push_hit(lua_State *L, const rt_runtime *rt, size_t h)
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, (lua_Integer)h + 1);
     }
-    lua_remove(L, -2);
+    drop_below(L);
 }
 
 /* The state of an s:hits() iterator, a userdata upvalue of its closure:
@@ -1632,7 +1639,7 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     lua_State *L = rt->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentences_ref);
     if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TTABLE) {
-        lua_remove(L, -2);
+        drop_below(L);
         rt->self_hint = i; /* the rule called with it asks about it first */
         return;
     }
@@ -1648,7 +1655,7 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
-    lua_remove(L, -2);
+    drop_below(L);
     if (i < rt->nsentence_obj)
         rt->sentence_obj[i] = lua_topointer(L, -1);
     rt->self_hint = i;
