@@ -116,6 +116,14 @@ static lua_Integer check_int(lua_State *L, int idx)
     return isnum ? v : luaL_checkinteger(L, idx);
 }
 
+/* The integer at idx, or dflt when there is none, as luaL_optinteger
+ * reads it: the count of characters most span methods take. */
+static lua_Integer opt_int(lua_State *L, int idx, lua_Integer dflt)
+{
+    int type = lua_type(L, idx);
+    return type == LUA_TNONE || type == LUA_TNIL ? dflt : check_int(L, idx);
+}
+
 /* Field k of the table at idx, as lua_gettable reads it, raw first: the
  * API's spans (hits, quantities, mentions, sentences) hold their start
  * and stop, and only a table without the field has an __index to ask. */
@@ -332,7 +340,7 @@ static int after(lua_State *L, const char *kind)
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, true, s->start);
-    lua_Integer n = luaL_optinteger(L, 3, 20);
+    lua_Integer n = opt_int(L, 3, 20);
     unsigned kinds = kind_bits(kind);
     size_t counted = 0, at = pos; /* counted: characters in [pos, at) */
     for (size_t q = an_first_qty(&rt->an, pos); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++) {
@@ -358,7 +366,7 @@ static int s_quantity_before(lua_State *L)
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, false, s->end);
-    lua_Integer n = luaL_optinteger(L, 3, 20);
+    lua_Integer n = opt_int(L, 3, 20);
     unsigned kinds = kind_bits(luaL_optstring(L, 4, NULL));
     size_t best = SIZE_MAX, lo = chars_back_limit(rt->an.text, pos, s->start, n);
     for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].end <= pos; q++)
@@ -612,7 +620,7 @@ static void push_mention(lua_State *L, const rt_runtime *rt, mention_kit *kit, s
 static bool wanted(const an_doc *d, size_t m, const char *type, bool all, size_t *sent)
 {
     const an_mention *x = &d->ment[m];
-    if (type && type != x->type && strcmp(type, x->type))
+    if (type && type != x->type && (type[0] != x->type[0] || strcmp(type, x->type)))
         return false;
     if (!all)
         return true;
@@ -720,7 +728,7 @@ static int s_before(lua_State *L)
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, false, s->end);
     if (pos < s->start) pos = s->start;
-    size_t from = step_chars(rt->an.text, pos, -luaL_optinteger(L, 3, 10), s->start, s->end);
+    size_t from = step_chars(rt->an.text, pos, -opt_int(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + from, pos - from);
     return 1;
 }
@@ -731,7 +739,7 @@ static int s_after(lua_State *L)
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, true, s->start);
     if (pos > s->end) pos = s->end;
-    size_t to = step_chars(rt->an.text, pos, luaL_optinteger(L, 3, 10), s->start, s->end);
+    size_t to = step_chars(rt->an.text, pos, opt_int(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + pos, to - pos);
     return 1;
 }
@@ -748,7 +756,7 @@ static int s_clause_before(lua_State *L)
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, false, s->end);
     if (pos < s->start) pos = s->start;
-    lua_Integer n = luaL_optinteger(L, 3, 10);
+    lua_Integer n = opt_int(L, 3, 10);
     size_t nstops;
     const char *stops = luaL_optlstring(L, 4, clause_marks, &nstops);
     const char *text = rt->an.text;
