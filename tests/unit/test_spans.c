@@ -8,7 +8,8 @@
  * hit's text as written when its keyword matched in another case; and
  * s:clause_before with the clause marks and with stops given;
  * doc:occurrences; mention tables made while mention rules add more,
- * over two documents; a lexicon entry's strings, made once per run.
+ * over two documents; a lexicon entry's strings, made once per run;
+ * doc:mentions() leaves out mentions outside the sentences.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -353,16 +354,23 @@ static void test_mentions_later(void **state)
  * mentions in every document: each mention still reads its own entry's
  * (two entries side by side, one of another type with an extra naming
  * the other), in the second document as in the first, and a mention a
- * rule adds over an entry's (which it hides) reads the rule's strings. */
+ * rule adds over an entry's (which it hides) reads the rule's strings.
+ * doc:mentions() walks the sentences beside the mentions: it leaves out
+ * one before the first sentence and one in the blank lines between two. */
 static const char entry_tsv[] = "甲公司\t甲集团\torg\tA\n乙厂\t乙工厂\tunit\t甲集团\n";
 
 static const char entry_lua[] =
     SHOW_LUA
     "return rule {\n"
-    "  name = 'entry', keywords = { '营收' },\n"
+    "  name = 'entry', keywords = { '营收', '说' },\n"
     "  mentions = function(s)\n"
-    "    for kw in s:hits() do\n"
+    "    for kw in s:hits('营收') do\n"
     "      s:add_mention{ start = kw.start, stop = kw.stop + 6, canonical = '甲公司', type = 'x' }\n"
+    "    end\n"
+    "    for kw in s:hits('说') do\n"
+    "      s:add_mention{ start = 0, stop = 1, canonical = 'before' }\n"
+    "      s:add_mention{ start = s.start - 1, stop = s.start, canonical = 'gap' }\n"
+    "      s:add_mention{ start = kw.start, stop = kw.stop, canonical = 'said' }\n"
     "    end\n"
     "  end,\n"
     "  document = function(doc)\n"
@@ -386,6 +394,11 @@ static void test_entry_strings(void **state)
     expect_in(line, "\"all\":\"0-6:乙厂/乙工厂/unit/甲集团,6-15:甲公司/甲集团/org/A,"
                     "18-30:营收甲公/甲公司/x/\"");
     expect_in(line, "\"units\":\"0-6:乙厂/乙工厂/unit/甲集团\"");
+    free(line);
+    out = rules_run_again(&r, "  甲公司。\n\n  乙厂说。\n");
+    line = fact_line(strrchr(out, '{'), "entry");
+    expect_in(line, "\"all\":\"2-11:甲公司/甲集团/org/A,18-24:乙厂/乙工厂/unit/甲集团,"
+                    "24-27:说/said/org/\"");
     free(line);
     rules_done(&r);
 }
