@@ -1657,8 +1657,9 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     set_span(L, rt, s->start, s->end);
     set_int(L, rt, RT_S_INDEX, (lua_Integer)i + 1);
     set_int(L, rt, RT_S_PARAGRAPH, (lua_Integer)s->para + 1);
+    push_s(L, rt, RT_S_DOC); /* the name first: no rotation under the value */
     rt_api_push_doc(rt);
-    set_top(L, rt, RT_S_DOC);
+    lua_rawset(L, -3);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentence_mt_ref);
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
