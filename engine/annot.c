@@ -159,9 +159,9 @@ int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
         return -1;
     if (!extra)
         extra = "";
-    an_mention m = {start, end, canonical, type, extra, d->nmade};
+    an_mention m = {start, end, canonical, type, extra, d->nmade, 0};
     if (copy)
-        m = (an_mention){start, end, keep(d, canonical), keep(d, type), keep(d, extra), d->nmade};
+        m = (an_mention){start, end, keep(d, canonical), keep(d, type), keep(d, extra), d->nmade, 0};
     if (!m.canonical || !m.type || !m.extra)
         return -1;
     /* In order from the start: a rule's s:mentions() finds a sentence's

@@ -32,6 +32,8 @@ typedef struct {
     size_t start, end;
     const char *canonical, *type, *extra; /* owned elsewhere (lexicon or an_doc strings) */
     size_t id; /* order of adding in this text: outlives sorting, so a cache can key on it */
+    uint32_t entry; /* the caller's number of the lexicon entry named + 1 (its Lua strings
+                       are made once per run); 0: an alias or a rule's (an_add_mention) */
 } an_mention;
 
 typedef struct {

@@ -92,6 +92,13 @@ static int get_field(lua_State *L, const rt_runtime *rt, int idx, int k)
     return lua_gettable(L, idx);
 }
 
+/* Drop the value just below the top (a cache table the top was read
+ * from): lua_replace moves the top down, where lua_remove rotates. */
+static void drop_below(lua_State *L)
+{
+    lua_replace(L, -2);
+}
+
 /* ---- spans and positions ---------------------------------------------- */
 
 static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
@@ -101,19 +108,51 @@ static void set_span(lua_State *L, const rt_runtime *rt, size_t a, size_t b)
     set_int(L, rt, RT_S_STOP, (lua_Integer)b);
 }
 
+/* The integer at idx, as luaL_checkinteger reads it (and fails), without
+ * its call where it is one. */
+static lua_Integer check_int(lua_State *L, int idx)
+{
+    int isnum;
+    lua_Integer v = lua_tointegerx(L, idx, &isnum);
+    return isnum ? v : luaL_checkinteger(L, idx);
+}
+
+/* The integer at idx, or dflt when there is none, as luaL_optinteger
+ * reads it: the count of characters most span methods take. */
+static lua_Integer opt_int(lua_State *L, int idx, lua_Integer dflt)
+{
+    int type = lua_type(L, idx);
+    return type == LUA_TNONE || type == LUA_TNIL ? dflt : check_int(L, idx);
+}
+
+/* Field k of the table at idx, as lua_gettable reads it, raw first: the
+ * API's spans (hits, quantities, mentions, sentences) hold their start
+ * and stop, and only a table without the field has an __index to ask. */
+static int span_field(lua_State *L, const rt_runtime *rt, int idx, int k)
+{
+    push_s(L, rt, k);
+    int type = lua_rawget(L, idx);
+    if (type != LUA_TNIL)
+        return type;
+    lua_pop(L, 1);
+    return get_field(L, rt, idx, k);
+}
+
 /* A position argument: a span (its start, or its stop when end is set) or
  * a byte offset. */
 static size_t pos_arg(lua_State *L, const rt_runtime *rt, int idx, bool end, size_t dflt)
 {
-    if (lua_isnoneornil(L, idx))
+    int type = lua_type(L, idx);
+    if (type == LUA_TNONE || type == LUA_TNIL)
         return dflt;
-    if (lua_istable(L, idx)) {
-        get_field(L, rt, idx, end ? RT_S_STOP : RT_S_START);
-        lua_Integer v = luaL_checkinteger(L, -1);
+    lua_Integer v;
+    if (type == LUA_TTABLE) {
+        span_field(L, rt, lua_absindex(L, idx), end ? RT_S_STOP : RT_S_START);
+        v = check_int(L, -1);
         lua_pop(L, 1);
-        return (size_t)(v < 0 ? 0 : v);
+    } else {
+        v = check_int(L, idx);
     }
-    lua_Integer v = luaL_checkinteger(L, idx);
     return (size_t)(v < 0 ? 0 : v);
 }
 
@@ -244,21 +283,22 @@ static void push_qty(lua_State *L, const rt_runtime *rt, size_t i)
 {
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
     push_qty_in(L, rt, lua_gettop(L), i);
-    lua_remove(L, -2);
+    drop_below(L);
 }
 
-static bool kind_is(const num_quantity *q, const char *kind)
+/* Kinds as one bit per num_kind: a rule's kind names are read once per
+ * call, not compared with each quantity's.  A name of no kind has no bit
+ * (it matches nothing); NULL, any kind, has them all. */
+static unsigned kind_bits(const char *kind)
 {
-    return !kind || !strcmp(num_kind_name(q->kind), kind);
+    int k = kind ? num_kind_of_name(kind) : -2;
+    return k == -2 ? ~0u : k < 0 ? 0 : 1u << k;
 }
 
-/* Is q of one of the kinds (all when there are none)? */
-static bool kind_in(const num_quantity *q, const char *const *kinds, int nkinds)
+/* Is q of one of the kinds? */
+static bool kind_in(const num_quantity *q, unsigned kinds)
 {
-    for (int i = 0; i < nkinds; i++)
-        if (kind_is(q, kinds[i]))
-            return true;
-    return nkinds == 0;
+    return (unsigned)q->kind < 32 && (kinds >> q->kind & 1);
 }
 
 /* s:quantities([kind, ...]): those of the kinds given, or all; only the
@@ -267,23 +307,27 @@ static int s_quantities(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
-    const char *kinds[8];
-    int nkinds = 0;
+    unsigned kinds = 0;
+    int nkinds = 0; /* the first 8 count, as they always have */
     for (int a = 2; a <= lua_gettop(L) && !lua_isnil(L, a); a++) {
         const char *k = luaL_checkstring(L, a);
-        if (nkinds < 8)
-            kinds[nkinds++] = k;
+        if (nkinds < 8) {
+            kinds |= kind_bits(k);
+            nkinds++;
+        }
     }
+    if (nkinds == 0)
+        kinds = kind_bits(NULL);
     size_t first = an_first_qty(&rt->an, s->start), q;
     int n = 0;
     for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
-        n += kind_in(&rt->an.qty[q], kinds, nkinds);
+        n += kind_in(&rt->an.qty[q], kinds);
     lua_createtable(L, n, 0);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
     int list = lua_gettop(L) - 1, cache = lua_gettop(L);
     lua_Integer k = 0;
     for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
-        if (kind_in(&rt->an.qty[q], kinds, nkinds)) {
+        if (kind_in(&rt->an.qty[q], kinds)) {
             push_qty_in(L, rt, cache, q);
             lua_rawseti(L, list, ++k);
         }
@@ -297,14 +341,15 @@ static int after(lua_State *L, const char *kind)
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, true, s->start);
-    lua_Integer n = luaL_optinteger(L, 3, 20);
+    lua_Integer n = opt_int(L, 3, 20);
+    unsigned kinds = kind_bits(kind);
     size_t counted = 0, at = pos; /* counted: characters in [pos, at) */
     for (size_t q = an_first_qty(&rt->an, pos); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++) {
         counted += chars(rt->an.text, at, rt->an.qty[q].start);
         at = rt->an.qty[q].start;
         if (counted > (size_t)n)
             break;
-        if (kind_is(&rt->an.qty[q], kind)) {
+        if (kind_in(&rt->an.qty[q], kinds)) {
             push_qty(L, rt, q);
             return 1;
         }
@@ -322,11 +367,11 @@ static int s_quantity_before(lua_State *L)
     rt_runtime *rt = rt_of(L);
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, false, s->end);
-    lua_Integer n = luaL_optinteger(L, 3, 20);
-    const char *kind = luaL_optstring(L, 4, NULL);
+    lua_Integer n = opt_int(L, 3, 20);
+    unsigned kinds = kind_bits(luaL_optstring(L, 4, NULL));
     size_t best = SIZE_MAX, lo = chars_back_limit(rt->an.text, pos, s->start, n);
     for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].end <= pos; q++)
-        if (kind_is(&rt->an.qty[q], kind) && rt->an.qty[q].end >= lo)
+        if (kind_in(&rt->an.qty[q], kinds) && rt->an.qty[q].end >= lo)
             best = q;
     if (best != SIZE_MAX)
         push_qty(L, rt, best);
@@ -365,7 +410,7 @@ static void push_keyword(lua_State *L, const rt_runtime *rt, uint32_t id)
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, (lua_Integer)id + 1);
     }
-    lua_remove(L, -2);
+    drop_below(L);
 }
 
 /* Hit h of the document as a table {text, start, stop, keyword}, made
@@ -394,7 +439,7 @@ static void push_hit(lua_State *L, const rt_runtime *rt, size_t h)
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, (lua_Integer)h + 1);
     }
-    lua_remove(L, -2);
+    drop_below(L);
 }
 
 /* The state of an s:hits() iterator, a userdata upvalue of its closure:
@@ -459,39 +504,130 @@ static int s_hits(lua_State *L)
     return 1;
 }
 
+/* A lexicon entry's strings, as Lua strings made once per run: every
+ * document naming the entry shares them, rather than hashing the same
+ * bytes into the string table again for each mention's table. */
+enum { ES_SURFACE, ES_CANONICAL, ES_TYPE, ES_EXTRA, ES_N };
+
+static const char *entry_str(const lexicon_entry *e, int k)
+{
+    return k == ES_SURFACE ? e->surface : k == ES_CANONICAL ? e->canonical
+         : k == ES_TYPE ? e->type : e->extra;
+}
+
+/* String k of the entry of pattern id, pushed; strs is the stack index
+ * of the run's table of them (entries_ref), by id * ES_N + k + 1. */
+static void push_entry_str(lua_State *L, const rt_runtime *rt, int strs, uint32_t id, int k)
+{
+    lua_Integer at = (lua_Integer)id * ES_N + k + 1;
+    if (lua_rawgeti(L, strs, at) == LUA_TSTRING)
+        return;
+    lua_pop(L, 1);
+    lua_pushstring(L, entry_str(rt->patterns[id].entry, k));
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, strs, at);
+}
+
+/* A mention's fields, in the order its table gets them (the order
+ * pairs() sees them in stays what it was), and their names. */
+enum { MK_TEXT, MK_START, MK_STOP, MK_CANONICAL, MK_TYPE, MK_EXTRA, MK_N };
+static const int mention_keys[MK_N] = {RT_S_TEXT, RT_S_START, RT_S_STOP,
+                                       RT_S_CANONICAL, RT_S_TYPE, RT_S_EXTRA};
+
+/* Mention x's canonical, type or extra (f: MK_CANONICAL...). */
+static const char *mention_str(const an_mention *x, int f)
+{
+    return f == MK_CANONICAL ? x->canonical : f == MK_TYPE ? x->type : x->extra;
+}
+
+/* What making mention tables reads, pushed on the stack at the first one
+ * a call makes (most calls make none: the tables are cached): the field
+ * names from keys on, then the entries' strings at keys + MK_N. */
+typedef struct {
+    int cache; /* the mention tables of this text */
+    int keys;  /* 0 until pushed */
+} mention_kit;
+
+static void push_kit(lua_State *L, const rt_runtime *rt, mention_kit *kit)
+{
+    kit->keys = lua_gettop(L) + 1;
+    for (int k = 0; k < MK_N; k++)
+        push_s(L, rt, mention_keys[k]);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->entries_ref);
+}
+
+/* String field f (MK_TEXT, MK_CANONICAL...) of mention x: a lexicon
+ * entry's strings are the run's; its text is the entry's surface string
+ * when it reads the same (it nearly always does: the automaton matched
+ * the surface). */
+static void push_mention_str(lua_State *L, const rt_runtime *rt, const mention_kit *kit,
+                             const an_mention *x, int f)
+{
+    const char *text = rt->an.text + x->start;
+    size_t n = x->end - x->start, len;
+    if (x->entry) {
+        int k = f == MK_TEXT ? ES_SURFACE : ES_CANONICAL + f - MK_CANONICAL;
+        push_entry_str(L, rt, kit->keys + MK_N, x->entry - 1, k);
+        const char *v = lua_tolstring(L, -1, &len);
+        if (f != MK_TEXT || (len == n && !memcmp(v, text, n)))
+            return;
+        lua_pop(L, 1);
+    }
+    if (f == MK_TEXT)
+        lua_pushlstring(L, text, n);
+    else
+        lua_pushstring(L, mention_str(x, f));
+}
+
+/* Mention x's table {text, start, stop, canonical, type, extra}, pushed. */
+static void make_mention(lua_State *L, const rt_runtime *rt, const mention_kit *kit,
+                         const an_mention *x)
+{
+    lua_createtable(L, 0, MK_N);
+    for (int f = 0; f < MK_N; f++) {
+        if (f >= MK_CANONICAL && !mention_str(x, f))
+            continue; /* no string: no field */
+        lua_pushvalue(L, kit->keys + f);
+        if (f == MK_START || f == MK_STOP)
+            lua_pushinteger(L, (lua_Integer)(f == MK_START ? x->start : x->end));
+        else
+            push_mention_str(L, rt, kit, x, f);
+        lua_rawset(L, -3);
+    }
+}
+
 /* Mention m as a table, made once per document: the cache is keyed by the
  * mention's id, which sorting does not change and mention rules adding
  * more do not reuse, so a table made while mention rules still run stays
  * right after (and is not made a second time for doc:mentions()). */
-static void push_mention(lua_State *L, const rt_runtime *rt, int cache, size_t m)
+static void push_mention(lua_State *L, const rt_runtime *rt, mention_kit *kit, size_t m)
 {
     const an_mention *x = &rt->an.ment[m];
     lua_Integer key = (lua_Integer)x->id + 1;
-    if (lua_rawgeti(L, cache, key) == LUA_TTABLE)
+    if (lua_rawgeti(L, kit->cache, key) == LUA_TTABLE)
         return;
     lua_pop(L, 1);
-    lua_createtable(L, 0, 6);
-    set_span(L, rt, x->start, x->end);
-    set_str(L, rt, RT_S_CANONICAL, x->canonical);
-    set_str(L, rt, RT_S_TYPE, x->type);
-    set_str(L, rt, RT_S_EXTRA, x->extra);
+    if (!kit->keys)
+        push_kit(L, rt, kit);
+    make_mention(L, rt, kit, x);
     lua_pushvalue(L, -1);
-    lua_rawseti(L, cache, key);
-}
-
-/* Does a sentence hold pos?  (Mentions are read sentence by sentence;
- * a document's mentions are those of its sentences.) */
-static size_t sentence_at(const an_doc *d, size_t pos);
-static bool in_sentence(const an_doc *d, size_t pos)
-{
-    return sentence_at(d, pos) != SIZE_MAX;
+    lua_rawseti(L, kit->cache, key);
 }
 
 /* Is mention m one to list: of the type (NULL: any), and, for the whole
- * document (all set), in a sentence? */
-static bool wanted(const an_doc *d, size_t m, const char *type, bool all)
+ * document (all set), in a sentence?  Mentions are asked for in order:
+ * *sent is the last sentence starting at or before the one asked before
+ * (a walk through the sentences, not a search for each mention). */
+static bool wanted(const an_doc *d, size_t m, const char *type, bool all, size_t *sent)
 {
-    return (!type || !strcmp(type, d->ment[m].type)) && (!all || in_sentence(d, d->ment[m].start));
+    const an_mention *x = &d->ment[m];
+    if (type && type != x->type && (type[0] != x->type[0] || strcmp(type, x->type)))
+        return false;
+    if (!all)
+        return true;
+    while (*sent + 1 < d->nsent && d->sent[*sent + 1].start <= x->start)
+        ++*sent;
+    return *sent < d->nsent && d->sent[*sent].start <= x->start && x->start < d->sent[*sent].end;
 }
 
 /* The registry ref of the mention tables of this text, made at the first
@@ -512,11 +648,12 @@ static int push_mentions(lua_State *L, rt_runtime *rt, size_t from, size_t to, c
     lua_createtable(L, to - from < INT_MAX ? (int)(to - from) : 0, 0);
     int list = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, mention_cache(L, rt));
-    int cache = lua_gettop(L);
+    mention_kit kit = {lua_gettop(L), 0};
     lua_Integer k = 0;
+    size_t sent = 0;
     for (size_t m = from; m < to; m++)
-        if (wanted(&rt->an, m, type, all)) {
-            push_mention(L, rt, cache, m);
+        if (wanted(&rt->an, m, type, all, &sent)) {
+            push_mention(L, rt, &kit, m);
             lua_rawseti(L, list, ++k);
         }
     lua_settop(L, list);
@@ -592,7 +729,7 @@ static int s_before(lua_State *L)
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, false, s->end);
     if (pos < s->start) pos = s->start;
-    size_t from = step_chars(rt->an.text, pos, -luaL_optinteger(L, 3, 10), s->start, s->end);
+    size_t from = step_chars(rt->an.text, pos, -opt_int(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + from, pos - from);
     return 1;
 }
@@ -603,7 +740,7 @@ static int s_after(lua_State *L)
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, true, s->start);
     if (pos > s->end) pos = s->end;
-    size_t to = step_chars(rt->an.text, pos, luaL_optinteger(L, 3, 10), s->start, s->end);
+    size_t to = step_chars(rt->an.text, pos, opt_int(L, 3, 10), s->start, s->end);
     lua_pushlstring(L, rt->an.text + pos, to - pos);
     return 1;
 }
@@ -620,7 +757,7 @@ static int s_clause_before(lua_State *L)
     const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
     size_t pos = pos_arg(L, rt, 2, false, s->end);
     if (pos < s->start) pos = s->start;
-    lua_Integer n = luaL_optinteger(L, 3, 10);
+    lua_Integer n = opt_int(L, 3, 10);
     size_t nstops;
     const char *stops = luaL_optlstring(L, 4, clause_marks, &nstops);
     const char *text = rt->an.text;
@@ -1598,7 +1735,7 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     lua_State *L = rt->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentences_ref);
     if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TTABLE) {
-        lua_remove(L, -2);
+        drop_below(L);
         rt->self_hint = i; /* the rule called with it asks about it first */
         return;
     }
@@ -1608,13 +1745,14 @@ void rt_api_push_sentence(rt_runtime *rt, size_t i)
     set_span(L, rt, s->start, s->end);
     set_int(L, rt, RT_S_INDEX, (lua_Integer)i + 1);
     set_int(L, rt, RT_S_PARAGRAPH, (lua_Integer)s->para + 1);
+    push_s(L, rt, RT_S_DOC); /* the name first: no rotation under the value */
     rt_api_push_doc(rt);
-    set_top(L, rt, RT_S_DOC);
+    lua_rawset(L, -3);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->sentence_mt_ref);
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
-    lua_remove(L, -2);
+    drop_below(L);
     if (i < rt->nsentence_obj)
         rt->sentence_obj[i] = lua_topointer(L, -1);
     rt->self_hint = i;
@@ -1646,6 +1784,8 @@ void rt_api_open(rt_runtime *rt)
     }
     lua_newtable(rt->L);
     rt->keywords_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
+    lua_newtable(rt->L);
+    rt->entries_ref = luaL_ref(rt->L, LUA_REGISTRYINDEX);
     rt->fact_mt_ref = make_fact_metatable(rt);
     rt->sentence_mt_ref = make_metatable(rt, sentence_methods);
     rt->doc_mt_ref = make_metatable(rt, doc_methods);

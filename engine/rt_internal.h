@@ -125,6 +125,8 @@ struct rt_runtime {
     int qcache_ref;         /* quantity tables made so far, by index */
     int hcache_ref;         /* keyword hit tables made so far, by index */
     int keywords_ref;       /* the patterns' keywords as Lua strings, by id + 1 */
+    int entries_ref;        /* lexicon entries' strings as Lua strings, made once per
+                               run: by pattern id * 4 + k + 1 (rt_api.c's ES_*) */
     int mcache_ref;         /* mention tables, by mention id + 1; LUA_NOREF
                                until the first is asked for */
     int text_ref;           /* doc:text(), LUA_NOREF until asked */

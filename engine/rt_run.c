@@ -340,15 +340,29 @@ static void document_phase(rt_runtime *rt)
             call_rule(rt, r, rt->rules[r].document_ref, true, 0);
 }
 
+/* The mention added last: ids count up, and it sits a step or two from
+ * the end (an_add_mention keeps them in order). */
+static an_mention *last_added(an_doc *d)
+{
+    size_t k = d->nment;
+    while (k > 1 && d->ment[k - 1].id != d->nmade - 1)
+        k--;
+    return &d->ment[k - 1];
+}
+
+/* Each hit of an active pack's lexicon entry is a mention, marked with
+ * its pattern id so the API makes the entry's Lua strings once per run. */
 static int lexicon_mentions(rt_runtime *rt)
 {
     an_doc *d = &rt->an;
     for (size_t h = 0; h < d->nhits; h++) {
         const rt_pattern *p = &rt->patterns[d->hits[h].id];
-        if (p->rule < 0 && rt->packs[p->pack].active &&
-            an_add_mention(d, d->hits[h].start, d->hits[h].end, p->entry->canonical,
+        if (p->rule >= 0 || !rt->packs[p->pack].active)
+            continue;
+        if (an_add_mention(d, d->hits[h].start, d->hits[h].end, p->entry->canonical,
                            p->entry->type, p->entry->extra, false))
             return -1;
+        last_added(d)->entry = d->hits[h].id + 1;
     }
     return 0;
 }

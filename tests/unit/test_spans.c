@@ -8,7 +8,8 @@
  * hit's text as written when its keyword matched in another case; and
  * s:clause_before with the clause marks and with stops given;
  * doc:occurrences; mention tables made while mention rules add more,
- * over two documents.
+ * over two documents; a lexicon entry's strings, made once per run;
+ * doc:mentions() leaves out mentions outside the sentences.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,6 +97,16 @@ static char *one_rule_fact(const char *rel, const char *lua, const char *text, c
     char *line = fact_line(rules_run_text(&r, tree, 2, text), name);
     rules_done(&r);
     return line;
+}
+
+/* Run the rule file rel (source lua) beside the pack's manifest and the
+ * lexicon tsv on text, in r. */
+static const char *run_with_lexicon(rules_run *r, const char *tsv, const char *rel, const char *lua,
+                                    const char *text)
+{
+    const rules_file tree[] = {{"common/pack.lua", pack_lua}, {"common/lexicon/names.tsv", tsv},
+                               {rel, lua}};
+    return rules_run_text(r, tree, 3, text);
 }
 
 static void expect_in(const char *line, const char *part)
@@ -254,15 +265,19 @@ static void test_occurrences(void **state)
  * s:mentions() lists the new ones in their places, and every table keeps
  * its own mention's values once they are sorted; a second document, with
  * other names at the same places, gets its own. */
-static const char phase_lua[] =
-    "local function show(list)\n"
-    "  local out = {}\n"
-    "  for _, m in ipairs(list) do\n"
-    "    out[#out + 1] = m.start .. '-' .. m.stop .. ':' .. m.text .. '/' .. m.canonical .. '/'\n"
-    "      .. m.type .. '/' .. m.extra\n"
-    "  end\n"
-    "  return table.concat(out, ',')\n"
+/* show(list): a list of mentions as start-stop:text/canonical/type/extra. */
+#define SHOW_LUA                                                                                \
+    "local function show(list)\n"                                                               \
+    "  local out = {}\n"                                                                        \
+    "  for _, m in ipairs(list) do\n"                                                           \
+    "    out[#out + 1] = m.start .. '-' .. m.stop .. ':' .. m.text .. '/' .. m.canonical .. '/'\n" \
+    "      .. m.type .. '/' .. m.extra\n"                                                       \
+    "  end\n"                                                                                   \
+    "  return table.concat(out, ',')\n"                                                         \
     "end\n"
+
+static const char phase_lua[] =
+    SHOW_LUA
     "local during\n"
     "return rule {\n"
     "  name = 'phase', keywords = { '营收', '收入' },\n"
@@ -283,13 +298,8 @@ static const char phase_lua[] =
 static void test_mentions_phase(void **state)
 {
     (void)state;
-    static const rules_file phase_files[] = {
-        {"common/pack.lua", pack_lua},
-        {"common/lexicon/names.tsv", names_tsv},
-        {"common/phase.lua", phase_lua},
-    };
     rules_run r = {0};
-    rules_run_text(&r, phase_files, 3, "营收甲公司1亿元，甲厂收入。\n");
+    run_with_lexicon(&r, names_tsv, "common/phase.lua", phase_lua, "营收甲公司1亿元，甲厂收入。\n");
     const char *out = rules_run_again(&r, "收入甲厂1亿元，甲公司营收。\n");
     char *line = fact_line(out, "phase");
     expect_in(line, "\"during\":\"2;0-6:营收/营收名/metric/,6-15:甲公司/甲集团/org/A,"
@@ -331,15 +341,64 @@ static const char later_lua[] =
 static void test_mentions_later(void **state)
 {
     (void)state;
-    static const rules_file later_files[] = {
-        {"common/pack.lua", pack_lua},
-        {"common/lexicon/names.tsv", names_tsv},
-        {"common/later.lua", later_lua},
-    };
     rules_run r = {0};
-    const char *out = rules_run_text(&r, later_files, 3, "营收营收营收营收营收。\n营收甲公司。\n营收甲厂。\n");
+    const char *out = run_with_lexicon(&r, names_tsv, "common/later.lua", later_lua,
+                                       "营收营收营收营收营收。\n营收甲公司。\n营收甲厂。\n");
     char *line = fact_line(out, "later");
     expect_in(line, "\"seen\":\"1:,2:甲公司,3:甲厂\"");
+    free(line);
+    rules_done(&r);
+}
+
+/* A lexicon entry's strings are made once per run and shared by its
+ * mentions in every document: each mention still reads its own entry's
+ * (two entries side by side, one of another type with an extra naming
+ * the other), in the second document as in the first, and a mention a
+ * rule adds over an entry's (which it hides) reads the rule's strings.
+ * doc:mentions() walks the sentences beside the mentions: it leaves out
+ * one before the first sentence and one in the blank lines between two. */
+static const char entry_tsv[] = "甲公司\t甲集团\torg\tA\n乙厂\t乙工厂\tunit\t甲集团\n";
+
+static const char entry_lua[] =
+    SHOW_LUA
+    "return rule {\n"
+    "  name = 'entry', keywords = { '营收', '说' },\n"
+    "  mentions = function(s)\n"
+    "    for kw in s:hits('营收') do\n"
+    "      s:add_mention{ start = kw.start, stop = kw.stop + 6, canonical = '甲公司', type = 'x' }\n"
+    "    end\n"
+    "    for kw in s:hits('说') do\n"
+    "      s:add_mention{ start = 0, stop = 1, canonical = 'before' }\n"
+    "      s:add_mention{ start = s.start - 1, stop = s.start, canonical = 'gap' }\n"
+    "      s:add_mention{ start = kw.start, stop = kw.stop, canonical = 'said' }\n"
+    "    end\n"
+    "  end,\n"
+    "  document = function(doc)\n"
+    "    doc:emit{ kind = 'check', name = 'entry', all = show(doc:mentions()),\n"
+    "              units = show(doc:mentions('unit')), evidence = { { start = 0, stop = 1 } } }\n"
+    "  end,\n"
+    "}\n";
+
+static void test_entry_strings(void **state)
+{
+    (void)state;
+    rules_run r = {0};
+    const char *out = run_with_lexicon(&r, entry_tsv, "common/entry.lua", entry_lua,
+                                       "甲公司乙厂。营收乙厂。\n");
+    char *line = fact_line(out, "entry");
+    expect_in(line, "\"all\":\"0-9:甲公司/甲集团/org/A,9-15:乙厂/乙工厂/unit/甲集团,"
+                    "18-30:营收乙厂/甲公司/x/\"");
+    free(line);
+    out = rules_run_again(&r, "乙厂甲公司。营收甲公司\n");
+    line = fact_line(strchr(out, '\n') + 1, "entry");
+    expect_in(line, "\"all\":\"0-6:乙厂/乙工厂/unit/甲集团,6-15:甲公司/甲集团/org/A,"
+                    "18-30:营收甲公/甲公司/x/\"");
+    expect_in(line, "\"units\":\"0-6:乙厂/乙工厂/unit/甲集团\"");
+    free(line);
+    out = rules_run_again(&r, "  甲公司。\n\n  乙厂说。\n");
+    line = fact_line(strrchr(out, '{'), "entry");
+    expect_in(line, "\"all\":\"2-11:甲公司/甲集团/org/A,18-24:乙厂/乙工厂/unit/甲集团,"
+                    "24-27:说/said/org/\"");
     free(line);
     rules_done(&r);
 }
@@ -354,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_occurrences),
         cmocka_unit_test(test_mentions_phase),
         cmocka_unit_test(test_mentions_later),
+        cmocka_unit_test(test_entry_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
