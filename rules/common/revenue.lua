@@ -13,6 +13,9 @@ local NONE = lib.NO_REVENUE
 -- Words that may stand between the company or period and a bare 收入.
 local FILLER = { "公司", "集团", "实现", "录得", "取得", "共", "全年", "当季", "单季", "季度", "了", "的" }
 
+-- Keywords that are revenue only when bare.
+local BARE_ONLY = { ["收入"] = true, ["销售收入"] = true }
+
 local function bare(s, kw)
   local stem = lib.stem_before(s, kw, 12)
   return words.only(stem, FILLER) and lib.trim(s:before(kw, 1)) ~= "" or false
@@ -21,7 +24,7 @@ end
 return rule {
   name = "revenue",
   description = "company revenue with period and YoY change",
-  keywords = { "营收", "营业收入", "总收入", "总营收", "营业总收入", "收入总额", "收入",
+  keywords = { "营收", "营业收入", "总收入", "总营收", "营业总收入", "收入总额", "收入", "销售收入",
                "revenue", "revenues", "total revenue", "sales" },
   -- Every fact here is an amount (no revenue at all is revenue_none's).
   needs = { "money" },
@@ -33,10 +36,11 @@ return rule {
       local none = lib.ends_any(lib.trim(before), NONE)
       local m, change
       if not share and not none then m, change = lib.amount_after(s, kw, 16) end
-      -- A bare 收入 is the company's revenue only when nothing but the
-      -- company and the period stand before it (美团第三季度收入936亿元);
-      -- 生成式AI收入 is a segment.  (Asked last: it is the dearest test.)
-      if m and not (kw.keyword == "收入" and not bare(s, kw)) then
+      -- A bare 收入 or 销售收入 is the company's revenue only when nothing
+      -- but the company and the period stand before it (美团第三季度收入936
+      -- 亿元, 华虹半导体第二季度销售收入4.785亿美元); 生成式AI收入 and 车辆
+      -- 销售收入 are segments.  (Asked last: it is the dearest test.)
+      if m and not (BARE_ONLY[kw.keyword] and not bare(s, kw)) then
         change = change or lib.change_after(s, m)
         local f = lib.money_fields("revenue", s, kw, m)
         f.change = lib.change_value(change)

@@ -16,6 +16,12 @@ local INTRO = { "在内的", "包括", "其中", "来自", "实现", "分业务�
 local NOT_SEGMENT = { "总", "营业", "主营", "公司", "收入", "整体", "全年", "同期", "合计", "合并", "营",
                       "净", "税", "毛" }
 
+-- A name that points back (此项收入, 相关收入) or tells a change (此项提高
+-- 收入6.9亿元: this raised revenue by 0.69 billion) names no segment, and
+-- 销售收入 alone is sales: the company's revenue, not a part of it.
+local POINTING = { "此项", "该项", "这项", "此", "该", "这", "相关", "上述", "以上" }
+local CHANGE_VERBS = { "提高", "增加", "减少", "带来", "贡献", "拉动", "增长", "下降" }
+
 -- Words that end a segment's name without being part of it: 智能汽车业务
 -- → 智能汽车 (in this order: the longest first).
 local SUFFIXES = { "业务分部", "分部", "业务板块", "板块", "业务" }
@@ -37,7 +43,8 @@ local function segment_name(s, kw)
   end
   local n = lib.chars(seg)
   if n < 2 or n > 12 then return nil end
-  if words.ends_any(seg, NOT_SEGMENT) then return nil end
+  if words.ends_any(seg, NOT_SEGMENT) or seg == "销售" then return nil end
+  if words.starts_any(seg, POINTING) or words.has_any(seg, CHANGE_VERBS) then return nil end
   if lib.has(seg, "营业") or lib.has(seg, "总") then return nil end
   return seg, unit
 end
