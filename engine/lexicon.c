@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const known_types[] = {"org", "unit", "title", "code", "person", "product"};
+static const char *const known_types[] = {"org", "unit", "title", "code", "collective", "person", "product"};
 
 void lexicon_init(lexicon *lx) { memset(lx, 0, sizeof *lx); }
 

@@ -125,6 +125,15 @@ static bool is_entity(const an_mention *m)
     return !strcmp(m->type, "org") || !strcmp(m->type, "unit");
 }
 
+/* Is mention m a word for many companies at once (A股公司, 券商: lexicon
+ * type collective)?  A sentence about them is about no one company.  Not
+ * when a company's name runs into it: 中国平安保险公司 is 中国平安. */
+static bool is_collective(const an_doc *d, size_t m)
+{
+    return !strcmp(d->ment[m].type, "collective") &&
+           !(m > 0 && d->ment[m - 1].end == d->ment[m].start && is_entity(&d->ment[m - 1]));
+}
+
 /* A news outlet named as a source (据虎嗅报道, "(Reuters) -"), or a stock
  * exchange named as where a company is listed (在港交所上市, "(NYSE: DCH)"),
  * is not what the next sentences are about. */
@@ -186,7 +195,10 @@ static int carry_subjects(rt_runtime *rt)
         rt->subject_in[i] = carry;
         for (size_t m = an_first_mention(d, d->sent[i].start);
              m < d->nment && d->ment[m].start < d->sent[i].end; m++)
-            if (is_entity(&d->ment[m]) && (item || !is_source(&d->ment[m]))) {
+            if (is_collective(d, m)) {
+                carry = NULL;
+                break;
+            } else if (is_entity(&d->ment[m]) && (item || !is_source(&d->ment[m]))) {
                 carry = d->ment[m].canonical;
                 break;
             }
@@ -199,15 +211,20 @@ const char *rt_subject_at(rt_runtime *rt, size_t si, size_t pos)
     an_doc *d = &rt->an;
     const an_sentence *s = &d->sent[si];
     const char *before = NULL, *after = NULL;
+    bool found = false;
     for (size_t m = an_first_mention(d, s->start); m < d->nment && d->ment[m].start < s->end; m++) {
-        if (!is_entity(&d->ment[m]))
+        const an_mention *x = &d->ment[m];
+        bool collective = is_collective(d, m);
+        if (!collective && !is_entity(x))
             continue;
-        if (d->ment[m].end <= pos)
-            before = d->ment[m].canonical;
-        else if (!after)
-            after = d->ment[m].canonical;
+        if (x->end <= pos) { /* 上半年A股公司累计实现营收…: no one company's */
+            before = collective ? NULL : x->canonical;
+            found = true;
+        } else if (!after && !collective) {
+            after = x->canonical;
+        }
     }
-    if (before)
+    if (found)
         return before;
     return rt->subject_in[si] ? rt->subject_in[si] : after;
 }
