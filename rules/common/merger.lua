@@ -6,9 +6,11 @@
 -- 收入, 合并利润 mean "consolidated" figures.
 local lib = require "lib.common"
 
--- What follows 合并 when it means "consolidated (accounts)".
+-- What follows 合并 when it means "consolidated (accounts)", or "combined"
+-- (微信及WeChat合并月活账户数, 合并上市交易).
 local ACCOUNTING = { "口径", "报表", "财务", "营业", "营收", "收入", "利润", "净利", "范围", "资产",
-                     "负债", "现金流", "计算", "数据", "后的数据", "层面", "基础" }
+                     "负债", "现金流", "计算", "数据", "后的数据", "层面", "基础", "月活", "日活",
+                     "用户", "账户", "上市交易" }
 
 -- Words before 合并 that make it a basis of computation (按合并, 以合并).
 local BASIS = { "按", "以" }
