@@ -292,6 +292,13 @@ static bool group_ends_at(const num_src *src, size_t at, num_group g)
     return ends_at(src, at, g.w, g.n);
 }
 
+/* Whether k (a key) is the last character of a verb filler: 了 达 by.
+ * Most characters before a figure are not, and are spared the list. */
+static bool filler_last(uint32_t k)
+{
+    return k == u'了' || k == u'达' || k == 'y';
+}
+
 /* Signs, 有, and the words that may end right before a figure: a
  * currency, a qualifier, a verb or a verb's filler (了 达 by).  Most
  * characters before a figure end none (营收17.4亿元), and a few end
@@ -306,7 +313,7 @@ unsigned num_prefix_words(const num_src *src, size_t pos)
         if (group_ends_at(src, at, num_currencies_to(k))) m |= NUM_PRE_CUR;
         if (k == u'有' || group_ends_at(src, at, num_quals_to(k))) m |= NUM_PRE_QUAL;
         if (group_ends_at(src, at, num_verbs_to(k)) ||
-            ends_at(src, at, verb_fillers, N(verb_fillers)))
+            (filler_last(k) && ends_at(src, at, verb_fillers, N(verb_fillers))))
             m |= NUM_PRE_VERB;
     }
     return m;
@@ -347,7 +354,7 @@ size_t num_verb_before(const num_src *src, size_t pos, num_change *ch)
 {
     size_t start, f = pos;
     uint32_t k = pos > src->floor ? key(num_cp_before(src->s, pos)) : 0;
-    bool filler = k == u'了' || k == u'达' || k == 'y' || k == ' ';
+    bool filler = filler_last(k) || k == ' ';
     if (filler && backward(src, pos, verb_fillers, N(verb_fillers), NULL, &start))
         f = start;
     const word *w = backward(src, f, NULL, 0, num_verbs_to, &start);
