@@ -219,9 +219,20 @@ static bool may_start(const char *s, size_t len, size_t pos)
 typedef struct {
     unsigned char n;
     const char *w;
+    const char *next; /* NULL, or the bytes one of which must follow the
+                         word and one space: the first letters of what the
+                         grammar reads after it (a superset) */
 } en_word;
 
-#define W(s) {sizeof(s) - 1, s}
+#define W(s) {sizeof(s) - 1, s, NULL}
+#define WN(s, next) {sizeof(s) - 1, s, next}
+/* After in / during only a month alone (capitalised) or early, late, mid
+ * (any case): "in Beijing" and "in the" are refused here, not by the
+ * grammar's forty-odd attempts.  The words read by period_phrase match in
+ * any case. */
+#define NX_IN_MONTH "JFMASONDeElLmM"
+#define NX_REL_UNIT "yYqQmM" /* last / this / next year|quarter|month */
+#define NX_MONTHS "mM"       /* six / nine / three / twelve months ended */
 
 /* The words of one first letter (lower case), or NULL with *n = 0. */
 static const en_word *en_words_from(int first, size_t *n)
@@ -233,28 +244,41 @@ static const en_word *en_words_from(int first, size_t *n)
         return g;                                                  \
     }
     switch (first) {
-    case 'a': GROUP(W("as"), W("at"), W("apr"), W("april"), W("aug"), W("august"))
+    case 'a': GROUP(WN("as", "oOaA"), WN("at", "tT"), W("apr"), W("april"), W("aug"),
+                    W("august")) /* as of, as at, at the end of */
     case 'b': GROUP(W("between"))
-    case 'd': GROUP(W("during"), W("dec"), W("december"))
+    case 'd': GROUP(WN("during", NX_IN_MONTH), W("dec"), W("december"))
     case 'f': GROUP(W("fiscal"), W("from"), W("full"), W("first"), W("fourth"), W("fy"),
                     W("feb"), W("february"))
     case 'h': GROUP(W("h"))
-    case 'i': GROUP(W("in"))
+    case 'i': GROUP(WN("in", NX_IN_MONTH))
     case 'j': GROUP(W("jan"), W("january"), W("jun"), W("june"), W("jul"), W("july"))
-    case 'l': GROUP(W("last"))
+    case 'l': GROUP(WN("last", NX_REL_UNIT))
     case 'm': GROUP(W("mar"), W("march"), W("may"))
-    case 'n': GROUP(W("next"), W("nine"), W("nov"), W("november"))
+    case 'n': GROUP(WN("next", NX_REL_UNIT), WN("nine", NX_MONTHS), W("nov"), W("november"))
     case 'o': GROUP(W("oct"), W("october"))
     case 'q': GROUP(W("q"))
-    case 's': GROUP(W("second"), W("since"), W("six"), W("sep"), W("sept"), W("september"))
-    case 't': GROUP(W("third"), W("this"), W("three"), W("twelve"))
-    case 'y': GROUP(W("year"))
+    case 's': GROUP(W("second"), W("since"), WN("six", NX_MONTHS), W("sep"), W("sept"),
+                    W("september"))
+    case 't': GROUP(W("third"), WN("this", NX_REL_UNIT), WN("three", NX_MONTHS),
+                    WN("twelve", NX_MONTHS))
+    case 'y': GROUP(WN("year", "eE")) /* year ended, year ending */
     default: *n = 0; return NULL;
     }
 #undef GROUP
 }
 
 #undef W
+#undef WN
+
+/* Whether what follows the word at e fits its follow set: a space, then
+ * one of the bytes of next. */
+static bool en_next_ok(const char *s, size_t len, size_t e, const char *next)
+{
+    if (!next) return true;
+    if (len - e < 2 || s[e] != ' ' || s[e + 1] == '\0') return false;
+    return strchr(next, s[e + 1]) != NULL;
+}
 
 static bool en_start_word(const char *s, size_t len, size_t pos)
 {
@@ -270,7 +294,7 @@ static bool en_start_word(const char *s, size_t len, size_t pos)
     const en_word *g = en_words_from(w[0], &k);
     for (size_t i = 0; i < k; i++)
         if (g[i].n == n && memcmp(g[i].w, w, n) == 0)
-            return true;
+            return en_next_ok(s, len, pos + n, g[i].next);
     return false;
 }
 
