@@ -374,7 +374,10 @@ size_t num_basis_before(const num_src *src, size_t pos, num_basis *b)
      * (and the 较 before it); the span stays after it. */
     if (p && p->kind == NUM_PERIOD && p->end == src->floor)
         wide.floor = p->start >= 6 ? p->start - 6 : 0;
-    if (backward(src, pos, basis_fillers, N(basis_fillers), NULL, &start)) f = start;
+    uint32_t k = pos > src->floor ? num_cp_before(src->s, pos) : 0;
+    if ((k == u'别' || k == u'均' || k == u'亦' || k == ' ') &&
+        backward(src, pos, basis_fillers, N(basis_fillers), NULL, &start))
+        f = start; /* the fillers end in 别 均 亦, perhaps before a space */
     const word *w = backward(&wide, f, NULL, 0, num_bases_to, &start);
     if (!w) return pos;
     *b = (num_basis)w->a;

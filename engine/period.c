@@ -280,20 +280,30 @@ static bool en_next_ok(const char *s, size_t len, size_t e, const char *next)
     return strchr(next, s[e + 1]) != NULL;
 }
 
+/* The longest word of en_words_from (september, november, december): a
+ * longer word is none of them, however it goes on. */
+#define EN_WORD_MAX 9
+
+/* Whether the n letters at t, folded to lower case, spell w. */
+static bool en_same(const char *w, const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((char)((unsigned char)t[i] | 0x20) != w[i]) return false;
+    return true;
+}
+
+/* The caller has seen a letter at pos.  The group of its first letter
+ * comes first: most letters open no candidate word, and then the word
+ * need not even be measured. */
 static bool en_start_word(const char *s, size_t len, size_t pos)
 {
-    char w[12];
     size_t n = 0, k;
-    while (pos + n < len && n < sizeof w && pc_is_alpha((unsigned char)s[pos + n])) {
-        w[n] = (char)((unsigned char)s[pos + n] | 0x20);
-        n++;
-    }
-    if (n == 0 || n == sizeof w)
-        return false;
-    /* by first letter, so that a word meets a handful of candidates */
-    const en_word *g = en_words_from(w[0], &k);
+    const en_word *g = en_words_from((unsigned char)s[pos] | 0x20, &k);
+    if (k == 0) return false;
+    while (pos + n < len && n <= EN_WORD_MAX && pc_is_alpha((unsigned char)s[pos + n])) n++;
+    if (n > EN_WORD_MAX) return false;
     for (size_t i = 0; i < k; i++)
-        if (g[i].n == n && memcmp(g[i].w, w, n) == 0)
+        if (g[i].n == n && en_same(g[i].w, s + pos, n))
             return en_next_ok(s, len, pos + n, g[i].next);
     return false;
 }
