@@ -203,6 +203,12 @@ bool num_unit_at(const num_src *src, size_t pos, num_unit_hit *u)
 int num_scale_en_at(const num_src *src, size_t pos, bool capital_ok,
                     size_t *end)
 {
+    /* every scale word and letter is a letter first (at pos, or after one
+     * space): most figures are followed by something else, 亿 or % or a
+     * comma, and are settled here */
+    int first = num_byte(src->s, src->len, pos);
+    if (first == ' ') first = num_byte(src->s, src->len, pos + 1);
+    if (!num_is_alpha(first)) return 0;
     const word *w = forward(src, pos, NULL, 0, num_scales_from, end);
     if (w) return w->a;
     /* 12m, 5k: one letter, touching the figure; a capital only when the
@@ -319,12 +325,33 @@ unsigned num_prefix_words(const num_src *src, size_t pos)
     return m;
 }
 
+/* The ASCII keys (lower case) of num_seps_from, num_quals_from and
+ * num_bases_from: the comma or full stop after most figures is settled
+ * without the three lookups.  test_num's test_suffix_ascii checks this
+ * against the lists. */
+static bool suffix_ascii_key(int k)
+{
+    switch (k) {
+    case '-': case '~': case 't': case 'a': /* 3-5, 3~5, 3 to 5, and */
+    case 'o':                               /* or more, or so */
+    case 'y': case 'f': case 'q': case 's': /* yoy, from a year…, q/q, sequentially */
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool num_suffix_possible(const num_src *src, size_t pos)
 {
     for (size_t at = pos; at <= pos + 1 && at < src->len; at++) {
         size_t n;
         if (at > pos && src->s[pos] != ' ') break;
-        uint32_t k = key(num_cp(src->s, src->len, at, &n));
+        unsigned char b = (unsigned char)src->s[at];
+        if (b < 0x80) {
+            if (suffix_ascii_key(lower(b))) return true;
+            continue;
+        }
+        uint32_t k = num_cp(src->s, src->len, at, &n);
         if (num_seps_from(k).n || num_quals_from(k).n || num_bases_from(k).n)
             return true;
     }

@@ -489,6 +489,20 @@ static void test_prefix_kinds(void **state)
     }
 }
 
+/* num_suffix_possible settles ASCII bytes by its own short list of keys:
+ * it must agree with the word lists for every one of them. */
+static void test_suffix_ascii(void **state)
+{
+    (void)state;
+    for (int c = 1; c < 0x80; c++) {
+        char t[2] = {(char)c, 0};
+        num_src src = {.s = t, .len = 1};
+        uint32_t k = c >= 'A' && c <= 'Z' ? (uint32_t)c + 32 : (uint32_t)c;
+        bool want = num_seps_from(k).n || num_quals_from(k).n || num_bases_from(k).n;
+        if (num_suffix_possible(&src, 0) != want) fail_msg("byte 0x%02x", c);
+    }
+}
+
 typedef struct {
     size_t count, prev_end;
     bool ordered;
@@ -547,6 +561,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--show") == 0) return show();
     static const struct CMUnitTest fixed[] = {
+        cmocka_unit_test(test_suffix_ascii),
         cmocka_unit_test(test_format_plain),
         cmocka_unit_test(test_format_shortest),
         cmocka_unit_test(test_format_zero),
