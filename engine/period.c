@@ -318,8 +318,9 @@ static bool digit_start(const char *s, size_t len, size_t pos)
     size_t n = 0;
     while (pos + n < len && pc_is_digit((unsigned char)s[pos + n]))
         n++;
-    if (n == 4)
-        return true;
+    if (n == 4) /* every reader of four digits wants a year (9251.5美元) */
+        return period_year_ok((s[pos] - '0') * 1000 + (s[pos + 1] - '0') * 100 +
+                              (s[pos + 2] - '0') * 10 + (s[pos + 3] - '0'));
     if (n > 2 || pos + n == len)
         return false;
     const char *p = s + pos + n;
