@@ -322,7 +322,14 @@ static void first_end(num_build *b)
 static int figure_at(const num_src *src, size_t pos, num_quantity *q,
                      size_t *resume)
 {
-    num_build b = {.src = src};
+    /* Not cleared as a whole, for most figures end in settle_figure: each
+     * part is filled whole by the step that reads it — the side by
+     * num_read_side, the words by num_read_prefix, the value by
+     * first_end — before anything reads it. */
+    num_build b;
+    b.src = src;
+    b.suffix_at = 0;
+    b.suffix_ok = false;
     int r = settle_figure(src, pos, &b, q, resume);
     if (r >= 0) return r;
     num_read_prefix(src, pos, true, false, &b.pf);
