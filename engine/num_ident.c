@@ -163,11 +163,12 @@ static int version(const num_src *src, size_t pos, size_t lend, size_t aend,
         e = dotted_tail(src, aend);
         return ident(q, pos, e, "version");
     }
-    /* the space first: most words of prose are counted for nothing */
+    /* the space and the number first: the capitals of most words of prose
+     * would be counted for nothing */
     if (aend - pos > 8 || num_byte(src->s, src->len, aend) != ' ') return 0;
-    if (aend == lend && capitals(src, pos, lend) < 2) return 0;
     e = version_number(src, aend + 1);
-    if (!e || !bare_after(src, e)) return 0;
+    if (!e || (aend == lend && capitals(src, pos, lend) < 2)) return 0;
+    if (!bare_after(src, e)) return 0;
     return ident(q, pos, e, "version");
 }
 
