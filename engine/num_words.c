@@ -73,10 +73,17 @@ static size_t char_at(const num_src *src, size_t p)
  * character. */
 static bool vetoed(const char *t, size_t n, const char *veto)
 {
-    for (const char *v = veto; *v; v += lead_len((unsigned char)*v)) {
-        if (lead_len((unsigned char)*v) != n || v[0] != t[0]) continue;
-        if (n == 1 || (v[1] == t[1] && (n == 2 || (v[2] == t[2] && (n == 3 || v[3] == t[3])))))
+    /* An ASCII byte in UTF-8 is always a whole character: one library
+     * search instead of a step per character (the $ of R$ is vetoed by
+     * any of 52 letters). */
+    if (n == 1 && (unsigned char)t[0] < 0x80)
+        return t[0] != '\0' && strchr(veto, t[0]) != NULL;
+    for (const char *v = veto; *v;) {
+        size_t vn = lead_len((unsigned char)*v);
+        if (vn == n && v[0] == t[0] &&
+            (n == 1 || (v[1] == t[1] && (n == 2 || (v[2] == t[2] && (n == 3 || v[3] == t[3]))))))
             return true;
+        v += vn;
     }
     return false;
 }
