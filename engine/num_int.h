@@ -188,6 +188,10 @@ num_group num_scales_from(uint32_t first);  /* million, bn */
 num_group num_seps_from(uint32_t first);    /* 至, -, to */
 num_group num_bases_to(uint32_t last);      /* 同比, 较上年同期 */
 num_group num_bases_from(uint32_t first);   /* year on year */
+/* Whether key k may end a word before a figure (num_prefix_words): a
+ * superset of the last characters of the three lists above, signs, 有 and
+ * the verb fillers. */
+bool num_prefix_key(uint32_t k);
 /* A one-character counter (家, 名, 次 …): its text, or NULL. */
 const char *num_counter_char(uint32_t cp);
 

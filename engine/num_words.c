@@ -322,6 +322,7 @@ unsigned num_prefix_words(const num_src *src, size_t pos)
     for (size_t at = pos; at + 1 >= pos && at > src->floor; at--) {
         if (at < pos && src->s[at] != ' ') break;
         uint32_t k = key(num_cp_before(src->s, at));
+        if (!num_prefix_key(k)) continue; /* ends no word of any kind */
         if (k == '-' || k == '+' || k == u'−') m |= NUM_PRE_SIGN;
         if (group_ends_at(src, at, num_currencies_to(k))) m |= NUM_PRE_CUR;
         if (k == u'有' || group_ends_at(src, at, num_quals_to(k))) m |= NUM_PRE_QUAL;

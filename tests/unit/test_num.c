@@ -503,6 +503,20 @@ static void test_suffix_ascii(void **state)
     }
 }
 
+/* num_prefix_words skips the keys num_prefix_key refuses: none of them
+ * may end a word of the lists, or be a sign, 有 or a filler's end. */
+static void test_prefix_key(void **state)
+{
+    (void)state;
+    for (uint32_t k = 0; k < 0x30000; k++) {
+        if (k >= 'A' && k <= 'Z') continue; /* keys are lower case */
+        bool any = num_currencies_to(k).n || num_quals_to(k).n || num_verbs_to(k).n ||
+                   k == '-' || k == '+' || k == 0x2212 || k == 0x6709 /* 有 */ ||
+                   k == 0x4E86 /* 了 */ || k == 0x8FBE /* 达 */ || k == 'y';
+        if (any && !num_prefix_key(k)) fail_msg("key U+%04X", (unsigned)k);
+    }
+}
+
 typedef struct {
     size_t count, prev_end;
     bool ordered;
@@ -562,6 +576,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--show") == 0) return show();
     static const struct CMUnitTest fixed[] = {
         cmocka_unit_test(test_suffix_ascii),
+        cmocka_unit_test(test_prefix_key),
         cmocka_unit_test(test_format_plain),
         cmocka_unit_test(test_format_shortest),
         cmocka_unit_test(test_format_zero),
