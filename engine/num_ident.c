@@ -252,6 +252,16 @@ static int letter_token(const num_src *src, size_t pos, num_quantity *q,
 
 static bool token_char(int c) { return num_is_alnum(c) || c == '/' || c == '.'; }
 
+/* Whether the point at p, its digits, and another point and digit
+ * follow (1.2.3): what dotted_tail would read past the first group. */
+static bool more_dots(const num_src *src, size_t p)
+{
+    if (!num_is_digit(num_byte(src->s, src->len, p + 1))) return false;
+    size_t f = run(src, p + 1, num_is_digit);
+    return num_byte(src->s, src->len, f) == '.' &&
+           num_is_digit(num_byte(src->s, src->len, f + 1));
+}
+
 /* The character after the digits decides what the token can be. */
 static int digit_token(const num_src *src, size_t pos, num_quantity *q,
                        size_t *skip)
@@ -263,10 +273,12 @@ static int digit_token(const num_src *src, size_t pos, num_quantity *q,
     switch (c) {
     case '.':
         if ((e = listed_code(src, pos, dend)) != 0) return ident(q, pos, e, "stock_code");
-        if ((e = version_number(src, pos)) != 0 &&
+        /* a version has one or two digits before its point (17.4亿 is
+         * settled before reading further) */
+        if (dend - pos <= 2 && (e = version_number(src, pos)) != 0 &&
             (num_text_at(src, e, "版") || num_text_at(src, e, "时代")))
             return ident(q, pos, e, "version");
-        if (dotted_tail(src, dend) > run(src, dend + 1, num_is_digit)) {
+        if (more_dots(src, dend)) {
             *skip = run(src, dend, token_char); /* 1.2.3: one token */
             return -1;
         }
