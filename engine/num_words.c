@@ -230,6 +230,8 @@ int num_scale_en_at(const num_src *src, size_t pos, bool capital_ok,
 size_t num_ordinal_suffix_at(const num_src *src, size_t pos)
 {
     static const char *const sfx[] = {"st", "nd", "rd", "th"};
+    int c = num_byte(src->s, src->len, pos);
+    if (c != 's' && c != 'n' && c != 'r' && c != 't') return 0; /* most figures */
     if (pos + 2 > src->len || num_is_alpha(num_byte(src->s, src->len, pos + 2)))
         return 0;
     for (size_t i = 0; i < N(sfx); i++)
