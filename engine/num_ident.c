@@ -165,7 +165,9 @@ static int version(const num_src *src, size_t pos, size_t lend, size_t aend,
     }
     /* the space and the number first: the capitals of most words of prose
      * would be counted for nothing */
-    if (aend - pos > 8 || num_byte(src->s, src->len, aend) != ' ') return 0;
+    if (aend - pos > 8 || num_byte(src->s, src->len, aend) != ' ' ||
+        !num_is_digit(num_byte(src->s, src->len, aend + 1)))
+        return 0;
     e = version_number(src, aend + 1);
     if (!e || (aend == lend && capitals(src, pos, lend) < 2)) return 0;
     if (!bare_after(src, e)) return 0;
