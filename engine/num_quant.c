@@ -62,7 +62,12 @@ static size_t read_scale(const num_src *src, size_t pos, num_side *sd)
 bool num_read_side(const num_src *src, size_t pos, num_side *sd)
 {
     size_t p, e;
-    *sd = (num_side){0};
+    /* all but the figure, which num_core_read writes whole: clearing it
+     * too cost as much again as its own fields */
+    sd->en_scale = 0;
+    sd->has_unit = sd->half = sd->ordinal = sd->alnum = false;
+    sd->u = (num_unit_hit){0};
+    sd->end = 0;
     if (!num_core_read(src, pos, &sd->core)) return false;
     p = sd->core.end;
     if (sd->core.arabic && !sd->core.has_units) p = read_scale(src, pos, sd);
@@ -251,9 +256,9 @@ static int complete(num_build *b, num_quantity *q)
     } else {
         q->value = num_dec_norm(b->lo);
     }
-    size_t n = strlen(unit);
-    if (n >= sizeof q->unit) n = sizeof q->unit - 1;
-    memcpy(q->unit, unit, n);
+    /* units are a few bytes ("CNY", "%"): a loop beats strlen and memcpy;
+     * q->unit was cleared above, so it stays terminated */
+    for (size_t i = 0; i < sizeof q->unit - 1 && unit[i]; i++) q->unit[i] = unit[i];
     return 1;
 }
 
