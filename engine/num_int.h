@@ -51,6 +51,8 @@ static inline num_dec num_dec_shift(num_dec d, int32_t k)
 
 num_dec num_dec_make(int64_t m, int32_t e); /* normalised */
 num_dec num_dec_norm(num_dec d);             /* strip trailing zeros */
+num_dec num_dec_strip(num_dec d);            /* the same, without the
+                                                shortcut (for its test) */
 num_dec num_dec_add(num_dec a, num_dec b);
 num_dec num_dec_neg(num_dec a);
 int num_dec_cmp(num_dec a, num_dec b);       /* -1, 0, 1 */

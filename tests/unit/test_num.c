@@ -287,6 +287,28 @@ static void test_make_small(void **state)
         }
 }
 
+/* num_dec_norm's shortcut for a mantissa that ends in a non-zero digit
+ * gives what fitting and stripping trailing zeros (num_dec_strip) give. */
+static void test_norm_shortcut(void **state)
+{
+    (void)state;
+    static const int64_t ms[] = {0, 1, -1, 9, 10, -10, 11, -11, 174, 1740, 1000000,
+                                 NUM_DEC_MAX_M - 1, -(NUM_DEC_MAX_M - 1), NUM_DEC_MAX_M,
+                                 -NUM_DEC_MAX_M, NUM_DEC_MAX_M + 1, INT64_MAX, INT64_MIN,
+                                 INT64_MIN + 1};
+    static const int32_t es[] = {0, 1, -1, 7, -7, NUM_DEC_E_LIMIT, -NUM_DEC_E_LIMIT,
+                                 NUM_DEC_E_LIMIT + 1, INT32_MAX, INT32_MIN};
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+        for (size_t k = 0; k < sizeof es / sizeof es[0]; k++) {
+            num_dec d = {ms[i], es[k]};
+            num_dec got = num_dec_norm(d), want = num_dec_strip(d);
+            if (got.m != want.m || got.e != want.e)
+                fail_msg("num_dec_norm(%lldE%d): %lldE%d, want %lldE%d", (long long)ms[i],
+                         (int)es[k], (long long)got.m, (int)got.e, (long long)want.m,
+                         (int)want.e);
+        }
+}
+
 /* ---- num_scan's contract ---------------------------------------------- */
 
 typedef struct {
@@ -583,6 +605,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_format_exponent),
         cmocka_unit_test(test_format_limits),
         cmocka_unit_test(test_make_small),
+        cmocka_unit_test(test_norm_shortcut),
         cmocka_unit_test(test_stop_early),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_spans_multibyte),
