@@ -87,17 +87,23 @@ static void push_digit(int64_t *m, int32_t *e, int d, bool frac)
  * that happen to stand side by side. */
 static bool arabic_read(const char *s, size_t len, size_t pos, arabic *a)
 {
-    size_t p = digit_run(s, len, pos);
+    int64_t m = 0;
+    int32_t e = 0;
+    size_t p = pos;
+    /* the first run is summed as it is found: most figures are nothing
+     * more */
+    while (p < len && num_is_digit((unsigned char)s[p])) {
+        push_digit(&m, &e, s[p] - '0', false);
+        p++;
+    }
     if (p == pos) return false;
     size_t end = p;
     if (p - pos <= 3) {
         end = groups(s, len, p, ',');
         if (end == p) end = groups(s, len, p, ' ');
     }
-    int64_t m = 0;
-    int32_t e = 0;
-    *a = (arabic){.grouped = end != p};
-    for (size_t i = pos; i < end; i++) {
+    *a = (arabic){.grouped = end != p, .int_digits = (int)(p - pos)};
+    for (size_t i = p; i < end; i++) {
         if (!num_is_digit((unsigned char)s[i])) continue;
         push_digit(&m, &e, s[i] - '0', false);
         a->int_digits++;

@@ -24,6 +24,15 @@ num_dec num_dec_make(int64_t m, int32_t e)
 
 num_dec num_dec_norm(num_dec d)
 {
+    /* Most figures end in a non-zero digit (17.4, 21): nothing to cut,
+     * nothing to strip, one remainder says so. */
+    if (d.m > -NUM_DEC_MAX_M && d.m < NUM_DEC_MAX_M && d.m % 10 != 0)
+        return (num_dec){d.m, num_dec_clamp_e(d.e)};
+    return num_dec_strip(d);
+}
+
+num_dec num_dec_strip(num_dec d)
+{
     d = num_dec_fit(d.m, d.e);
     if (d.m == 0) return d;
     int64_t e = d.e;

@@ -21,6 +21,16 @@ static size_t run(const num_src *src, size_t p, bool (*is)(int))
 
 static bool is_upper(int c) { return c >= 'A' && c <= 'Z'; }
 
+/* Capital letters in s[pos..lend).  Only a version (AI 2.0) and a hyphened
+ * name (GPT-4) ask, so a word counts them only when what follows it lets
+ * one of those matter. */
+static int capitals(const num_src *src, size_t pos, size_t lend)
+{
+    int n = 0;
+    for (size_t i = pos; i < lend; i++) n += is_upper((unsigned char)src->s[i]);
+    return n;
+}
+
 static int ident(num_quantity *q, size_t start, size_t end, const char *name)
 {
     *q = (num_quantity){.start = start, .end = end, .kind = NUM_IDENT,
@@ -145,7 +155,7 @@ static size_t dotted_tail(const num_src *src, size_t p)
  * with a digit or two capitals, then one space).  Other words are prose:
  * "grew 2.0", "In 2.5 years" hold no version. */
 static int version(const num_src *src, size_t pos, size_t lend, size_t aend,
-                   int capitals, num_quantity *q)
+                   num_quantity *q)
 {
     size_t e;
     if (aend > lend && num_byte(src->s, src->len, aend) == '.' &&
@@ -153,10 +163,14 @@ static int version(const num_src *src, size_t pos, size_t lend, size_t aend,
         e = dotted_tail(src, aend);
         return ident(q, pos, e, "version");
     }
-    bool named = aend - pos <= 8 && (aend > lend || capitals >= 2);
-    if (!named || num_byte(src->s, src->len, aend) != ' ') return 0;
+    /* the space and the number first: the capitals of most words of prose
+     * would be counted for nothing */
+    if (aend - pos > 8 || num_byte(src->s, src->len, aend) != ' ' ||
+        !num_is_digit(num_byte(src->s, src->len, aend + 1)))
+        return 0;
     e = version_number(src, aend + 1);
-    if (!e || !bare_after(src, e)) return 0;
+    if (!e || (aend == lend && capitals(src, pos, lend) < 2)) return 0;
+    if (!bare_after(src, e)) return 0;
     return ident(q, pos, e, "version");
 }
 
@@ -204,9 +218,10 @@ static bool currency_code(const num_src *src, size_t pos, size_t lend)
 /* A name with a short number after a hyphen, A-1, GPT-4, COVID-19: the
  * number is part of the name.  Four digits are left alone, since mid-2024
  * holds a year for the period reader. */
-static size_t hyphen_tail(const num_src *src, bool capital, size_t aend)
+static size_t hyphen_tail(const num_src *src, size_t pos, size_t lend, size_t aend)
 {
-    if (!capital || num_byte(src->s, src->len, aend) != '-') return aend;
+    if (num_byte(src->s, src->len, aend) != '-' || capitals(src, pos, lend) == 0)
+        return aend;
     size_t d = run(src, aend + 1, num_is_digit);
     if (d == aend + 1 || d - aend - 1 > 3 || num_is_alpha(num_byte(src->s, src->len, d)))
         return aend;
@@ -218,12 +233,10 @@ static int letter_token(const num_src *src, size_t pos, num_quantity *q,
 {
     size_t lend = run(src, pos, num_is_alpha);
     size_t aend = run(src, lend, num_is_alnum);
-    int capitals = 0;
-    for (size_t i = pos; i < lend; i++) capitals += is_upper((unsigned char)src->s[i]);
     /* a share class and a formula start with one capital alone (B类, N+1) */
     if (lend == pos + 1 && (share_class(src, pos, q) || formula(src, pos, q)))
         return 1;
-    if (version(src, pos, lend, aend, capitals, q))
+    if (version(src, pos, lend, aend, q))
         return 1;
     if (lend - pos == 2 && aend - lend == 6 && ends_token(src, aend) &&
         (num_text_at(src, pos, "SH") || num_text_at(src, pos, "SZ") ||
@@ -233,13 +246,23 @@ static int letter_token(const num_src *src, size_t pos, num_quantity *q,
         *skip = lend; /* RMB5bn: the figure reads the code back */
         return -1;
     }
-    *skip = hyphen_tail(src, capitals > 0, aend);
+    *skip = hyphen_tail(src, pos, lend, aend);
     return -1;
 }
 
 /* ---- tokens starting with a digit --------------------------------------- */
 
 static bool token_char(int c) { return num_is_alnum(c) || c == '/' || c == '.'; }
+
+/* Whether the point at p, its digits, and another point and digit
+ * follow (1.2.3): what dotted_tail would read past the first group. */
+static bool more_dots(const num_src *src, size_t p)
+{
+    if (!num_is_digit(num_byte(src->s, src->len, p + 1))) return false;
+    size_t f = run(src, p + 1, num_is_digit);
+    return num_byte(src->s, src->len, f) == '.' &&
+           num_is_digit(num_byte(src->s, src->len, f + 1));
+}
 
 /* The character after the digits decides what the token can be. */
 static int digit_token(const num_src *src, size_t pos, num_quantity *q,
@@ -252,10 +275,12 @@ static int digit_token(const num_src *src, size_t pos, num_quantity *q,
     switch (c) {
     case '.':
         if ((e = listed_code(src, pos, dend)) != 0) return ident(q, pos, e, "stock_code");
-        if ((e = version_number(src, pos)) != 0 &&
+        /* a version has one or two digits before its point (17.4亿 is
+         * settled before reading further) */
+        if (dend - pos <= 2 && (e = version_number(src, pos)) != 0 &&
             (num_text_at(src, e, "版") || num_text_at(src, e, "时代")))
             return ident(q, pos, e, "version");
-        if (dotted_tail(src, dend) > run(src, dend + 1, num_is_digit)) {
+        if (more_dots(src, dend)) {
             *skip = run(src, dend, token_char); /* 1.2.3: one token */
             return -1;
         }

@@ -51,6 +51,8 @@ static inline num_dec num_dec_shift(num_dec d, int32_t k)
 
 num_dec num_dec_make(int64_t m, int32_t e); /* normalised */
 num_dec num_dec_norm(num_dec d);             /* strip trailing zeros */
+num_dec num_dec_strip(num_dec d);            /* the same, without the
+                                                shortcut (for its test) */
 num_dec num_dec_add(num_dec a, num_dec b);
 num_dec num_dec_neg(num_dec a);
 int num_dec_cmp(num_dec a, num_dec b);       /* -1, 0, 1 */
@@ -188,6 +190,10 @@ num_group num_scales_from(uint32_t first);  /* million, bn */
 num_group num_seps_from(uint32_t first);    /* 至, -, to */
 num_group num_bases_to(uint32_t last);      /* 同比, 较上年同期 */
 num_group num_bases_from(uint32_t first);   /* year on year */
+/* Whether key k may end a word before a figure (num_prefix_words): a
+ * superset of the last characters of the three lists above, signs, 有 and
+ * the verb fillers. */
+bool num_prefix_key(uint32_t k);
 /* A one-character counter (家, 名, 次 …): its text, or NULL. */
 const char *num_counter_char(uint32_t cp);
 

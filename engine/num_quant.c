@@ -62,7 +62,12 @@ static size_t read_scale(const num_src *src, size_t pos, num_side *sd)
 bool num_read_side(const num_src *src, size_t pos, num_side *sd)
 {
     size_t p, e;
-    *sd = (num_side){0};
+    /* all but the figure, which num_core_read writes whole: clearing it
+     * too cost as much again as its own fields */
+    sd->en_scale = 0;
+    sd->has_unit = sd->half = sd->ordinal = sd->alnum = false;
+    sd->u = (num_unit_hit){0};
+    sd->end = 0;
     if (!num_core_read(src, pos, &sd->core)) return false;
     p = sd->core.end;
     if (sd->core.arabic && !sd->core.has_units) p = read_scale(src, pos, sd);
@@ -251,9 +256,9 @@ static int complete(num_build *b, num_quantity *q)
     } else {
         q->value = num_dec_norm(b->lo);
     }
-    size_t n = strlen(unit);
-    if (n >= sizeof q->unit) n = sizeof q->unit - 1;
-    memcpy(q->unit, unit, n);
+    /* units are a few bytes ("CNY", "%"): a loop beats strlen and memcpy;
+     * q->unit was cleared above, so it stays terminated */
+    for (size_t i = 0; i < sizeof q->unit - 1 && unit[i]; i++) q->unit[i] = unit[i];
     return 1;
 }
 
@@ -322,7 +327,14 @@ static void first_end(num_build *b)
 static int figure_at(const num_src *src, size_t pos, num_quantity *q,
                      size_t *resume)
 {
-    num_build b = {.src = src};
+    /* Not cleared as a whole, for most figures end in settle_figure: each
+     * part is filled whole by the step that reads it — the side by
+     * num_read_side, the words by num_read_prefix, the value by
+     * first_end — before anything reads it. */
+    num_build b;
+    b.src = src;
+    b.suffix_at = 0;
+    b.suffix_ok = false;
     int r = settle_figure(src, pos, &b, q, resume);
     if (r >= 0) return r;
     num_read_prefix(src, pos, true, false, &b.pf);

@@ -284,6 +284,39 @@ num_group num_currencies_to(uint32_t last)
     }
 }
 
+/* ---- what may end right before a figure --------------------------------- */
+
+/* Whether key k may end any word num_prefix_words looks for: the last
+ * characters of num_currencies_to, num_quals_to and num_verbs_to, the
+ * signs, 有, and the fillers 了 达 by.  It spares most characters before a
+ * figure (的, 。, 收入) the three lookups; test_num's test_prefix_key checks
+ * that it covers the lists — add a new last character here too. */
+bool num_prefix_key(uint32_t k)
+{
+    switch (k) {
+    /* signs, 有 (约有), fillers */
+    case '-': case '+': case u'−': case u'有': case u'了': case u'达':
+    /* currencies */
+    case '$': case u'¥': case u'￥': case u'€': case u'£': case u'币': case u'元':
+    /* qualifiers */
+    case u'约': case u'近': case u'合': case u'为': case u'占': case u'概':
+    case u'多': case u'超': case u'过': case u'逾': case u'出': case u'于':
+    case u'少': case u'码': case u'足': case u'到': case u'满': case u'高':
+    /* verbs */
+    case u'长': case u'加': case u'升': case u'涨': case u'大': case u'扬':
+    case u'增': case u'速': case u'率': case u'幅': case u'息': case u'降':
+    case u'滑': case u'跌': case u'低': case u'落': case u'减': case u'水':
+    case u'窄': case u'缩': case u'挫':
+    /* English, lower case: every letter that ends a word of the lists */
+    case 'b': case 'd': case 'e': case 'f': case 'g': case 'k': case 'l':
+    case 'n': case 'o': case 'p': case 'r': case 's': case 't': case 'w':
+    case 'y':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* ---- after the unit: qualifiers, scales, range separators -------------- */
 
 num_group num_quals_from(uint32_t first)

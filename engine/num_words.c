@@ -73,10 +73,17 @@ static size_t char_at(const num_src *src, size_t p)
  * character. */
 static bool vetoed(const char *t, size_t n, const char *veto)
 {
-    for (const char *v = veto; *v; v += lead_len((unsigned char)*v)) {
-        if (lead_len((unsigned char)*v) != n || v[0] != t[0]) continue;
-        if (n == 1 || (v[1] == t[1] && (n == 2 || (v[2] == t[2] && (n == 3 || v[3] == t[3])))))
+    /* An ASCII byte in UTF-8 is always a whole character: one library
+     * search instead of a step per character (the $ of R$ is vetoed by
+     * any of 52 letters). */
+    if (n == 1 && (unsigned char)t[0] < 0x80)
+        return t[0] != '\0' && strchr(veto, t[0]) != NULL;
+    for (const char *v = veto; *v;) {
+        size_t vn = lead_len((unsigned char)*v);
+        if (vn == n && v[0] == t[0] &&
+            (n == 1 || (v[1] == t[1] && (n == 2 || (v[2] == t[2] && (n == 3 || v[3] == t[3]))))))
             return true;
+        v += vn;
     }
     return false;
 }
@@ -203,6 +210,12 @@ bool num_unit_at(const num_src *src, size_t pos, num_unit_hit *u)
 int num_scale_en_at(const num_src *src, size_t pos, bool capital_ok,
                     size_t *end)
 {
+    /* every scale word and letter is a letter first (at pos, or after one
+     * space): most figures are followed by something else, 亿 or % or a
+     * comma, and are settled here */
+    int first = num_byte(src->s, src->len, pos);
+    if (first == ' ') first = num_byte(src->s, src->len, pos + 1);
+    if (!num_is_alpha(first)) return 0;
     const word *w = forward(src, pos, NULL, 0, num_scales_from, end);
     if (w) return w->a;
     /* 12m, 5k: one letter, touching the figure; a capital only when the
@@ -217,6 +230,8 @@ int num_scale_en_at(const num_src *src, size_t pos, bool capital_ok,
 size_t num_ordinal_suffix_at(const num_src *src, size_t pos)
 {
     static const char *const sfx[] = {"st", "nd", "rd", "th"};
+    int c = num_byte(src->s, src->len, pos);
+    if (c != 's' && c != 'n' && c != 'r' && c != 't') return 0; /* most figures */
     if (pos + 2 > src->len || num_is_alpha(num_byte(src->s, src->len, pos + 2)))
         return 0;
     for (size_t i = 0; i < N(sfx); i++)
@@ -292,6 +307,13 @@ static bool group_ends_at(const num_src *src, size_t at, num_group g)
     return ends_at(src, at, g.w, g.n);
 }
 
+/* Whether k (a key) is the last character of a verb filler: 了 达 by.
+ * Most characters before a figure are not, and are spared the list. */
+static bool filler_last(uint32_t k)
+{
+    return k == u'了' || k == u'达' || k == 'y';
+}
+
 /* Signs, 有, and the words that may end right before a figure: a
  * currency, a qualifier, a verb or a verb's filler (了 达 by).  Most
  * characters before a figure end none (营收17.4亿元), and a few end
@@ -302,14 +324,31 @@ unsigned num_prefix_words(const num_src *src, size_t pos)
     for (size_t at = pos; at + 1 >= pos && at > src->floor; at--) {
         if (at < pos && src->s[at] != ' ') break;
         uint32_t k = key(num_cp_before(src->s, at));
+        if (!num_prefix_key(k)) continue; /* ends no word of any kind */
         if (k == '-' || k == '+' || k == u'−') m |= NUM_PRE_SIGN;
         if (group_ends_at(src, at, num_currencies_to(k))) m |= NUM_PRE_CUR;
         if (k == u'有' || group_ends_at(src, at, num_quals_to(k))) m |= NUM_PRE_QUAL;
         if (group_ends_at(src, at, num_verbs_to(k)) ||
-            ends_at(src, at, verb_fillers, N(verb_fillers)))
+            (filler_last(k) && ends_at(src, at, verb_fillers, N(verb_fillers))))
             m |= NUM_PRE_VERB;
     }
     return m;
+}
+
+/* The ASCII keys (lower case) of num_seps_from, num_quals_from and
+ * num_bases_from: the comma or full stop after most figures is settled
+ * without the three lookups.  test_num's test_suffix_ascii checks this
+ * against the lists. */
+static bool suffix_ascii_key(int k)
+{
+    switch (k) {
+    case '-': case '~': case 't': case 'a': /* 3-5, 3~5, 3 to 5, and */
+    case 'o':                               /* or more, or so */
+    case 'y': case 'f': case 'q': case 's': /* yoy, from a year…, q/q, sequentially */
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool num_suffix_possible(const num_src *src, size_t pos)
@@ -317,7 +356,12 @@ bool num_suffix_possible(const num_src *src, size_t pos)
     for (size_t at = pos; at <= pos + 1 && at < src->len; at++) {
         size_t n;
         if (at > pos && src->s[pos] != ' ') break;
-        uint32_t k = key(num_cp(src->s, src->len, at, &n));
+        unsigned char b = (unsigned char)src->s[at];
+        if (b < 0x80) {
+            if (suffix_ascii_key(lower(b))) return true;
+            continue;
+        }
+        uint32_t k = num_cp(src->s, src->len, at, &n);
         if (num_seps_from(k).n || num_quals_from(k).n || num_bases_from(k).n)
             return true;
     }
@@ -347,7 +391,7 @@ size_t num_verb_before(const num_src *src, size_t pos, num_change *ch)
 {
     size_t start, f = pos;
     uint32_t k = pos > src->floor ? key(num_cp_before(src->s, pos)) : 0;
-    bool filler = k == u'了' || k == u'达' || k == 'y' || k == ' ';
+    bool filler = filler_last(k) || k == ' ';
     if (filler && backward(src, pos, verb_fillers, N(verb_fillers), NULL, &start))
         f = start;
     const word *w = backward(src, f, NULL, 0, num_verbs_to, &start);
@@ -367,7 +411,10 @@ size_t num_basis_before(const num_src *src, size_t pos, num_basis *b)
      * (and the 较 before it); the span stays after it. */
     if (p && p->kind == NUM_PERIOD && p->end == src->floor)
         wide.floor = p->start >= 6 ? p->start - 6 : 0;
-    if (backward(src, pos, basis_fillers, N(basis_fillers), NULL, &start)) f = start;
+    uint32_t k = pos > src->floor ? num_cp_before(src->s, pos) : 0;
+    if ((k == u'别' || k == u'均' || k == u'亦' || k == ' ') &&
+        backward(src, pos, basis_fillers, N(basis_fillers), NULL, &start))
+        f = start; /* the fillers end in 别 均 亦, perhaps before a space */
     const word *w = backward(&wide, f, NULL, 0, num_bases_to, &start);
     if (!w) return pos;
     *b = (num_basis)w->a;

@@ -219,9 +219,20 @@ static bool may_start(const char *s, size_t len, size_t pos)
 typedef struct {
     unsigned char n;
     const char *w;
+    const char *next; /* NULL, or the bytes one of which must follow the
+                         word and one space: the first letters of what the
+                         grammar reads after it (a superset) */
 } en_word;
 
-#define W(s) {sizeof(s) - 1, s}
+#define W(s) {sizeof(s) - 1, s, NULL}
+#define WN(s, next) {sizeof(s) - 1, s, next}
+/* After in / during only a month alone (capitalised) or early, late, mid
+ * (any case): "in Beijing" and "in the" are refused here, not by the
+ * grammar's forty-odd attempts.  The words read by period_phrase match in
+ * any case. */
+#define NX_IN_MONTH "JFMASONDeElLmM"
+#define NX_REL_UNIT "yYqQmM" /* last / this / next year|quarter|month */
+#define NX_MONTHS "mM"       /* six / nine / three / twelve months ended */
 
 /* The words of one first letter (lower case), or NULL with *n = 0. */
 static const en_word *en_words_from(int first, size_t *n)
@@ -233,44 +244,67 @@ static const en_word *en_words_from(int first, size_t *n)
         return g;                                                  \
     }
     switch (first) {
-    case 'a': GROUP(W("as"), W("at"), W("apr"), W("april"), W("aug"), W("august"))
+    case 'a': GROUP(WN("as", "oOaA"), WN("at", "tT"), W("apr"), W("april"), W("aug"),
+                    W("august")) /* as of, as at, at the end of */
     case 'b': GROUP(W("between"))
-    case 'd': GROUP(W("during"), W("dec"), W("december"))
+    case 'd': GROUP(WN("during", NX_IN_MONTH), W("dec"), W("december"))
     case 'f': GROUP(W("fiscal"), W("from"), W("full"), W("first"), W("fourth"), W("fy"),
                     W("feb"), W("february"))
     case 'h': GROUP(W("h"))
-    case 'i': GROUP(W("in"))
+    case 'i': GROUP(WN("in", NX_IN_MONTH))
     case 'j': GROUP(W("jan"), W("january"), W("jun"), W("june"), W("jul"), W("july"))
-    case 'l': GROUP(W("last"))
+    case 'l': GROUP(WN("last", NX_REL_UNIT))
     case 'm': GROUP(W("mar"), W("march"), W("may"))
-    case 'n': GROUP(W("next"), W("nine"), W("nov"), W("november"))
+    case 'n': GROUP(WN("next", NX_REL_UNIT), WN("nine", NX_MONTHS), W("nov"), W("november"))
     case 'o': GROUP(W("oct"), W("october"))
     case 'q': GROUP(W("q"))
-    case 's': GROUP(W("second"), W("since"), W("six"), W("sep"), W("sept"), W("september"))
-    case 't': GROUP(W("third"), W("this"), W("three"), W("twelve"))
-    case 'y': GROUP(W("year"))
+    case 's': GROUP(W("second"), W("since"), WN("six", NX_MONTHS), W("sep"), W("sept"),
+                    W("september"))
+    case 't': GROUP(W("third"), WN("this", NX_REL_UNIT), WN("three", NX_MONTHS),
+                    WN("twelve", NX_MONTHS))
+    case 'y': GROUP(WN("year", "eE")) /* year ended, year ending */
     default: *n = 0; return NULL;
     }
 #undef GROUP
 }
 
 #undef W
+#undef WN
 
+/* Whether what follows the word at e fits its follow set: a space, then
+ * one of the bytes of next. */
+static bool en_next_ok(const char *s, size_t len, size_t e, const char *next)
+{
+    if (!next) return true;
+    if (len - e < 2 || s[e] != ' ' || s[e + 1] == '\0') return false;
+    return strchr(next, s[e + 1]) != NULL;
+}
+
+/* The longest word of en_words_from (september, november, december): a
+ * longer word is none of them, however it goes on. */
+#define EN_WORD_MAX 9
+
+/* Whether the n letters at t, folded to lower case, spell w. */
+static bool en_same(const char *w, const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((char)((unsigned char)t[i] | 0x20) != w[i]) return false;
+    return true;
+}
+
+/* The caller has seen a letter at pos.  The group of its first letter
+ * comes first: most letters open no candidate word, and then the word
+ * need not even be measured. */
 static bool en_start_word(const char *s, size_t len, size_t pos)
 {
-    char w[12];
     size_t n = 0, k;
-    while (pos + n < len && n < sizeof w && pc_is_alpha((unsigned char)s[pos + n])) {
-        w[n] = (char)((unsigned char)s[pos + n] | 0x20);
-        n++;
-    }
-    if (n == 0 || n == sizeof w)
-        return false;
-    /* by first letter, so that a word meets a handful of candidates */
-    const en_word *g = en_words_from(w[0], &k);
+    const en_word *g = en_words_from((unsigned char)s[pos] | 0x20, &k);
+    if (k == 0) return false;
+    while (pos + n < len && n <= EN_WORD_MAX && pc_is_alpha((unsigned char)s[pos + n])) n++;
+    if (n > EN_WORD_MAX) return false;
     for (size_t i = 0; i < k; i++)
-        if (g[i].n == n && memcmp(g[i].w, w, n) == 0)
-            return true;
+        if (g[i].n == n && en_same(g[i].w, s + pos, n))
+            return en_next_ok(s, len, pos + n, g[i].next);
     return false;
 }
 
@@ -284,8 +318,9 @@ static bool digit_start(const char *s, size_t len, size_t pos)
     size_t n = 0;
     while (pos + n < len && pc_is_digit((unsigned char)s[pos + n]))
         n++;
-    if (n == 4)
-        return true;
+    if (n == 4) /* every reader of four digits wants a year (9251.5美元) */
+        return period_year_ok((s[pos] - '0') * 1000 + (s[pos + 1] - '0') * 100 +
+                              (s[pos + 2] - '0') * 10 + (s[pos + 3] - '0'));
     if (n > 2 || pos + n == len)
         return false;
     const char *p = s + pos + n;

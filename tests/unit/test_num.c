@@ -287,6 +287,28 @@ static void test_make_small(void **state)
         }
 }
 
+/* num_dec_norm's shortcut for a mantissa that ends in a non-zero digit
+ * gives what fitting and stripping trailing zeros (num_dec_strip) give. */
+static void test_norm_shortcut(void **state)
+{
+    (void)state;
+    static const int64_t ms[] = {0, 1, -1, 9, 10, -10, 11, -11, 174, 1740, 1000000,
+                                 NUM_DEC_MAX_M - 1, -(NUM_DEC_MAX_M - 1), NUM_DEC_MAX_M,
+                                 -NUM_DEC_MAX_M, NUM_DEC_MAX_M + 1, INT64_MAX, INT64_MIN,
+                                 INT64_MIN + 1};
+    static const int32_t es[] = {0, 1, -1, 7, -7, NUM_DEC_E_LIMIT, -NUM_DEC_E_LIMIT,
+                                 NUM_DEC_E_LIMIT + 1, INT32_MAX, INT32_MIN};
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+        for (size_t k = 0; k < sizeof es / sizeof es[0]; k++) {
+            num_dec d = {ms[i], es[k]};
+            num_dec got = num_dec_norm(d), want = num_dec_strip(d);
+            if (got.m != want.m || got.e != want.e)
+                fail_msg("num_dec_norm(%lldE%d): %lldE%d, want %lldE%d", (long long)ms[i],
+                         (int)es[k], (long long)got.m, (int)got.e, (long long)want.m,
+                         (int)want.e);
+        }
+}
+
 /* ---- num_scan's contract ---------------------------------------------- */
 
 typedef struct {
@@ -489,6 +511,34 @@ static void test_prefix_kinds(void **state)
     }
 }
 
+/* num_suffix_possible settles ASCII bytes by its own short list of keys:
+ * it must agree with the word lists for every one of them. */
+static void test_suffix_ascii(void **state)
+{
+    (void)state;
+    for (int c = 1; c < 0x80; c++) {
+        char t[2] = {(char)c, 0};
+        num_src src = {.s = t, .len = 1};
+        uint32_t k = c >= 'A' && c <= 'Z' ? (uint32_t)c + 32 : (uint32_t)c;
+        bool want = num_seps_from(k).n || num_quals_from(k).n || num_bases_from(k).n;
+        if (num_suffix_possible(&src, 0) != want) fail_msg("byte 0x%02x", c);
+    }
+}
+
+/* num_prefix_words skips the keys num_prefix_key refuses: none of them
+ * may end a word of the lists, or be a sign, 有 or a filler's end. */
+static void test_prefix_key(void **state)
+{
+    (void)state;
+    for (uint32_t k = 0; k < 0x30000; k++) {
+        if (k >= 'A' && k <= 'Z') continue; /* keys are lower case */
+        bool any = num_currencies_to(k).n || num_quals_to(k).n || num_verbs_to(k).n ||
+                   k == '-' || k == '+' || k == 0x2212 || k == 0x6709 /* 有 */ ||
+                   k == 0x4E86 /* 了 */ || k == 0x8FBE /* 达 */ || k == 'y';
+        if (any && !num_prefix_key(k)) fail_msg("key U+%04X", (unsigned)k);
+    }
+}
+
 typedef struct {
     size_t count, prev_end;
     bool ordered;
@@ -547,12 +597,15 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--show") == 0) return show();
     static const struct CMUnitTest fixed[] = {
+        cmocka_unit_test(test_suffix_ascii),
+        cmocka_unit_test(test_prefix_key),
         cmocka_unit_test(test_format_plain),
         cmocka_unit_test(test_format_shortest),
         cmocka_unit_test(test_format_zero),
         cmocka_unit_test(test_format_exponent),
         cmocka_unit_test(test_format_limits),
         cmocka_unit_test(test_make_small),
+        cmocka_unit_test(test_norm_shortcut),
         cmocka_unit_test(test_stop_early),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_spans_multibyte),
