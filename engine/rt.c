@@ -348,6 +348,7 @@ rt_runtime *rt_load(const char *rules_dir, const rt_options *opt,
     rt->err_ud = ud;
     an_init(&rt->an);
     keyset_init(&rt->seen);
+    keyset_init(&rt->entity_seen);
     sb_limits lim = {opt->mem_limit, opt->mem_per_call, opt->instr_per_call};
     if (pack_discover(rules_dir, &files, &n, err, ud) || !(rt->sb = sb_new(&lim)) ||
         !(rt->packs = calloc(n, sizeof *rt->packs))) {
@@ -426,6 +427,7 @@ void rt_free(rt_runtime *rt)
     free(rt->subject_in);
     free(rt->sentence_obj);
     keyset_free(&rt->seen);
+    keyset_free(&rt->entity_seen);
     free(rt->key);
     free(rt->json);
     free(rt->origins);

@@ -1633,6 +1633,38 @@ static int d_mentions(lua_State *L)
     return push_mentions(L, rt, 0, rt->an.nment, luaL_optstring(L, 2, NULL), true);
 }
 
+/* doc:entities(): the organisations and business units the document's
+ * sentences name, each once, at its first mention, in order.  The same as
+ * keeping the first of each canonical name from doc:mentions(), without a
+ * table for every other mention (a long article names its companies many
+ * times over). */
+static int d_entities(lua_State *L)
+{
+    rt_runtime *rt = annotated_rt(L);
+    const an_doc *d = &rt->an;
+    keyset_clear(&rt->entity_seen);
+    lua_createtable(L, 16, 0);
+    int list = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, mention_cache(L, rt));
+    mention_kit kit = {lua_gettop(L), 0};
+    lua_Integer k = 0;
+    size_t sent = 0;
+    for (size_t m = 0; m < d->nment; m++) {
+        const an_mention *x = &d->ment[m];
+        if ((strcmp(x->type, "org") && strcmp(x->type, "unit")) || !wanted(d, m, NULL, true, &sent))
+            continue;
+        size_t n = strlen(x->canonical);
+        if (keyset_get(&rt->entity_seen, x->canonical, n))
+            continue;
+        if (keyset_put(&rt->entity_seen, x->canonical, n, 1))
+            return luaL_error(L, "doc:entities: out of memory");
+        push_mention(L, rt, &kit, m);
+        lua_rawseti(L, list, ++k);
+    }
+    lua_settop(L, list);
+    return 1;
+}
+
 /* doc:occurrences(text): every place the text occurs, as spans. */
 static int d_occurrences(lua_State *L)
 {
@@ -1694,6 +1726,7 @@ static const luaL_Reg doc_methods[] = {
     {"sentences", d_sentences},
     {"sentence_at", d_sentence_at},
     {"mentions", d_mentions},
+    {"entities", d_entities},
     {"occurrences", d_occurrences},
     {"text", d_text},
     {"emit", emit_fact},

@@ -117,6 +117,7 @@ struct rt_runtime {
     size_t caporigins;
     lua_Integer doc_serial; /* counts documents: a fact's _fact tells its own */
     keyset seen;            /* facts by repeat key: their index in facts */
+    keyset entity_seen;     /* doc:entities: the canonical names listed */
     char *key;              /* the repeat key being made (keylen bytes) */
     size_t keylen, keycap;
     int byname_ref;         /* facts by name: name -> list, for doc:facts */

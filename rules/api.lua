@@ -74,6 +74,9 @@ function Document:sentence_at(pos) end
 ---@param type string? only mentions of this type ("org", "unit", "title", "code")
 ---@return Mention[]
 function Document:mentions(type) end
+---The organisations and business units the document names, each canonical name once, at its first mention, in order.
+---@return Mention[]
+function Document:entities() end
 ---@return string the whole normalised text
 function Document:text() end
 ---@param fact Fact

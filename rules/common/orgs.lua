@@ -114,16 +114,12 @@ return rule {
     end
   end,
   document = function(doc)
-    local seen = {}
-    local mentions = doc:mentions()
-    for i = 1, #mentions do
-      local m = mentions[i]
-      if (m.type == "org" or m.type == "unit") and not seen[m.canonical] then
-        seen[m.canonical] = true
-        local parent = m.type == "unit" and m.extra ~= "" and m.extra or nil
-        doc:emit{ kind = "entity", name = "org", entity = m.canonical, type = m.type, parent = parent,
-                  evidence = { m } }
-      end
+    local entities = doc:entities()
+    for i = 1, #entities do
+      local m = entities[i]
+      local parent = m.type == "unit" and m.extra ~= "" and m.extra or nil
+      doc:emit{ kind = "entity", name = "org", entity = m.canonical, type = m.type, parent = parent,
+                evidence = { m } }
     end
   end,
 }

@@ -9,7 +9,8 @@
  * s:clause_before with the clause marks and with stops given;
  * doc:occurrences; mention tables made while mention rules add more,
  * over two documents; a lexicon entry's strings, made once per run;
- * doc:mentions() leaves out mentions outside the sentences.
+ * doc:mentions() leaves out mentions outside the sentences;
+ * doc:entities() against the first of each name from doc:mentions().
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,6 +41,16 @@ static const char rule_lua[] =
     "  end\n"
     "  return list\n"
     "end\n"
+    "local function first_of_each(list)\n"
+    "  local out, seen = {}, {}\n"
+    "  for _, m in ipairs(list) do\n"
+    "    if (m.type == 'org' or m.type == 'unit') and not seen[m.canonical] then\n"
+    "      seen[m.canonical] = true\n"
+    "      out[#out + 1] = m\n"
+    "    end\n"
+    "  end\n"
+    "  return out\n"
+    "end\n"
     "return rule {\n"
     "  name = 'spans', keywords = { '营收', '收入' },\n"
     "  mentions = function(s)\n"
@@ -67,6 +78,8 @@ static const char rule_lua[] =
     "              last = all[#all].text, a = a.text .. a.canonical .. a.type .. a.extra,\n"
     "              b = b.text .. b.canonical .. b.type .. b.extra,\n"
     "              eq = a.canonical == b.canonical, m = metric[1].canonical .. metric[1].extra,\n"
+    "              ents = #doc:entities(), ents_same = same(doc:entities(), first_of_each(all)),\n"
+    "              ents_again = same(doc:entities(), doc:entities()),\n"
     "              evidence = { all[1] } }\n"
     "  end,\n"
     "}\n";
@@ -149,6 +162,9 @@ static void check_mentions(int sentences)
     expect_in(line, "\"eq\":true");
     expect_in(line, "\"m\":\"营收名\"");
     expect_in(line, "\"last\":\"甲厂\"");
+    expect_in(line, "\"ents\":1");
+    expect_in(line, "\"ents_same\":true");
+    expect_in(line, "\"ents_again\":true");
     free(line);
     line = fact_line(out, "hits");
     expect_in(line, "\"all\":\"营收,收入\"");
