@@ -12,7 +12,7 @@ local M = {}
 -- engine's `words` library, in C: rules call them thousands of times per
 -- megabyte.  The lists given to them must not change once used (the
 -- engine keeps a compiled copy of each; the rules' lists are constants).
-local find, sub = string.find, string.sub
+local find, sub, byte = string.find, string.sub, string.byte
 
 ---------------------------------------------------------------------------
 -- Plain text helpers
@@ -60,10 +60,12 @@ local marks = {}
 for c in pairs(M.CLAUSE) do marks[#marks + 1] = c end
 M.CLAUSE_MARKS = table.concat(marks)
 
--- Is c (one character, or the first character of c) a CJK ideograph?
+-- Is c (one character, or the first character of c) a CJK ideograph
+-- (U+4E00..U+9FFF)?  Read from its UTF-8 bytes: E4 B8..BF, then E5..E9.
 function M.is_han(c)
-  local cp = utf8.codepoint(c)
-  return cp >= 0x4E00 and cp <= 0x9FFF
+  local b1, b2 = byte(c, 1, 2)
+  if not b1 or b1 < 0xE4 or b1 > 0xE9 then return false end
+  return b1 > 0xE4 or (b2 or 0) >= 0xB8
 end
 
 -- Does a span of the list (mentions, hits, quantities) overlap [a, b)?
