@@ -16,6 +16,8 @@
 -- statement, which usually carries the full title and company, wins.
 local lib = require "lib.common"
 
+local find, sub, byte = string.find, string.sub, string.byte
+
 -- What ends a clause (brackets and quotes do not: 商汤科技（以下简称“商汤”）
 -- 董事长兼CEO徐立).
 local CLAUSE_ENDS = { ",", ";", ":", "。", "!", "?", "\n" }
@@ -166,15 +168,21 @@ local function name_before(text)
   return nil
 end
 
--- English name: one to three capitalised words.
+-- English name: one to three capitalised words, each after one space.
+-- (Read by position: copying what is left of the text at every word cost
+-- more than the rest of the rule.)
 local function english_after(text)
-  local parts = {}
-  local rest = text:match("^,?%s+(.*)$")
-  while rest and #parts < 3 do
-    local w, more = rest:match("^(%u[%a%-']*)(.*)$")
-    if not w or NOT_ENGLISH[w] then break end
+  local _, lead = find(text, "^,?%s+")
+  if not lead then return nil end
+  local parts, pos = {}, lead + 1
+  while #parts < 3 do
+    local a, b = find(text, "^%u[%a%-']*", pos)
+    if not a then break end
+    local w = sub(text, a, b)
+    if NOT_ENGLISH[w] then break end
     parts[#parts + 1] = w
-    rest = more:match("^ (.*)$")
+    if byte(text, b + 1) ~= 32 then break end
+    pos = b + 2
   end
   if #parts >= 2 then return table.concat(parts, " ") end
   return nil
