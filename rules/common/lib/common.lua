@@ -361,6 +361,44 @@ local function shifts(s)
   return v
 end
 
+-- The walk back through earlier sentences for the period in force (the
+-- last step of M.period): the last period of an earlier sentence of the
+-- paragraph, or of an earlier paragraph when the text points back to it
+-- (anaphor) or the paragraph opens with a breakdown.  Returns the period
+-- (false for none or a fiscal one) and whether the walk stopped at an
+-- earlier paragraph it would have crossed with an anaphor.
+local function walk_back(s, anaphor)
+  local prev, steps, first = s:prev(), 0, s -- first: the paragraph's first sentence seen
+  while prev and steps < 12 do
+    if prev.paragraph ~= s.paragraph and not anaphor and not breaks_down(first) then
+      return false, true
+    end
+    if prev.paragraph == s.paragraph then first = prev end
+    local plist = M.periods(prev)
+    if #plist > 0 then return plist[#plist].period or false, false end
+    prev, steps = prev:prev(), steps + 1
+  end
+  return false, false
+end
+
+-- walk_back's answers, memoised per sentence and value of anaphor: the
+-- walk depends on nothing else, and a sentence with several figures asks
+-- for it once per figure.
+local walks_of = setmetatable({}, { __mode = "k" })
+local function walked(s, anaphor)
+  local w = walks_of[s]
+  if not w then
+    w = {}
+    walks_of[s] = w
+  end
+  local r = w[anaphor]
+  if not r then
+    r = { walk_back(s, anaphor) }
+    w[anaphor] = r
+  end
+  return r[1], r[2]
+end
+
 function M.period(s, pos)
   pos = type(pos) == "table" and pos.start or pos or s.stop
   local list = M.periods(s)
@@ -378,19 +416,13 @@ function M.period(s, pos)
     return after.period or nil
   end
   if shifts(s) then return nil end
-  local anaphor -- asked only once the walk reaches an earlier paragraph
-  local prev, steps, first = s:prev(), 0, s -- first: the paragraph's first sentence seen
-  while prev and steps < 12 do
-    if prev.paragraph ~= s.paragraph then
-      if anaphor == nil then anaphor = M.has_any(s:before(pos, 40):lower(), SAME_PERIOD) ~= nil end
-      if not anaphor and not breaks_down(first) then break end
-    end
-    if prev.paragraph == s.paragraph then first = prev end
-    local plist = M.periods(prev)
-    if #plist > 0 then return plist[#plist].period or nil end
-    prev, steps = prev:prev(), steps + 1
+  -- The text before pos is asked whether it points back (同期, 报告期内)
+  -- only when the walk would cross into an earlier paragraph.
+  local p, stopped = walked(s, false)
+  if stopped and M.has_any(s:before(pos, 40):lower(), SAME_PERIOD) ~= nil then
+    p = walked(s, true)
   end
-  return nil
+  return p or nil
 end
 
 -- The interval period ("2018/2023") in force at pos, preferring one that
