@@ -190,6 +190,7 @@ end
 
 local function english_before(text)
   -- "Rong Luo, the company's chief financial officer"
+  if not find(text, ",", 1, true) then return nil end -- the comma is a must (below)
   text = text:gsub("the company's%s*$", ""):gsub("its%s*$", ""):gsub("the%s*$", "")
   local t = text:gsub(",%s*$", "")
   if t == text then return nil end -- the name must be followed by a comma
