@@ -153,15 +153,15 @@ static int cmp_mention(const void *a, const void *b)
 }
 
 int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
-                   const char *type, const char *extra, bool copy)
+                   const char *type, const char *extra, bool copy, uint32_t entry)
 {
     if (ROOM_FOR(d->ment, d->capment, d->nment))
         return -1;
     if (!extra)
         extra = "";
-    an_mention m = {start, end, canonical, type, extra, d->nmade, 0};
+    an_mention m = {start, end, canonical, type, extra, d->nmade, entry};
     if (copy)
-        m = (an_mention){start, end, keep(d, canonical), keep(d, type), keep(d, extra), d->nmade, 0};
+        m = (an_mention){start, end, keep(d, canonical), keep(d, type), keep(d, extra), d->nmade, entry};
     if (!m.canonical || !m.type || !m.extra)
         return -1;
     /* In order from the start: a rule's s:mentions() finds a sentence's

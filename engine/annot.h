@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lex.h"
 #include "num.h"
@@ -35,6 +36,13 @@ typedef struct {
     uint32_t entry; /* the caller's number of the lexicon entry named + 1 (its Lua strings
                        are made once per run); 0: an alias or a rule's (an_add_mention) */
 } an_mention;
+
+/* Does m name an organisation or a business unit (lexicon types org and
+ * unit): what subjects and doc:entities() are made of? */
+static inline bool an_is_entity(const an_mention *m)
+{
+    return !strcmp(m->type, "org") || !strcmp(m->type, "unit");
+}
 
 typedef struct {
     const char *text;
@@ -72,9 +80,10 @@ int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
 
 /* Add a mention.  With copy set the strings are copied (names made at run
  * time); otherwise they must outlive the document (lexicon entries).
- * Returns 0 or -1. */
+ * entry: the caller's number of the lexicon entry named + 1, or 0 (the
+ * mention's field of that name).  Returns 0 or -1. */
 int an_add_mention(an_doc *d, size_t start, size_t end, const char *canonical,
-                   const char *type, const char *extra, bool copy);
+                   const char *type, const char *extra, bool copy, uint32_t entry);
 /* Link each hit to the next hit of its group: group(ud, id) is the group
  * of a hit's pattern id, < 0 for none (never linked); groups are below
  * ngroups.  Returns 0 or -1 (out of memory: nothing is linked). */

@@ -705,7 +705,7 @@ static int s_add_mention(lua_State *L)
     const char *canon = luaL_checkstring(L, -3), *type = luaL_optstring(L, -2, "org");
     if (b <= a || b > rt->an.len)
         return luaL_error(L, "add_mention: start/stop out of the document");
-    if (an_add_mention(&rt->an, a, b, canon, type, luaL_optstring(L, -1, ""), true))
+    if (an_add_mention(&rt->an, a, b, canon, type, luaL_optstring(L, -1, ""), true, 0))
         return luaL_error(L, "add_mention: out of memory");
     return 0;
 }
@@ -1651,7 +1651,7 @@ static int d_entities(lua_State *L)
     size_t sent = 0;
     for (size_t m = 0; m < d->nment; m++) {
         const an_mention *x = &d->ment[m];
-        if ((strcmp(x->type, "org") && strcmp(x->type, "unit")) || !wanted(d, m, NULL, true, &sent))
+        if (!an_is_entity(x) || !wanted(d, m, NULL, true, &sent))
             continue;
         size_t n = strlen(x->canonical);
         if (keyset_get(&rt->entity_seen, x->canonical, n))

@@ -120,18 +120,13 @@ static void choose_packs(rt_runtime *rt)
 
 /* ---- subjects and periods -------------------------------------------- */
 
-static bool is_entity(const an_mention *m)
-{
-    return !strcmp(m->type, "org") || !strcmp(m->type, "unit");
-}
-
 /* Is mention m a word for many companies at once (A股公司, 券商: lexicon
  * type collective)?  A sentence about them is about no one company.  Not
  * when a company's name runs into it: 中国平安保险公司 is 中国平安. */
 static bool is_collective(const an_doc *d, size_t m)
 {
     return !strcmp(d->ment[m].type, "collective") &&
-           !(m > 0 && d->ment[m - 1].end == d->ment[m].start && is_entity(&d->ment[m - 1]));
+           !(m > 0 && d->ment[m - 1].end == d->ment[m].start && an_is_entity(&d->ment[m - 1]));
 }
 
 /* A news outlet named as a source (据虎嗅报道, "(Reuters) -"), or a stock
@@ -198,7 +193,7 @@ static int carry_subjects(rt_runtime *rt)
             if (is_collective(d, m)) {
                 carry = NULL;
                 break;
-            } else if (is_entity(&d->ment[m]) && (item || !is_source(&d->ment[m]))) {
+            } else if (an_is_entity(&d->ment[m]) && (item || !is_source(&d->ment[m]))) {
                 carry = d->ment[m].canonical;
                 break;
             }
@@ -215,7 +210,7 @@ const char *rt_subject_at(rt_runtime *rt, size_t si, size_t pos)
     for (size_t m = an_first_mention(d, s->start); m < d->nment && d->ment[m].start < s->end; m++) {
         const an_mention *x = &d->ment[m];
         bool collective = is_collective(d, m);
-        if (!collective && !is_entity(x))
+        if (!collective && !an_is_entity(x))
             continue;
         if (x->end <= pos) { /* 上半年A股公司累计实现营收…: no one company's */
             before = collective ? NULL : x->canonical;
@@ -357,16 +352,6 @@ static void document_phase(rt_runtime *rt)
             call_rule(rt, r, rt->rules[r].document_ref, true, 0);
 }
 
-/* The mention added last: ids count up, and it sits a step or two from
- * the end (an_add_mention keeps them in order). */
-static an_mention *last_added(an_doc *d)
-{
-    size_t k = d->nment;
-    while (k > 1 && d->ment[k - 1].id != d->nmade - 1)
-        k--;
-    return &d->ment[k - 1];
-}
-
 /* Each hit of an active pack's lexicon entry is a mention, marked with
  * its pattern id so the API makes the entry's Lua strings once per run. */
 static int lexicon_mentions(rt_runtime *rt)
@@ -377,9 +362,8 @@ static int lexicon_mentions(rt_runtime *rt)
         if (p->rule >= 0 || !rt->packs[p->pack].active)
             continue;
         if (an_add_mention(d, d->hits[h].start, d->hits[h].end, p->entry->canonical,
-                           p->entry->type, p->entry->extra, false))
+                           p->entry->type, p->entry->extra, false, d->hits[h].id + 1))
             return -1;
-        last_added(d)->entry = d->hits[h].id + 1;
     }
     return 0;
 }

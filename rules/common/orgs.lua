@@ -99,7 +99,7 @@ end
 return rule {
   name = "orgs",
   description = "organisations: lexicon names, names by shape, one entity fact each",
-  keywords = table.move(EN_SUFFIXES, 1, #EN_SUFFIXES, #SUFFIXES + 1, table.move(SUFFIXES, 1, #SUFFIXES, 1, {})),
+  keywords = lib.joined(SUFFIXES, EN_SUFFIXES),
   mentions = function(s)
     local known = s:mentions()
     for kw in s:hits() do

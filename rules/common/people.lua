@@ -21,6 +21,7 @@ local find, sub, byte = string.find, string.sub, string.byte
 -- What ends a clause (brackets and quotes do not: 商汤科技（以下简称“商汤”）
 -- 董事长兼CEO徐立).
 local CLAUSE_ENDS = { ",", ";", ":", "。", "!", "?", "\n" }
+local CLAUSE_END_CHARS = table.concat(CLAUSE_ENDS) -- the same, for s:clause_before
 
 -- Common Chinese surnames.  Left out on purpose: characters that are far
 -- more often ordinary words right after a title (向, 全, 和, 时, 商, 明, 包,
@@ -221,7 +222,7 @@ local BEFORE_OWN = { "在", "由", "据", "和", "与", "及", "对", "向", "�
 -- capitalised word (Russian President), not a lower-case one (where CEO
 -- Elon Musk) or a possessive (Dauch's Chairman).
 local function after_other_name(s, role)
-  local lead = lib.trim(s:clause_before(role, 10, table.concat(CLAUSE_ENDS)))
+  local lead = lib.trim(s:clause_before(role, 10, CLAUSE_END_CHARS))
   if lead == "" then return false end
   if lead:byte(-1) >= 0x80 then return not lib.ends_any(lead, BEFORE_OWN) end
   local word = lead:match("(%S+)$")

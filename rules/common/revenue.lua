@@ -24,8 +24,7 @@ end
 return rule {
   name = "revenue",
   description = "company revenue with period and YoY change",
-  keywords = { "营收", "营业收入", "总收入", "总营收", "营业总收入", "收入总额", "收入", "销售收入",
-               "revenue", "revenues", "total revenue", "sales" },
+  keywords = lib.joined(lib.REVENUE_WORDS, { "销售收入", "revenue", "revenues", "total revenue", "sales" }),
   -- Every fact here is an amount (no revenue at all is revenue_none's).
   needs = { "money" },
   sentence = function(s)

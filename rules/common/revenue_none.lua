@@ -5,8 +5,7 @@
 -- one.
 local lib = require "lib.common"
 
--- The revenue words, longest first.
-local REVENUE = { "营业总收入", "营业收入", "收入总额", "总营收", "总收入", "营收", "收入" }
+local REVENUE = lib.REVENUE_WORDS
 
 return rule {
   name = "revenue_none",

@@ -19,7 +19,7 @@ local NOT_SEGMENT = { "总", "营业", "主营", "公司", "收入", "整体", "
 -- A name that points back (此项收入, 相关收入) or tells a change (此项提高
 -- 收入6.9亿元: this raised revenue by 0.69 billion) names no segment, and
 -- 销售收入 alone is sales: the company's revenue, not a part of it.
-local POINTING = { "此项", "该项", "这项", "此", "该", "这", "相关", "上述", "以上" }
+local POINTING = { "此", "该", "这", "相关", "上述", "以上" }
 local CHANGE_VERBS = { "提高", "增加", "减少", "带来", "贡献", "拉动", "增长", "下降" }
 
 -- Words that end a segment's name without being part of it: 智能汽车业务

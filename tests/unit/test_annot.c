@@ -176,7 +176,7 @@ static void test_mentions_grow(void **state)
     an_begin(&d, "", 0, NULL);
     for (size_t i = 0; i < 100; i++) {
         size_t at = (i * 37) % 100;
-        assert_int_equal(an_add_mention(&d, at, at + 1, "c", "t", NULL, i % 2), 0);
+        assert_int_equal(an_add_mention(&d, at, at + 1, "c", "t", NULL, i % 2, 0), 0);
     }
     assert_int_equal(d.nment, 100);
     for (size_t i = 0; i < 100; i++)

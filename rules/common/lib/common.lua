@@ -159,6 +159,17 @@ function M.amount_after(s, kw, n)
   return q, change
 end
 
+-- The Chinese words for a company's revenue, longest first.
+M.REVENUE_WORDS = { "营业总收入", "营业收入", "收入总额", "总营收", "总收入", "营收", "收入" }
+
+-- The words of the lists given, in order, as one new list (a rule's
+-- keywords gathered from several).
+function M.joined(...)
+  local out = {}
+  for _, list in ipairs({ ... }) do table.move(list, 1, #list, #out + 1, out) end
+  return out
+end
+
 -- Words that say there is no revenue at all, right before the revenue
 -- word (尚无营收, 没有收入).
 M.NO_REVENUE = { "尚无", "暂无", "没有", "尚未产生", "未产生", "尚未实现", "零" }
