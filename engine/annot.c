@@ -44,7 +44,7 @@ static int on_sentence(void *ud, size_t start, size_t end, size_t para)
     an_doc *d = ud;
     if (ROOM_FOR(d->sent, d->capsent, d->nsent))
         return -1;
-    d->sent[d->nsent++] = (an_sentence){start, end, (uint32_t)para};
+    d->sent[d->nsent++] = (an_sentence){start, end, (uint32_t)para, false, 0, 0};
     return 0;
 }
 
@@ -81,19 +81,35 @@ void an_begin(an_doc *d, const char *text, size_t len, const size_t *orig)
     d->len = len;
     d->orig = orig;
     d->nsent = d->nqty = d->nhits = d->nment = d->nmade = 0;
+    d->ctx = NULL;
 }
 
 int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
              const num_ctx *ctx, const lex_automaton *lex)
 {
     an_begin(d, text, len, orig);
-    if (text_segment(text, len, on_sentence, d) ||
-        num_scan(text, len, ctx, on_quantity, d))
+    d->ctx = ctx;
+    if (text_segment(text, len, on_sentence, d))
         return -1;
     if (lex && lex_scan(lex, text, len, on_hit, d))
         return -1;
     /* The automaton reports by end; rules look hits up by start. */
     array_sort_nearly(d->hits, d->nhits, sizeof *d->hits, cmp_hit);
+    return 0;
+}
+
+int an_quantities(an_doc *d, size_t i)
+{
+    an_sentence *s = &d->sent[i];
+    if (s->read)
+        return 0;
+    s->q0 = d->nqty;
+    if (num_scan_span(d->text, s->start, s->end, d->ctx, on_quantity, d)) {
+        d->nqty = s->q0; /* nothing half read stays */
+        return -1;
+    }
+    s->q1 = d->nqty;
+    s->read = true;
     return 0;
 }
 
@@ -213,7 +229,6 @@ void an_settle_mentions(an_doc *d)
         return base + (d->arr[base].start < pos);                     \
     }
 
-FIRST_AT(an_first_qty, qty, nqty)
 FIRST_AT(an_first_hit, hits, nhits)
 FIRST_AT(an_first_mention, ment, nment)
 FIRST_AT(an_first_sentence, sent, nsent)

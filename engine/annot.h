@@ -3,8 +3,9 @@
  * into sentences, every quantity and period, every keyword and lexicon hit,
  * and the entity mentions, each with positions in the normalised text.
  *
- * Built once per document in C (one pass of each scanner), then only read:
- * the rules never scan the text byte by byte themselves.
+ * Built once per document in C (one pass of each scanner; quantities a
+ * sentence at a time, when asked for), then only read: the rules never
+ * scan the text byte by byte themselves.
  */
 #ifndef ENGINE_ANNOT_H
 #define ENGINE_ANNOT_H
@@ -17,9 +18,13 @@
 #include "lex.h"
 #include "num.h"
 
+/* A sentence's quantities are read when first asked for (an_quantities):
+ * most sentences of a news text wake no rule and are never asked. */
 typedef struct {
     size_t start, end;
     uint32_t para;
+    bool read;         /* its quantities are read: qty[q0, q1) */
+    size_t q0, q1;
 } an_sentence;
 
 typedef struct {
@@ -50,8 +55,9 @@ typedef struct {
     const size_t *orig;
     an_sentence *sent;
     size_t nsent, capsent;
-    num_quantity *qty;
+    num_quantity *qty; /* by sentence, in the order sentences were read */
     size_t nqty, capqty;
+    const num_ctx *ctx; /* what the quantities resolve against; outlives the reads */
     an_hit *hits;
     size_t nhits, caphits;
     an_mention *ment;
@@ -73,10 +79,17 @@ void an_free(an_doc *d);
  * hits or mentions (an_build reads them). */
 void an_begin(an_doc *d, const char *text, size_t len, const size_t *orig);
 
-/* Segment, scan quantities and scan the automaton.  Returns 0 or -1 (out
- * of memory).  The arrays are reused from document to document. */
+/* Segment and scan the automaton; quantities are read later, a sentence
+ * at a time (an_quantities), against ctx, which must outlive those reads.
+ * Returns 0 or -1 (out of memory).  The arrays are reused from document
+ * to document. */
 int an_build(an_doc *d, const char *text, size_t len, const size_t *orig,
              const num_ctx *ctx, const lex_automaton *lex);
+
+/* Sentence i's quantities, read on the first call: they are
+ * d->qty[sent[i].q0, sent[i].q1), in text order.  Returns 0 or -1 (out of
+ * memory).  A quantity lies inside its sentence. */
+int an_quantities(an_doc *d, size_t i);
 
 /* Add a mention.  With copy set the strings are copied (names made at run
  * time); otherwise they must outlive the document (lexicon entries).
@@ -93,7 +106,6 @@ int an_link_hits(an_doc *d, int32_t (*group)(void *ud, uint32_t id), void *ud, s
 void an_settle_mentions(an_doc *d);
 
 /* First index in an array sorted by start whose start is >= pos. */
-size_t an_first_qty(const an_doc *d, size_t pos);
 size_t an_first_hit(const an_doc *d, size_t pos);
 size_t an_first_mention(const an_doc *d, size_t pos);
 size_t an_first_sentence(const an_doc *d, size_t pos);

@@ -131,10 +131,16 @@ static size_t skip_inert(const char *s, size_t len, size_t i)
 int num_scan(const char *text, size_t len, const num_ctx *ctx, num_sink sink,
              void *ud)
 {
+    return num_scan_span(text, 0, len, ctx, sink, ud);
+}
+
+int num_scan_span(const char *text, size_t from, size_t len, const num_ctx *ctx,
+                  num_sink sink, void *ud)
+{
     static const num_ctx no_ctx;
-    num_src src = {text, len, 0, NULL, ctx ? ctx : &no_ctx};
+    num_src src = {text, len, from, NULL, ctx ? ctx : &no_ctx};
     num_quantity q, last;
-    size_t i = 0, n, resume = 0;
+    size_t i = from, n, resume = 0;
     if (!text || !sink) return 0;
     while ((i = skip_inert(text, len, i)) < len) {
         unsigned open = open_at(text, len, i, &n);

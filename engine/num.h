@@ -105,6 +105,11 @@ typedef int (*num_sink)(void *ud, const num_quantity *q);
  * non-zero value if it stopped the scan. */
 int num_scan(const char *text, size_t len, const num_ctx *ctx, num_sink sink,
              void *ud);
+/* The same over text[from, to) alone: what it reports starts and ends
+ * there, and no prefix word is looked for before from.  The text before
+ * from is still read as context (a figure does not start inside a word). */
+int num_scan_span(const char *text, size_t from, size_t to, const num_ctx *ctx,
+                  num_sink sink, void *ud);
 
 /* Format a decimal as the shortest JSON number that states it exactly
  * (1740000000, 60.4, -50.6, 0.05, 1.5e+30): plain notation while the

@@ -216,6 +216,15 @@ static size_t self_sentence(lua_State *L, rt_runtime *rt)
 
 /* ---- quantities -------------------------------------------------------- */
 
+/* The sentence of self, its quantities read (an_quantities). */
+static const an_sentence *self_with_quantities(lua_State *L, rt_runtime *rt)
+{
+    size_t i = self_sentence(L, rt);
+    if (an_quantities(&rt->an, i))
+        luaL_error(L, "out of memory");
+    return &rt->an.sent[i];
+}
+
 /* The double nearest to d, as strtod of its decimal text gives it.  When
  * the mantissa and the power of ten are both exact doubles, one multiply
  * or divide is correctly rounded too (Clinger's fast path); else the text
@@ -306,7 +315,7 @@ static bool kind_in(const num_quantity *q, unsigned kinds)
 static int s_quantities(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    const an_sentence *s = self_with_quantities(L, rt);
     unsigned kinds = 0;
     int nkinds = 0; /* the first 8 count, as they always have */
     for (int a = 2; a <= lua_gettop(L) && !lua_isnil(L, a); a++) {
@@ -318,15 +327,15 @@ static int s_quantities(lua_State *L)
     }
     if (nkinds == 0)
         kinds = kind_bits(NULL);
-    size_t first = an_first_qty(&rt->an, s->start), q;
+    size_t q;
     int n = 0;
-    for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
+    for (q = s->q0; q < s->q1; q++)
         n += kind_in(&rt->an.qty[q], kinds);
     lua_createtable(L, n, 0);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->qcache_ref);
     int list = lua_gettop(L) - 1, cache = lua_gettop(L);
     lua_Integer k = 0;
-    for (q = first; q < rt->an.nqty && rt->an.qty[q].start < s->end; q++)
+    for (q = s->q0; q < s->q1; q++)
         if (kind_in(&rt->an.qty[q], kinds)) {
             push_qty_in(L, rt, cache, q);
             lua_rawseti(L, list, ++k);
@@ -339,12 +348,15 @@ static int s_quantities(lua_State *L)
 static int after(lua_State *L, const char *kind)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    const an_sentence *s = self_with_quantities(L, rt);
     size_t pos = pos_arg(L, rt, 2, true, s->start);
     lua_Integer n = opt_int(L, 3, 20);
     unsigned kinds = kind_bits(kind);
     size_t counted = 0, at = pos; /* counted: characters in [pos, at) */
-    for (size_t q = an_first_qty(&rt->an, pos); q < rt->an.nqty && rt->an.qty[q].start < s->end; q++) {
+    size_t q = s->q0;
+    while (q < s->q1 && rt->an.qty[q].start < pos)
+        q++;
+    for (; q < s->q1; q++) {
         counted += chars(rt->an.text, at, rt->an.qty[q].start);
         at = rt->an.qty[q].start;
         if (counted > (size_t)n)
@@ -365,12 +377,12 @@ static int s_quantity_after(lua_State *L) { return after(L, luaL_optstring(L, 4,
 static int s_quantity_before(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
-    const an_sentence *s = &rt->an.sent[self_sentence(L, rt)];
+    const an_sentence *s = self_with_quantities(L, rt);
     size_t pos = pos_arg(L, rt, 2, false, s->end);
     lua_Integer n = opt_int(L, 3, 20);
     unsigned kinds = kind_bits(luaL_optstring(L, 4, NULL));
     size_t best = SIZE_MAX, lo = chars_back_limit(rt->an.text, pos, s->start, n);
-    for (size_t q = an_first_qty(&rt->an, s->start); q < rt->an.nqty && rt->an.qty[q].end <= pos; q++)
+    for (size_t q = s->q0; q < s->q1 && rt->an.qty[q].end <= pos; q++)
         if (kind_in(&rt->an.qty[q], kinds) && rt->an.qty[q].end >= lo)
             best = q;
     if (best != SIZE_MAX)
@@ -685,7 +697,9 @@ static int s_period(lua_State *L)
 {
     rt_runtime *rt = rt_of(L);
     size_t i = self_sentence(L, rt);
-    const char *p = rt_period_at(rt, i, pos_arg(L, rt, 2, false, rt->an.sent[i].end));
+    const char *p;
+    if (rt_period_at(rt, i, pos_arg(L, rt, 2, false, rt->an.sent[i].end), &p))
+        return luaL_error(L, "out of memory");
     p ? lua_pushstring(L, p) : lua_pushnil(L);
     return 1;
 }
@@ -1877,7 +1891,7 @@ void rt_api_new_caches(rt_runtime *rt)
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         drop(L, refs[i]);
     new_sentences_cache(rt);
-    rt->qcache_ref = new_table_ref(L, rt->an.nqty);
+    rt->qcache_ref = new_table_ref(L, 0); /* quantities are read later (an_quantities) */
     rt->hcache_ref = new_table_ref(L, rt->an.nhits);
 }
 

@@ -165,11 +165,13 @@ void rt_api_mentions_settled(rt_runtime *rt);
 void rt_api_end_document(rt_runtime *rt);
 
 /* rt_run.c helpers used by the API */
-/* Read the document's sentences, quantities and hits now if not yet done
+/* Read the document's sentences and hits now if not yet done
  * (with fresh caches).  Returns 0 or -1 (out of memory). */
 int rt_annotate(rt_runtime *rt);
 const char *rt_subject_at(rt_runtime *rt, size_t sentence, size_t pos);
-const char *rt_period_at(rt_runtime *rt, size_t sentence, size_t pos);
+/* The period in force at pos of the sentence, or NULL, in *period.
+ * Returns 0 or -1 (out of memory reading quantities). */
+int rt_period_at(rt_runtime *rt, size_t sentence, size_t pos, const char **period);
 
 void rt_report(rt_runtime *rt, const char *where, const char *fmt, ...);
 

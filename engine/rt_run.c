@@ -230,14 +230,28 @@ static bool has_period(const num_quantity *q)
            !(q->flags & NUM_F_ASOF);
 }
 
+/* The last period of sentence k, or NULL; -1 if its quantities cannot be read. */
+static int last_period(an_doc *d, size_t k, const char **period)
+{
+    if (an_quantities(d, k))
+        return -1;
+    *period = NULL;
+    for (size_t q = d->sent[k].q0; q < d->sent[k].q1; q++)
+        if (has_period(&d->qty[q]))
+            *period = d->qty[q].period;
+    return 0;
+}
+
 /* Nearest period before pos in the sentence, else the first after it, else
  * the last one of an earlier sentence of the same paragraph. */
-const char *rt_period_at(rt_runtime *rt, size_t si, size_t pos)
+int rt_period_at(rt_runtime *rt, size_t si, size_t pos, const char **period)
 {
     an_doc *d = &rt->an;
     const an_sentence *s = &d->sent[si];
     const char *before = NULL, *after = NULL;
-    for (size_t q = an_first_qty(d, s->start); q < d->nqty && d->qty[q].start < s->end; q++) {
+    if (an_quantities(d, si))
+        return -1;
+    for (size_t q = s->q0; q < s->q1; q++) {
         if (!has_period(&d->qty[q]))
             continue;
         if (d->qty[q].start < pos)
@@ -245,17 +259,11 @@ const char *rt_period_at(rt_runtime *rt, size_t si, size_t pos)
         else if (!after)
             after = d->qty[q].period;
     }
-    if (before || after)
-        return before ? before : after;
-    for (size_t k = si; k-- > 0 && d->sent[k].para == s->para;) {
-        const char *last = NULL;
-        for (size_t q = an_first_qty(d, d->sent[k].start); q < d->nqty && d->qty[q].start < d->sent[k].end; q++)
-            if (has_period(&d->qty[q]))
-                last = d->qty[q].period;
-        if (last)
-            return last;
-    }
-    return NULL;
+    *period = before ? before : after;
+    for (size_t k = si; !*period && k-- > 0 && d->sent[k].para == s->para;)
+        if (last_period(d, k, period))
+            return -1;
+    return 0;
 }
 
 /* ---- calling rules ---------------------------------------------------- */
@@ -295,18 +303,24 @@ static int ref_for(const rt_rule *r, rt_phase phase)
          : phase == RT_PHASE_SENTENCE ? r->sentence_ref : r->document_ref;
 }
 
+/* Every kind: a sentence whose quantities cannot be read (out of memory)
+ * wakes its rules, and their own reads report the error. */
+#define ALL_KINDS ((1u << (NUM_IDENT + 1)) - 1)
+
 /* The kinds of quantity sentence i holds, one bit per num_kind. */
-static unsigned sentence_kinds(const an_doc *d, size_t i)
+static unsigned sentence_kinds(an_doc *d, size_t i)
 {
+    if (an_quantities(d, i))
+        return ALL_KINDS;
     unsigned kinds = 0;
-    for (size_t q = an_first_qty(d, d->sent[i].start); q < d->nqty && d->qty[q].start < d->sent[i].end; q++)
+    for (size_t q = d->sent[i].q0; q < d->sent[i].q1; q++)
         kinds |= 1u << d->qty[q].kind;
     return kinds;
 }
 
 /* Does sentence i hold a quantity the rule needs (rule{needs}), if it
  * needs any?  *kinds is the sentence's, or UINT_MAX until asked for. */
-static bool has_needs(const rt_rule *rule, const an_doc *d, size_t i, unsigned *kinds)
+static bool has_needs(const rt_rule *rule, an_doc *d, size_t i, unsigned *kinds)
 {
     if (!rule->needs)
         return true;

@@ -1,6 +1,6 @@
 /*
- * test_annot.c — the lookups by position of annot.h (an_first_qty,
- * an_first_hit, an_first_mention, an_first_sentence): each must give the
+ * test_annot.c — the lookups by position of annot.h (an_first_hit,
+ * an_first_mention, an_first_sentence): each must give the
  * index a linear search gives, for arrays of every length up to 40 with
  * runs of equal starts, from every position before, on and after them.
  * The arrays are allocated at their exact length, so that AddressSanitizer
@@ -41,15 +41,12 @@ static uint32_t next_rand(uint32_t *s)
 static void fill(an_doc *d, const size_t *starts, size_t n)
 {
     d->sent = calloc(n ? n : 1, sizeof *d->sent);
-    d->qty = calloc(n ? n : 1, sizeof *d->qty);
     d->hits = calloc(n ? n : 1, sizeof *d->hits);
     d->ment = calloc(n ? n : 1, sizeof *d->ment);
-    assert_true(d->sent && d->qty && d->hits && d->ment);
-    for (size_t i = 0; i < n; i++) {
-        d->sent[i].start = d->qty[i].start = starts[i];
-        d->hits[i].start = d->ment[i].start = starts[i];
-    }
-    d->nsent = d->nqty = d->nhits = d->nment = n;
+    assert_true(d->sent && d->hits && d->ment);
+    for (size_t i = 0; i < n; i++)
+        d->sent[i].start = d->hits[i].start = d->ment[i].start = starts[i];
+    d->nsent = d->nhits = d->nment = n;
 }
 
 static void check_every_pos(const size_t *starts, size_t n)
@@ -60,11 +57,11 @@ static void check_every_pos(const size_t *starts, size_t n)
     size_t last = n ? starts[n - 1] : 0;
     for (size_t pos = 0; pos <= last + 2; pos++) {
         size_t want = ref_first(starts, n, pos);
-        if (an_first_qty(&d, pos) != want || an_first_hit(&d, pos) != want ||
-            an_first_mention(&d, pos) != want || an_first_sentence(&d, pos) != want)
-            fail_msg("%zu starts, pos %zu: want %zu, got %zu %zu %zu %zu", n, pos, want,
-                     an_first_qty(&d, pos), an_first_hit(&d, pos),
-                     an_first_mention(&d, pos), an_first_sentence(&d, pos));
+        if (an_first_hit(&d, pos) != want || an_first_mention(&d, pos) != want ||
+            an_first_sentence(&d, pos) != want)
+            fail_msg("%zu starts, pos %zu: want %zu, got %zu %zu %zu", n, pos, want,
+                     an_first_hit(&d, pos), an_first_mention(&d, pos),
+                     an_first_sentence(&d, pos));
     }
     an_free(&d);
 }
@@ -154,15 +151,49 @@ static void test_build_keeps_all(void **state)
         assert_int_equal(qty.n, sizes[k]);
         assert_int_equal(an_build(&d, t, len, NULL, NULL, NULL), 0);
         assert_int_equal(d.nsent, sent.n);
-        assert_int_equal(d.nqty, qty.n);
+        assert_int_equal(d.nqty, 0); /* none read until asked for */
         for (size_t i = 0; i < sent.n; i++) {
             assert_int_equal(d.sent[i].start, sent.start[i]);
             assert_int_equal(d.sent[i].end, sent.end[i]);
-            assert_int_equal(d.qty[i].start, qty.start[i]);
-            assert_int_equal(d.qty[i].end, qty.end[i]);
+            assert_int_equal(an_quantities(&d, i), 0);
+            assert_int_equal(d.sent[i].q1 - d.sent[i].q0, 1);
+            assert_int_equal(d.qty[d.sent[i].q0].start, qty.start[i]);
+            assert_int_equal(d.qty[d.sent[i].q0].end, qty.end[i]);
         }
+        assert_int_equal(d.nqty, qty.n);
         free(t);
     }
+    an_free(&d);
+}
+
+/* Sentences asked for out of order, some twice: each gets its own
+ * quantities, read once, the same as a scan of the whole text finds in
+ * it, and the prefix and period words around them are read as there. */
+static void test_quantities_on_demand(void **state)
+{
+    (void)state;
+    static const char t[] = "2024年上半年营收17.4亿元，同比增长21%。研发费用约18.9亿元。\n"
+                            "没有数字的一句。Revenue rose 5% to $3.2 billion in 2023.";
+    size_t len = sizeof t - 1;
+    spans whole = {.n = 0};
+    assert_int_equal(num_scan(t, len, NULL, on_quantity_ref, &whole), 0);
+    an_doc d;
+    an_init(&d);
+    assert_int_equal(an_build(&d, t, len, NULL, NULL, NULL), 0);
+    assert_int_equal(d.nsent, 4);
+    static const size_t order[] = {3, 1, 3, 0, 2, 1};
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+        assert_int_equal(an_quantities(&d, order[k]), 0);
+    size_t seen = 0;
+    for (size_t i = 0; i < d.nsent; i++)
+        for (size_t q = d.sent[i].q0; q < d.sent[i].q1; q++, seen++) {
+            assert_true(d.qty[q].start >= d.sent[i].start && d.qty[q].end <= d.sent[i].end);
+            assert_int_equal(d.qty[q].start, whole.start[seen]);
+            assert_int_equal(d.qty[q].end, whole.end[seen]);
+        }
+    assert_int_equal(seen, whole.n);
+    assert_int_equal(d.nqty, whole.n); /* none read twice */
+    assert_int_equal(d.sent[2].q1, d.sent[2].q0);
     an_free(&d);
 }
 
@@ -190,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_first_at),
         cmocka_unit_test(test_all_equal),
         cmocka_unit_test(test_build_keeps_all),
+        cmocka_unit_test(test_quantities_on_demand),
         cmocka_unit_test(test_mentions_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -336,6 +336,32 @@ static void test_stop_early(void **state)
     assert_int_equal(all.calls, 4);
 }
 
+/* num_scan_span reads only [from, to): what it reports lies there, and a
+ * prefix word before from is not taken in (the whole scan takes 同比增长
+ * into the change). */
+static void test_scan_span(void **state)
+{
+    (void)state;
+    const char *t = "营收17.4亿元，同比增长21%，员工3000人";
+    size_t len = strlen(t), pct = (size_t)(strstr(t, "21%") - t);
+    size_t staff = (size_t)(strstr(t, "员工") - t);
+    collector whole = {0}, span = {0};
+    assert_int_equal(num_scan(t, len, NULL, collect, &whole), 0);
+    assert_int_equal(whole.calls, 3);
+    assert_true(whole.last[1].start < pct); /* 同比增长21% */
+    assert_int_equal(num_scan_span(t, pct, staff, NULL, collect, &span), 0);
+    assert_int_equal(span.calls, 1);
+    assert_int_equal(span.last[0].start, pct);
+    assert_true(span.last[0].end <= staff);
+    assert_int_equal(span.last[0].kind, NUM_PERCENT);
+    collector cut = {0}; /* 17.4亿 without its 元 is no money */
+    size_t yuan = (size_t)(strstr(t, "元") - t);
+    assert_int_equal(num_scan_span(t, 0, yuan, NULL, collect, &cut), 0);
+    assert_int_equal(cut.calls, 1);
+    assert_true(cut.last[0].end <= yuan);
+    assert_int_not_equal(cut.last[0].kind, NUM_MONEY);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -607,6 +633,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_make_small),
         cmocka_unit_test(test_norm_shortcut),
         cmocka_unit_test(test_stop_early),
+        cmocka_unit_test(test_scan_span),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_spans_multibyte),
         cmocka_unit_test(test_no_terminator),
