@@ -1,5 +1,6 @@
--- revenue.lua: a company's revenue (营收 17.4亿元, revenue rose 21% to
--- 1.74 billion yuan), with its year-on-year change when the text gives it.
+-- revenue.lua: a company's revenue (营收 17.4亿元, 净销售额 7491亿日元,
+-- revenue rose 21% to 1.74 billion yuan), with its year-on-year change
+-- when the text gives it.
 -- A segment's revenue (生成式AI收入) is segment_revenue's business.
 --
 -- Also: after 尚无营收 / 没有收入 ("no revenue yet": revenue_none.lua) the
@@ -24,7 +25,8 @@ end
 return rule {
   name = "revenue",
   description = "company revenue with period and YoY change",
-  keywords = lib.joined(lib.REVENUE_WORDS, { "销售收入", "revenue", "revenues", "total revenue", "sales" }),
+  keywords = lib.joined(lib.REVENUE_WORDS, { "销售收入", "净销售额", "revenue", "revenues", "total revenue",
+                                             "sales" }),
   -- Every fact here is an amount (no revenue at all is revenue_none's).
   needs = { "money" },
   sentence = function(s)

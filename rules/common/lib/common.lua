@@ -262,6 +262,30 @@ end
 -- 与去年同期相比, 从2023年的5.9%升至9.7%), not the period in force.
 local BASE = { "较", "比", "相比", "相较", "对比", "与", "同比", "than", "from", "versus", "vs" }
 
+-- "The same period a year earlier" (上年同期, 去年同期, 2023年同期): the
+-- scanner reads them as periods it cannot resolve alone, for they depend
+-- on the period under discussion.  M.period reads them as that period, a
+-- year back (2024Q1 → 2023Q1), and only in their own clause (上年同期7041
+-- 亿日元；净利润383亿日元 — the profit is the current period's again)
+-- unless one opens the sentence (去年同期，公司研发费用…).
+local SAME_LAST_YEAR = { ["上年同期"] = true, ["去年同期"] = true, ["上一年同期"] = true,
+                         ["上年度同期"] = true }
+
+local function is_same_last_year(text)
+  return SAME_LAST_YEAR[text] or text:match("^%d%d%d%d年同期$") ~= nil
+end
+
+-- The period a same-period phrase stands for, given the current period,
+-- or false when it cannot be told.
+local function same_period_of(text, current)
+  if not current then return false end
+  local y = text:match("^(%d%d%d%d)年同期$")
+  if not y then return M.prior_year(current) or false end
+  local rest = current:match("^%d%d%d%d(.*)$")
+  if not rest or rest:find("/") then return false end
+  return y .. rest
+end
+
 -- "全年", "全年度" alone: the year the text is talking about, not the
 -- document's year (2023年尚无营收,全年研发投入6.8亿元 → 2023).
 local WHOLE_YEAR = { ["全年"] = true, ["全年度"] = true, ["年内"] = true, ["本年度"] = true }
@@ -277,13 +301,19 @@ local periods_of = setmetatable({}, { __mode = "k" })
 function M.periods(s)
   if periods_of[s] then return periods_of[s] end
   local list = {}
-  local last_explicit
+  local last_explicit, current
   local periods = s:quantities("period", "date")
   for i = 1, #periods do
     local q = periods[i]
     if not q.asof then
       local is_fiscal = fiscal(q)
-      if q.period or is_fiscal then
+      if not q.period and not is_fiscal and is_same_last_year(q.text) then
+        -- 较上年同期, 与去年同期相比: a comparison base, in force nowhere
+        if not M.ends_any(s:before(q, 2), BASE) then
+          list[#list + 1] = { start = q.start, stop = q.stop, text = q.text, same_last_year = true,
+                              current = current, opens = trim(s:before(q, 2)) == "" }
+        end
+      elseif q.period or is_fiscal then
         local is_explicit = explicit(q)
         local before = s:before(q, 2)
         local base = M.ends_any(before, BASE) or (s:after(q, 1) == "的" and s:after(q, 2):match("的%d"))
@@ -303,6 +333,7 @@ function M.periods(s)
           end
           list[#list + 1] = { start = q.start, stop = q.stop, period = p, text = q.text, whole = whole,
                               explicit = is_explicit }
+          current = list[#list]
         end
         if is_explicit and q.period then last_explicit = q end
       end
@@ -386,7 +417,9 @@ local function walk_back(s, anaphor)
     end
     if prev.paragraph == s.paragraph then first = prev end
     local plist = M.periods(prev)
-    if #plist > 0 then return plist[#plist].period or false, false end
+    for i = #plist, 1, -1 do -- the current period, not a year-earlier one
+      if not plist[i].same_last_year then return plist[i].period or false, false end
+    end
     prev, steps = prev:prev(), steps + 1
   end
   return false, false
@@ -410,19 +443,45 @@ local function walked(s, anaphor)
   return r[1], r[2]
 end
 
+-- The period a same-period phrase (上年同期) stands for: the current one
+-- before it in its sentence, else the one of the text before, a year back.
+-- The phrase itself points back, across a paragraph if need be.
+local function same_last_year(s, entry)
+  local current = entry.current
+  local p
+  if current then
+    p = current.whole and whole_year(s, current) or current.period
+  else
+    local stopped
+    p, stopped = walked(s, false)
+    if stopped then p = walked(s, true) end
+  end
+  return same_period_of(entry.text, p or nil) or nil
+end
+
+-- Is there a clause mark between the end of x and pos?
+local function clause_between(s, x, pos)
+  local gap = s:between(x.stop, pos)
+  return gap:find("[,;:]") ~= nil or M.has(gap, "。")
+end
+
 function M.period(s, pos)
   pos = type(pos) == "table" and pos.start or pos or s.stop
   local list = M.periods(s)
   local before, after
   for i = 1, #list do
     local p = list[i]
-    if p.start < pos then before = p
+    if p.start < pos then
+      -- a year-earlier period holds in its own clause only
+      if not (p.same_last_year and not p.opens and clause_between(s, p, pos)) then before = p end
     elseif not after then after = p end
   end
+  if before and before.same_last_year then return same_last_year(s, before) end
   if before and before.whole then return whole_year(s, before) end
   if before then return before.period or nil end
   local gap = after and s:between(pos, after)
   if after and not gap:find("[,;:]") and not M.has(gap, "。") then
+    if after.same_last_year then return same_last_year(s, after) end
     if after.whole then return whole_year(s, after) end
     return after.period or nil
   end
