@@ -17,7 +17,9 @@ return rule {
       if m then
         change = change or lib.change_after(s, m)
         local f = lib.money_fields("net_profit", s, kw, m)
-        if LOSS[kw.keyword] or LOSS[kw.keyword:lower()] then f.value = -f.value end
+        -- a loss is negative, whether or not the amount was written so
+        -- (净亏损-3.2亿元, "net loss of $(75.3) million")
+        if LOSS[kw.keyword] or LOSS[kw.keyword:lower()] then f.value = -math.abs(f.value) end
         f.change = lib.change_value(change)
         lib.emit_metric(s, f, m)
       end

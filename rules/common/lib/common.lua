@@ -110,6 +110,10 @@ local JOINERS = { "分别为", "依次为", "则为", "则", "为", "达到了",
                   "during the quarter", "in the period", "for the first half", "in the first half",
                   "year on year", "year-on-year", "from a year earlier", "from a year ago", "on year" }
 
+-- Words that introduce the period a figure is stated for, between its
+-- keyword and the period ("sales in the fourth quarter of 2025 were…").
+local PERIOD_LEADS = { "in the", "for the", "during the", "in", "for", "during", "of", "在", "于" }
+
 -- Is between nothing but joining words (and spaces)?  Each pass takes
 -- words off the front in list order, each one later in the list than the
 -- one before, until a pass takes off nothing (words.only).  A comma is
@@ -144,13 +148,20 @@ function M.amount_after(s, kw, n)
   n = n or 16
   -- English words are longer than Chinese characters.
   if english_kw[kw.text or ""] then n = n * 3 end
+  local from = kw
   local q = s:quantity_after(kw, n)
+  -- "sales in the fourth quarter of 2025 were $1.38 billion": the period
+  -- the keyword is stated for stands between; the amount follows it.
+  if q and q.kind == "period" and words.only(s:between(kw, q), PERIOD_LEADS) then
+    from = q
+    q = s:quantity_after(q, n)
+  end
   local change = nil
   if q and q.kind == "percent" and q.change then
-    if not only_joiners(s:between(kw, q)) then return nil end
+    if not only_joiners(s:between(from, q)) then return nil end
     change = q
     q = s:quantity_after(q, 8)
-  elseif q and q.kind == "money" and not only_joiners(s:between(kw, q)) then
+  elseif q and q.kind == "money" and not only_joiners(s:between(from, q)) then
     return nil
   end
   -- (What stands between is read only for money: nothing else is an amount.)
@@ -425,6 +436,52 @@ local function walk_back(s, anaphor)
   return false, false
 end
 
+-- Is sentence h a heading: a line of its own, short, not closed like a
+-- sentence, with no amount or percentage in it ("Fourth Quarter 2025
+-- Results", 2024年上半年业绩)?
+local function own_line(h)
+  local p, n = h:prev(), h:next()
+  return not ((p and p.paragraph == h.paragraph) or (n and n.paragraph == h.paragraph))
+end
+
+local function is_heading(h)
+  local text = trim(h.text)
+  if M.chars(text) > 40 or text:find("[%.!?:]$") or M.ends_any(text, { "。", "！", "？" }) then
+    return false
+  end
+  return #h:quantities("money", "percent") == 0
+end
+
+-- The period of the heading over line h, or false: the nearest line
+-- from h back that names a period must be a heading (lines of their own
+-- that name none, such as the items of a list, may stand between; a
+-- paragraph of prose may not), and its period a span, not a day (a
+-- digest's dated title line is no period of the figures under it).
+-- Memoised per line: the lines of a list ask about the same lines.
+local headings_of = setmetatable({}, { __mode = "k" })
+local function heading_from(h)
+  if not h or not own_line(h) then return false end
+  local v = headings_of[h]
+  if v ~= nil then return v end
+  local plist = M.periods(h)
+  if #plist > 0 then
+    local p = plist[#plist].period
+    v = p and is_heading(h) and not p:match("%-%d%d%-%d%d$") and p or false
+  else
+    v = heading_from(h:prev())
+  end
+  headings_of[h] = v
+  return v
+end
+
+-- The period of the heading the sentence stands under, or false.  Asked
+-- when the walk back through its own paragraph found no period.
+local function under_heading(s)
+  local prev = s:prev()
+  while prev and prev.paragraph == s.paragraph do prev = prev:prev() end
+  return heading_from(prev)
+end
+
 -- walk_back's answers, memoised per sentence and value of anaphor: the
 -- walk depends on nothing else, and a sentence with several figures asks
 -- for it once per figure.
@@ -443,6 +500,8 @@ local function walked(s, anaphor)
   return r[1], r[2]
 end
 
+
+
 -- The period a same-period phrase (上年同期) stands for: the current one
 -- before it in its sentence, else the one of the text before, a year back.
 -- The phrase itself points back, across a paragraph if need be.
@@ -457,6 +516,14 @@ local function same_last_year(s, entry)
     if stopped then p = walked(s, true) end
   end
   return same_period_of(entry.text, p or nil) or nil
+end
+
+-- Words that turn what follows into a comparison base.
+local COMPARED = { "compared to", "compared with", "versus", " vs. ", "as against" }
+
+-- Does the text between x and pos turn the figure at pos into a base?
+local function compared_between(s, x, pos)
+  return M.has_any(s:between(x.stop, pos), COMPARED) ~= nil
 end
 
 -- Is there a clause mark between the end of x and pos?
@@ -476,6 +543,12 @@ function M.period(s, pos)
       if not (p.same_last_year and not p.opens and clause_between(s, p, pos)) then before = p end
     elseif not after then after = p end
   end
+  -- "net loss of $19.7 million …, as compared to net income of $35.0
+  -- million … for full year 2024": the figure after "compared" is the
+  -- base, stated for the period after it.
+  if before and after and after.period and compared_between(s, before, pos) then
+    return after.period
+  end
   if before and before.same_last_year then return same_last_year(s, before) end
   if before and before.whole then return whole_year(s, before) end
   if before then return before.period or nil end
@@ -491,6 +564,8 @@ function M.period(s, pos)
   local p, stopped = walked(s, false)
   if stopped and M.has_any(s:before(pos, 40):lower(), SAME_PERIOD) ~= nil then
     p = walked(s, true)
+  elseif stopped then
+    p = under_heading(s)
   end
   return p or nil
 end
