@@ -2,14 +2,16 @@
 -- year-on-year change when the text gives it.
 local lib = require "lib.common"
 
-local LOSS = { ["净亏损"] = true, ["亏损"] = true, ["经调整净亏损"] = true, ["net loss"] = true,
-               ["adjusted net loss"] = true }
+local LOSS = { ["净亏损"] = true, ["亏损"] = true, ["经调整净亏损"] = true, ["净利润亏损"] = true,
+               ["net loss"] = true, ["adjusted net loss"] = true }
 
 return rule {
   name = "net_profit",
   description = "net profit or loss (a loss is negative)",
-  keywords = { "净利润", "归母净利润", "净利", "净亏损", "经调整净亏损", "net profit", "net income",
-               "net loss", "adjusted net loss" },
+  -- 净利润亏损1.99亿元: the profit was a loss (净利润 alone finds no amount
+  -- there, 亏损 standing between)
+  keywords = { "净利润", "归母净利润", "净利", "净亏损", "经调整净亏损", "净利润亏损", "net profit",
+               "net income", "net loss", "adjusted net loss" },
   needs = { "money" },
   sentence = function(s)
     for kw in s:hits() do
