@@ -179,6 +179,8 @@ local function english_after(text)
   while #parts < 3 do
     local a, b = find(text, "^%u[%a%-']*", pos)
     if not a then break end
+    -- a middle initial: David C. Dauch (not a name's last word)
+    if b == a and byte(text, b + 1) == 46 and byte(text, b + 2) == 32 and #parts > 0 then b = b + 1 end
     local w = sub(text, a, b)
     if NOT_ENGLISH[w] then break end
     parts[#parts + 1] = w
