@@ -40,31 +40,38 @@ local function shape(s, kw)
   return full, kw.start - #name
 end
 
--- English names by shape: the capitalised words right before Corporation,
--- Inc, Ltd… (Dauch Corporation, Harwick Systems Inc).  Press releases
--- name their company so, and no lexicon knows every company.
+-- English names by shape: up to five capitalised words right before
+-- Corporation, Inc, Ltd… (Dauch Corporation, Harwick Systems Inc, Cracker
+-- Barrel Old Country Store, Inc.).  Press releases name their company so,
+-- and no lexicon knows every company.
 local EN_SUFFIXES = { "Corporation", "Corp", "Inc", "Ltd", "Limited", "Holdings", "PLC" }
 local EN_SUFFIX = {}
 for i = 1, #EN_SUFFIXES do EN_SUFFIX[EN_SUFFIXES[i]:lower()] = true end
+
+-- Suffixes that may follow the name after a comma.
+local COMMA_SUFFIX = { Inc = true, Ltd = true, Corp = true }
 
 -- Capitalised words that start a sentence or a phrase, not a name.
 local EN_NOT_NAME = { ["The"] = true, ["A"] = true, ["An"] = true, ["At"] = true, ["In"] = true,
                       ["On"] = true, ["For"] = true, ["By"] = true, ["With"] = true, ["From"] = true,
                       ["And"] = true, ["Of"] = true, ["To"] = true, ["As"] = true, ["Shares"] = true,
-                      ["SOURCE"] = true } -- "SOURCE Dauch Corporation" ends a wire release
+                      ["SOURCE"] = true, ["About"] = true } -- "SOURCE Dauch Corporation" ends a wire release
 
 local function english_shape(s, kw)
   if not kw.text:match("^%u") then return nil end -- "the corporation"
   local before = s:before(kw, 40)
+  -- "Altimmune, Inc.": a comma may stand before Inc, Ltd or Corp
+  local comma = before:sub(-2) == ", " and COMMA_SUFFIX[kw.text] and ", " or ""
+  if comma ~= "" then before = before:sub(1, -3) .. " " end
   local rest, n = before, 0
-  while n < 4 do
+  while n < 5 do
     local word = rest:match("(%u[%w&'%-]*) $")
     if not word or EN_NOT_NAME[word] then break end
     rest = rest:sub(1, #rest - #word - 1)
     n = n + 1
   end
   if n == 0 then return nil end
-  local name = before:sub(#rest + 1)
+  local name = before:sub(#rest + 1, -2) .. (comma ~= "" and comma or " ")
   return name .. kw.text, kw.start - #name
 end
 

@@ -83,6 +83,17 @@ local NOT_ENGLISH = { The = true, A = true, An = true, Officer = true, Of = true
                       In = true, On = true, At = true, For = true, Mr = true, Ms = true, Mrs = true, Dr = true,
                       He = true, She = true, It = true, They = true, This = true, That = true }
 
+-- Words of a department or a field, which follow a title as a name does
+-- ("Vice President, Investor Relations"; "Head of Marketing").
+local DEPARTMENTS = { Investor = true, Investors = true, Relations = true, Marketing = true,
+                      Communications = true, Sales = true, Finance = true, Operations = true,
+                      Engineering = true, Human = true, Resources = true, Corporate = true,
+                      Development = true, Strategy = true, Public = true, Affairs = true, Media = true,
+                      Research = true, Product = true, Products = true, Technology = true, Legal = true,
+                      Global = true, Business = true, Supply = true, Chain = true, Accounting = true,
+                      Treasury = true, Americas = true, Europe = true, Asia = true, Pacific = true,
+                      North = true, South = true, America = true, International = true }
+
 local NOT_NAME_SET = {}
 for _, w in ipairs(NOT_NAMES) do NOT_NAME_SET[w] = true end
 
@@ -187,8 +198,11 @@ local function english_after(text)
     if byte(text, b + 1) ~= 32 then break end
     pos = b + 2
   end
-  if #parts >= 2 then return table.concat(parts, " ") end
-  return nil
+  if #parts < 2 then return nil end
+  for i = 1, #parts do
+    if DEPARTMENTS[parts[i]] then return nil end
+  end
+  return table.concat(parts, " ")
 end
 
 local function english_before(text)
