@@ -17,7 +17,9 @@ return rule {
       if m then
         change = change or lib.change_after(s, m)
         local f = lib.money_fields("net_profit", s, kw, m)
-        if LOSS[kw.keyword] or LOSS[kw.keyword:lower()] then f.value = -f.value end
+        -- a loss is negative; one already written so (net loss of $(75.3)
+        -- million, in accounting brackets) stays negative
+        if (LOSS[kw.keyword] or LOSS[kw.keyword:lower()]) and f.value > 0 then f.value = -f.value end
         f.change = lib.change_value(change)
         lib.emit_metric(s, f, m)
       end
