@@ -324,6 +324,64 @@ static void first_end(num_build *b)
     }
 }
 
+/* ---- accounting brackets ------------------------------------------------ */
+
+/* A currency sign (not a code or a word: USD, 美元) that may touch an
+ * accounting bracket. */
+static bool currency_sign(uint32_t cp)
+{
+    return cp == '$' || cp == u'€' || cp == u'£' || cp == u'¥' || cp == u'￥';
+}
+
+/* Financial statements write a negative amount in brackets: $(75.3)
+ * million, (12.5)%.  Brackets are everywhere else in news — list numbers
+ * (2), asides ($4.5 million), stock codes (00700.HK), (75.3) million —
+ * so only two forms are read: a currency sign touching the opening
+ * bracket, or a per cent sign touching the closing one.  The figure at pos
+ * has been read into b->L and stands right after the "(".  Returns 1 with
+ * *q filled, or 0 to read the figure the ordinary way. */
+static int accounting_at(num_build *b, size_t pos, num_quantity *q)
+{
+    const num_src *src = b->src;
+    const num_core *c = &b->L.core;
+    size_t open = pos - 1, close = c->end, e;
+    if (open < src->floor || num_byte(src->s, src->len, close) != ')' ||
+        b->L.end != close || !c->arabic || c->has_units || c->range || c->approx ||
+        c->qual != NUM_Q_NONE)
+        return 0;
+    bool pct = num_byte(src->s, src->len, close + 1) == '%';
+    if (!pct && !currency_sign(num_cp_before(src->s, open))) return 0;
+    num_read_prefix(src, open, true, false, &b->pf);
+    /* -$(5) says the sign twice; R$ is a code we do not know */
+    if (b->pf.neg || b->pf.plus || (!pct && !b->pf.cur)) return 0;
+    /* a verb before a bracketed figure (fell $(5) million) would state the
+     * direction twice: the brackets alone say it */
+    num_drop_verb(&b->pf);
+    int scale = 0;
+    b->end = close + 1;
+    if (pct) {
+        b->end++;
+        b->has_unit = true;
+        b->u = (num_unit_hit){.kind = NUM_U_PERCENT, .unit = "%"};
+    } else {
+        b->has_unit = false;
+        /* the sign is there, so $(3)M is millions as $3M is */
+        if ((scale = num_scale_en_at(src, b->end, true, &e)) != 0) b->end = e;
+        /* ￥(3)万, $(5)元: a scale or unit the brackets cut from the figure
+         * is not read here, so neither is the figure */
+        num_unit_hit u;
+        size_t n, p = b->end + (num_byte(src->s, src->len, b->end) == ' ');
+        if (num_cn_unit(num_cp(src->s, src->len, p, &n)) > 0 || num_unit_at(src, b->end, &u))
+            return 0;
+    }
+    b->strong = true;
+    b->range = false;
+    b->lo = b->hi = num_dec_neg(num_dec_shift(c->lo, scale));
+    return complete(b, q);
+}
+
+/* ---- a figure ------------------------------------------------------------- */
+
 static int figure_at(const num_src *src, size_t pos, num_quantity *q,
                      size_t *resume)
 {
@@ -337,6 +395,7 @@ static int figure_at(const num_src *src, size_t pos, num_quantity *q,
     b.suffix_ok = false;
     int r = settle_figure(src, pos, &b, q, resume);
     if (r >= 0) return r;
+    if (pos > 0 && src->s[pos - 1] == '(' && accounting_at(&b, pos, q)) return 1;
     num_read_prefix(src, pos, true, false, &b.pf);
     if (b.pf.near && num_time_word_at(src, b.L.core.end))
         num_read_prefix(src, pos, false, false, &b.pf); /* 近3年: the last 3 */
