@@ -55,10 +55,17 @@ function M.name(s, kw)
   return seg, unit
 end
 
+-- What usually stands right before 营收 (小米集团营收, 第二季度营收, 公司
+-- 全年营收, 实现营收) ends no segment's name either.
+local NOT_BEFORE_YINGSHOU = { "集团", "季度", "年度", "年", "期", "实现", "录得", "取得", "的", "其", "了",
+                              "为", "达" }
+
 -- Does what ends right before kw end every name (营业收入, 总收入, 净收
 -- 入)?  Cheaper to see than the name itself, and most hits are such.
 function M.refused_before(s, kw)
-  return words.ends_any(s:before(kw, 2), NOT_SEGMENT) ~= nil
+  local before = s:before(kw, 2)
+  return words.ends_any(before, NOT_SEGMENT) ~= nil or
+         (kw.keyword == "营收" and words.ends_any(before, NOT_BEFORE_YINGSHOU) ~= nil)
 end
 
 return M
