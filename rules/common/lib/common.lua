@@ -320,9 +320,10 @@ function M.periods(s)
       local is_fiscal = fiscal(q)
       if not q.period and not is_fiscal and is_same_last_year(q.text) then
         -- 较上年同期, 与去年同期相比: a comparison base, in force nowhere
-        if not M.ends_any(s:before(q, 2), BASE) then
+        local before = s:before(q, 2)
+        if not M.ends_any(before, BASE) then
           list[#list + 1] = { start = q.start, stop = q.stop, text = q.text, same_last_year = true,
-                              current = current, opens = trim(s:before(q, 2)) == "" }
+                              current = current, opens = trim(before) == "" }
         end
       elseif q.period or is_fiscal then
         local is_explicit = explicit(q)
@@ -436,17 +437,20 @@ local function walk_back(s, anaphor)
   return false, false
 end
 
--- Is sentence h a heading: a line of its own, short, not closed like a
--- sentence, with no amount or percentage in it ("Fourth Quarter 2025
--- Results", 2024年上半年业绩)?
+-- Is sentence h a paragraph of its own (a line)?
 local function own_line(h)
   local p, n = h:prev(), h:next()
   return not ((p and p.paragraph == h.paragraph) or (n and n.paragraph == h.paragraph))
 end
 
+local FULL_STOPS = { "。", "！", "？" }
+
+-- Is the line h a heading: short, not closed like a sentence, with no
+-- amount or percentage in it ("Fourth Quarter 2025 Results", 2024年上半年
+-- 业绩)?
 local function is_heading(h)
   local text = trim(h.text)
-  if M.chars(text) > 40 or text:find("[%.!?:]$") or M.ends_any(text, { "。", "！", "？" }) then
+  if M.chars(text) > 40 or text:find("[%.!?:]$") or M.ends_any(text, FULL_STOPS) then
     return false
   end
   return #h:quantities("money", "percent") == 0
@@ -499,8 +503,6 @@ local function walked(s, anaphor)
   end
   return r[1], r[2]
 end
-
-
 
 -- The period a same-period phrase (上年同期) stands for: the current one
 -- before it in its sentence, else the one of the text before, a year back.
