@@ -46,6 +46,18 @@ local VERBS = { "宣布", "来自", "出任", "担任", "加入", "成立", "设
 -- 有位恒星科技, 原佳兆业集团: the former 佳兆业集团).
 local LEADS = { "有位", "有家", "而", "原", "仅" }
 
+-- The first two bytes of a text as one number (0 for a missing byte).
+local function two_bytes(text)
+  local b1, b2 = byte(text, 1, 2)
+  return (b1 or 0) * 256 + (b2 or 0)
+end
+
+-- The first two bytes of each lead word (each is two bytes long or more):
+-- nearly every name starts otherwise, and one look at its first bytes
+-- spares it the list.
+local LEAD_START = {}
+for i = 1, #LEADS do LEAD_START[two_bytes(LEADS[i])] = true end
+
 -- The name that ends at pos (a span, or a byte offset), or nil: what
 -- follows the left edge, 2–8 characters, no figure.
 -- (orgs asks this for every suffix it meets, so each question is put the
@@ -57,12 +69,15 @@ function M.before(s, pos)
   -- A left edge right before pos (的集团, 、银行): no name.  The commonest
   -- answer, so it is given before anything else is asked.
   if #name < 2 then return nil end
-  -- No left edge within reach: the words before are not a name.
-  if #name >= 10 and (len(name) or #name) >= 10 then return nil end
-  name = after_last(name, VERBS)
-  local lead = starts_any(name, LEADS)
-  if lead then name = sub(name, #lead + 1) end
+  -- No left edge within reach: the words before are not a name.  (Nor
+  -- is one character: what follows only makes it shorter.)
   local n = len(name) or #name
+  if n >= 10 or n < 2 then return nil end
+  local rest = after_last(name, VERBS)
+  local lead = LEAD_START[two_bytes(rest)] and starts_any(rest, LEADS)
+  if lead then rest = sub(rest, #lead + 1) end
+  -- (Counted again only when a verb or a lead word was taken off.)
+  if rest ~= name then name, n = rest, len(rest) or #rest end
   if n < 2 or n > 8 then return nil end
   -- A figure in it is a count (有9家证券, 仅14只私募证券).
   if find(name, "%d") then return nil end
