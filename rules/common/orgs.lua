@@ -31,12 +31,14 @@ local GENERIC = { ["恒生科技"] = true, ["公司"] = true, ["该公司"] = tr
                   ["科技公司"] = true, ["软件公司"] = true, ["AI公司"] = true }
 
 -- The name by shape ending at the suffix kw, or nil: its full text and start.
+-- (Asked in the order that is cheapest on news: most suffixes have no
+-- name before them, a few have a word after them.)
 local function shape(s, kw)
-  if lib.starts_any(s:after(kw, 2), NOT_AFTER) then return nil end
   local name = names.before(s, kw)
-  if not name or names.generic(name) then return nil end
+  if not name or SUFFIX_SET[name] or names.generic(name) then return nil end -- 银行保险 names no one
+  if lib.starts_any(s:after(kw, 2), NOT_AFTER) then return nil end
   local full = name .. kw.text
-  if GENERIC[full] or SUFFIX_SET[name] then return nil end -- 银行保险 names no one
+  if GENERIC[full] then return nil end
   return full, kw.start - #name
 end
 
@@ -45,8 +47,10 @@ end
 -- Barrel Old Country Store, Inc.).  Press releases name their company so,
 -- and no lexicon knows every company.
 local EN_SUFFIXES = { "Corporation", "Corp", "Inc", "Ltd", "Limited", "Holdings", "PLC" }
+-- (Keyed by the keyword as written here, which is what a hit's keyword
+-- is, whatever the case of its text: no lower-case copy to make per hit.)
 local EN_SUFFIX = {}
-for i = 1, #EN_SUFFIXES do EN_SUFFIX[EN_SUFFIXES[i]:lower()] = true end
+for i = 1, #EN_SUFFIXES do EN_SUFFIX[EN_SUFFIXES[i]] = true end
 
 -- Suffixes that may follow the name after a comma.
 local COMMA_SUFFIX = { Inc = true, Ltd = true, Corp = true }
@@ -112,7 +116,7 @@ return rule {
     for kw in s:hits() do
       if not suffix_taken(known, kw) then
         local full, start
-        if EN_SUFFIX[kw.keyword:lower()] then full, start = english_shape(s, kw)
+        if EN_SUFFIX[kw.keyword] then full, start = english_shape(s, kw)
         else full, start = shape(s, kw) end
         if full and not known_there(known, start, kw.stop) then
           s:add_mention{ start = start, stop = kw.stop, canonical = full, type = "org" }

@@ -11,7 +11,8 @@ local lib = require "lib.common"
 
 local M = {}
 
-local find, byte = string.find, string.byte
+local find, byte, sub, len = string.find, string.byte, string.sub, utf8.len
+local after_last, starts_any = lib.after_last, lib.starts_any
 
 -- A name holding one of these is a description, not a name: 各业务集团,
 -- 六大业务集团, 这家银行, 传统软件公司.
@@ -45,6 +46,18 @@ local VERBS = { "宣布", "来自", "出任", "担任", "加入", "成立", "设
 -- 有位恒星科技, 原佳兆业集团: the former 佳兆业集团).
 local LEADS = { "有位", "有家", "而", "原", "仅" }
 
+-- The first two bytes of a text as one number (0 for a missing byte).
+local function two_bytes(text)
+  local b1, b2 = byte(text, 1, 2)
+  return (b1 or 0) * 256 + (b2 or 0)
+end
+
+-- The first two bytes of each lead word (each is two bytes long or more):
+-- nearly every name starts otherwise, and one look at its first bytes
+-- spares it the list.
+local LEAD_START = {}
+for i = 1, #LEADS do LEAD_START[two_bytes(LEADS[i])] = true end
+
 -- The name that ends at pos (a span, or a byte offset), or nil: what
 -- follows the left edge, 2–8 characters, no figure.
 -- (orgs asks this for every suffix it meets, so each question is put the
@@ -53,18 +66,27 @@ local LEADS = { "有位", "有家", "而", "原", "仅" }
 function M.before(s, pos)
   -- The words before pos back to a left edge, within 10 characters.
   local name = s:clause_before(pos, 10, STOPS)
-  -- No left edge within reach: the words before are not a name.
-  if #name >= 10 and lib.chars(name) >= 10 then return nil end
-  name = lib.after_last(name, VERBS)
-  local lead = lib.starts_any(name, LEADS)
-  if lead then name = name:sub(#lead + 1) end
-  local n = lib.chars(name)
+  -- A left edge right before pos (的集团, 、银行): no name.  The commonest
+  -- answer, so it is given before anything else is asked.
+  if #name < 2 then return nil end
+  -- No left edge within reach: the words before are not a name.  (Nor
+  -- is one character: what follows only makes it shorter.)
+  local n = len(name) or #name
+  if n >= 10 or n < 2 then return nil end
+  local rest = after_last(name, VERBS)
+  local lead = LEAD_START[two_bytes(rest)] and starts_any(rest, LEADS)
+  if lead then rest = sub(rest, #lead + 1) end
+  -- (Counted again only when a verb or a lead word was taken off.)
+  if rest ~= name then name, n = rest, len(rest) or #rest end
   if n < 2 or n > 8 then return nil end
   -- A figure in it is a count (有9家证券, 仅14只私募证券).
   if find(name, "%d") then return nil end
-  -- A name starts with a Chinese character or a capital letter.
-  local b = byte(name)
-  if not (b >= 65 and b <= 90) and not lib.is_han(name) then return nil end
+  -- A name starts with a capital letter or a Chinese character (lib.is_han,
+  -- read here from the same two bytes: U+4E00..U+9FFF is E4 B8..BF, then
+  -- E5..E9).
+  local b1, b2 = byte(name, 1, 2)
+  if b1 >= 65 and b1 <= 90 then return name end
+  if b1 < 0xE4 or b1 > 0xE9 or (b1 == 0xE4 and b2 < 0xB8) then return nil end
   return name
 end
 
