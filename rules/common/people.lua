@@ -143,12 +143,11 @@ end
 -- Chinese character that is a surname or starts a compound one, or one
 -- to four Chinese characters and then a · (蒂姆·库克: foreign_name).
 local function may_start_name(text, i)
-  if not han_at(text, i) then return false end
-  if SURNAME_CODES[code_ending(text, i + 2)] then return true end
-  for k = 1, 4 do
-    if byte(text, i + 3 * k) == 0xC2 then return true end -- "·" is C2 B7
-  end
-  return false
+  local b1, b2, b3 = byte(text, i, i + 2)
+  if not b3 or b1 < 0xE4 or b1 > 0xE9 or b1 == 0xE4 and b2 < 0xB8 then return false end -- lib.is_han
+  if SURNAME_CODES[b1 * 65536 + b2 * 256 + b3] then return true end
+  local dot = find(text, "·", i + 3, true)
+  return dot ~= nil and dot - i <= 12
 end
 
 -- The longest word that joins two titles, in bytes: a longer gap joins none.
@@ -479,18 +478,43 @@ local function is_english(s, start, stop)
   return not (stop < s.stop and han_at(text, stop - base + 1))
 end
 
--- The person named by the role that starts at title i in sentence s, if
--- any: the name and the role's span, and the evidence spans in the order
--- of the text.  Also returns the index of the next title.
-local function person_at(s, titles, i)
+-- The name by the role that starts at title i in sentence s, if any,
+-- with its span and the role's start and stop.  Returns the index of the
+-- next title first.
+local function name_by(s, titles, i)
   local start, stop, next_i = role_at(s, titles, i)
   local name, span
   if is_english(s, start, stop) then name, span = english_name(s, start, stop)
   else name, span = chinese_name(s, start, stop) end
-  if not name or in_mention(s, span.start, span.stop) then return nil, nil, nil, nil, next_i end
+  return next_i, name, span, start, stop
+end
+
+-- Can title i (of the document's titles, in sentence s) have a name by
+-- it?  Most cannot, and this tells from the bytes around it, before any
+-- of the full tests run: a Chinese title with no prefix and no 出任/担任…
+-- before it, no title it may be joined to after it, and no surname (nor
+-- ·) after it has none.  (English titles go to the full tests.)
+local function may_have_name(s, titles, i)
+  local text, base = s.text, s.start
+  local t, nxt = titles[i], titles[i + 1]
+  local k = t.start - base -- the last byte before the title
+  if k < 3 then return true end
+  local b1, b2, b3, first = byte(text, k - 2, k + 1)
+  if first < 0x80 then return true end
+  local before = b3 < 0x80 and b3 or b1 * 65536 + b2 * 256 + b3 -- as code_ending reads it
+  if PREFIX_ENDS[before] or TAKE_ENDS[before] then return true end
+  if nxt and nxt.start < s.stop and nxt.start - t.stop <= JOIN_MAX then return true end
+  return t.stop < s.stop and may_start_name(text, t.stop - base + 1)
+end
+
+-- Emits the person: the evidence is the role and the name, in the order
+-- of the text.
+local function emit_person(doc, s, name, span, start, stop)
   local role = { start = start, stop = stop, text = text_of(s, start, stop) }
-  if span.start < start then return name, role, span, role, next_i end
-  return name, role, role, span, next_i
+  local first, last = role, span
+  if span.start < start then first, last = span, role end
+  doc:emit{ kind = "entity", name = "person", entity = name, role = role.text,
+            org = org_for(s, role, lib.orgs(s)), evidence = { first, last }, key = "person|" .. name }
 end
 
 return rule {
@@ -501,15 +525,21 @@ return rule {
     -- title in turn, with the sentence it is in (titles come in order, so
     -- the next one is most often in the same sentence).
     local titles = doc:mentions("title")
+    local emitted -- the names emitted: the engine keeps a person's first statement only
     local s
     local i = 1
     while titles[i] do
       if not s or titles[i].start >= s.stop then s = doc:sentence_at(titles[i]) end
-      local name, role, first, last
-      name, role, first, last, i = person_at(s, titles, i)
-      if name then
-        doc:emit{ kind = "entity", name = "person", entity = name, role = role.text,
-                  org = org_for(s, role, lib.orgs(s)), evidence = { first, last }, key = "person|" .. name }
+      if not may_have_name(s, titles, i) then
+        i = i + 1
+      else
+        local name, span, start, stop
+        i, name, span, start, stop = name_by(s, titles, i)
+        if name and not (emitted and emitted[name]) and not in_mention(s, span.start, span.stop) then
+          emit_person(doc, s, name, span, start, stop)
+          emitted = emitted or {}
+          emitted[name] = true
+        end
       end
     end
   end,
