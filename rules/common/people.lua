@@ -140,8 +140,8 @@ local function han_at(text, i)
 end
 
 -- Can a Chinese name start at byte i?  What name_after asks first: a
--- Chinese character that is a surname or starts a compound one, or one
--- to four Chinese characters and then a · (蒂姆·库克: foreign_name).
+-- Chinese character that is a surname or starts a compound one, or a ·
+-- within the next four characters (蒂姆·库克: foreign_name).
 local function may_start_name(text, i)
   local b1, b2, b3 = byte(text, i, i + 2)
   if not b3 or b1 < 0xE4 or b1 > 0xE9 or b1 == 0xE4 and b2 < 0xB8 then return false end -- lib.is_han
