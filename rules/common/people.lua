@@ -97,13 +97,80 @@ local DEPARTMENTS = { Investor = true, Investors = true, Relations = true, Marke
 local NOT_NAME_SET = {}
 for _, w in ipairs(NOT_NAMES) do NOT_NAME_SET[w] = true end
 
--- Is the span [a, b) covered by a lexicon or alias mention?
-local in_mention = lib.overlaps
+-- Most titles have no name next to them (about one in three has), so the
+-- tests below first read a few bytes of the sentence's text (s.text),
+-- which costs next to nothing, and fetch text (s:after, s:before: a new
+-- string each) or take it apart only where a name can be.  Spans count
+-- bytes of the document from 0, s.text from 1: the byte at offset p is
+-- byte(s.text, p - s.start + 1), and the character that ends right
+-- before offset p ends at byte p - s.start.
 
-local function surname_len(chars)
-  if chars[1] and chars[2] and COMPOUND[chars[1] .. chars[2]] then return 2 end
-  if chars[1] and SURNAMES[chars[1]] then return 1 end
-  return 0
+-- The character ending at byte i of text as one number (its bytes read
+-- together: 0x20 for a space, 0xE4BBBB for 任), for the sets below.
+-- Right for the one- and three-byte characters the word lists end with;
+-- any other gives a number no set holds.  (These sets only let the full
+-- test run or spare it: none of them decides anything.)
+local function code_ending(text, i)
+  local b = byte(text, i)
+  if not b or b < 0x80 then return b end
+  local b1, b2 = byte(text, i - 2, i - 1)
+  return (b1 or 0) * 65536 + (b2 or 0) * 256 + b
+end
+
+-- The last characters of the words of a list, as code_ending reads them.
+local function last_chars(list)
+  local set = {}
+  for _, w in ipairs(list) do set[code_ending(w, #w)] = true end
+  return set
+end
+
+local PREFIX_ENDS = last_chars(PREFIXES) -- 任 (前任), 团 (集团), " " (former )…
+local TAKE_ENDS = last_chars(TAKES)      -- 任
+
+-- Surnames, and the first characters of compound ones, as numbers.
+local SURNAME_CODES = {}
+for c in pairs(SURNAMES) do SURNAME_CODES[code_ending(c, #c)] = true end
+for c in pairs(COMPOUND) do SURNAME_CODES[code_ending(c, 3)] = true end
+
+-- Is there a Chinese character at byte i (lib.is_han, on the text)?
+local function han_at(text, i)
+  local b1, b2 = byte(text, i, i + 1)
+  if not b1 or b1 < 0xE4 or b1 > 0xE9 then return false end
+  return b1 > 0xE4 or (b2 or 0) >= 0xB8
+end
+
+-- Can a Chinese name start at byte i?  What name_after asks first: a
+-- Chinese character that is a surname or starts a compound one, or a ·
+-- within the next four characters (蒂姆·库克: foreign_name).
+local function may_start_name(text, i)
+  local b1, b2, b3 = byte(text, i, i + 2)
+  if not b3 or b1 < 0xE4 or b1 > 0xE9 or b1 == 0xE4 and b2 < 0xB8 then return false end -- lib.is_han
+  if SURNAME_CODES[b1 * 65536 + b2 * 256 + b3] then return true end
+  local dot = find(text, "·", i + 3, true)
+  return dot ~= nil and dot - i <= 12
+end
+
+-- The longest word that joins two titles, in bytes: a longer gap joins none.
+local JOIN_MAX = 0
+for w in pairs(JOINS) do JOIN_MAX = math.max(JOIN_MAX, #w) end
+
+-- The sentence's mentions, asked for once per sentence, and only by a
+-- title that needs them (for a prefix or a name): most do not.
+local listed_s, listed
+local function mentions_of(s)
+  if listed_s ~= s then listed_s, listed = s, s:mentions() end
+  return listed
+end
+
+-- Is the span [a, b) covered by a lexicon or alias mention (other than
+-- a title)?
+local function in_mention(s, a, b)
+  local mentions = mentions_of(s)
+  for i = 1, #mentions do
+    local x = mentions[i]
+    if x.start < b and x.stop > a and x.type ~= "title" then return true end
+  end
+  return false
 end
 
 local function all_han(chars, n)
@@ -131,38 +198,64 @@ local function foreign_name(c)
   return nil
 end
 
--- The Chinese name at the start of text, or nil.
-local function name_after(text)
-  -- Most titles are not followed by a name: a name starts with a Chinese
-  -- character, and with a surname unless it is a foreign one (which has
-  -- its ·).  Those tests are cheap; taking the text apart is not.
-  if text == "" or not lib.is_han(text) then return nil end
-  local dot = text:find("·", 1, true)
-  if not dot and not SURNAMES[text:sub(1, 3)] and not COMPOUND[text:sub(1, 6)] then return nil end
-  local c = lib.chars_of(text)
-  local foreign = dot and foreign_name(c)
-  if foreign then return foreign end
-  local sl = surname_len(c)
-  if sl == 0 or not all_han(c, sl + 1) then return nil end
-  local name
-  if sl == 2 then
-    name = c[1] .. c[2] .. c[3]
-    if c[4] and lib.is_han(c[4]) and not ENDS[c[4]] then name = name .. c[4] end
-  else
-    local two = c[1] .. c[2]
-    local rest = table.concat(c, "", 3, math.min(#c, 4))
-    if not c[3] or not lib.is_han(c[3]) or ENDS[c[3]] or lib.starts_any(rest, VERBS_AFTER) then
-      name = two
-    else
-      name = two .. c[3]
-    end
+-- The Chinese name made of the characters c1, c2, c3, c4 (those at the
+-- start of the text, nil past its end), or nil.  c1 is Chinese.
+local function name_from(c1, c2, c3, c4)
+  local two = c2 and c1 .. c2
+  local sl = two and COMPOUND[two] and 2 or SURNAMES[c1] and 1 or 0 -- the surname's length
+  if sl == 0 or not (c2 and lib.is_han(c2)) or sl == 2 and not (c3 and lib.is_han(c3)) then
+    return nil
   end
   -- 曾表示, 于近日: the "surname" is an adverb or preposition here.
-  if ENDS[c[2]] or NOT_NAME_SET[name] or NOT_NAME_SET[c[1] .. c[2]] then return nil end
-  if lib.starts_any(c[2] .. (c[3] or ""), VERBS_AFTER) or lib.starts_any(c[1] .. c[2], VERBS_AFTER) then
+  if ENDS[c2] or NOT_NAME_SET[two] then return nil end
+  local name
+  if sl == 2 then
+    name = two .. c3
+    if c4 and lib.is_han(c4) and not ENDS[c4] then name = name .. c4 end
+  elseif not c3 or not lib.is_han(c3) or ENDS[c3] or lib.starts_any(c3 .. (c4 or ""), VERBS_AFTER) then
+    name = two
+  else
+    name = two .. c3
+  end
+  if NOT_NAME_SET[name] then return nil end
+  if lib.starts_any(c2 .. (c3 or ""), VERBS_AFTER) or lib.starts_any(two, VERBS_AFTER) then
     return nil
   end
   return name
+end
+
+-- The Chinese name at the start of text, or nil.
+local function name_after(text)
+  if text == "" or not lib.is_han(text) then return nil end
+  local c = lib.chars_of(text)
+  local foreign = text:find("·", 1, true) and foreign_name(c)
+  if foreign then return foreign end
+  return name_from(c[1], c[2], c[3], c[4])
+end
+
+-- The character at byte i of text (nil past the end) and the byte after it.
+local function char_at(text, i)
+  local b = byte(text, i)
+  if not b then return nil, i end
+  local n = b < 0x80 and 1 or b < 0xE0 and 2 or b < 0xF0 and 3 or 4
+  return sub(text, i, i + n - 1), i + n
+end
+
+-- The Chinese name at offset pos of sentence s: name_after(s:after(pos,
+-- 8)).  Without a · near (a foreign name), the first four characters are
+-- all a name can be made of: they are read from s.text, and the text is
+-- not taken apart.
+local function name_at(s, pos)
+  local text, i = s.text, pos - s.start + 1
+  local dot = find(text, "·", i, true)
+  if dot and dot - i < 32 then return name_after(s:after(pos, 8)) end -- (8 characters: 32 bytes at most)
+  local c1, c2, c3, c4, j
+  c1, j = char_at(text, i)
+  if not c1 or not lib.is_han(c1) then return nil end
+  c2, j = char_at(text, j)
+  c3, j = char_at(text, j)
+  c4 = char_at(text, j)
+  return name_from(c1, c2, c3, c4)
 end
 
 -- The Chinese name at the end of text (before 出任…), or nil.
@@ -288,121 +381,164 @@ local function org_for(s, role, orgs)
   return nil
 end
 
--- The role around a title mention: prefixes before it, titles joined
--- after it.  Returns the span {start, stop, text} and the next index.
-local function role_at(s, titles, i, mentions)
+-- The text of sentence s from offset a to b (s:between(a, b) without a
+-- call, where b is in the sentence).
+local function text_of(s, a, b)
+  if b > s.stop then return s:between(a, b) end
+  return sub(s.text, a - s.start + 1, b - s.start)
+end
+
+-- The role around title i of the document's titles, in sentence s:
+-- prefixes before it, titles joined after it.  Returns its start and stop
+-- and the index of the next title.  (Offsets, not a span: its span and
+-- text are made only for a role with a name by it.)
+local function role_at(s, titles, i)
+  local text, base = s.text, s.start
   local start, stop = titles[i].start, titles[i].stop
   local j = i
-  while titles[j + 1] do
-    local gap = s:between(stop, titles[j + 1])
+  local nxt = titles[j + 1]
+  while nxt and nxt.start < s.stop and nxt.start - stop <= JOIN_MAX do
+    local gap = nxt.start >= stop and sub(text, stop - base + 1, nxt.start - base) or ""
     if not JOINS[gap] then break end
     j = j + 1
-    stop = titles[j].stop
+    stop = nxt.stop
+    nxt = titles[j + 1]
   end
   for _ = 1, 2 do
-    local before = s:before(start, 8)
-    local p = lib.ends_any(before, PREFIXES)
-    if not p or in_mention(mentions, start - #p, start) then break end
+    -- (Its last character first: most titles have no prefix.)
+    if start <= base or not PREFIX_ENDS[code_ending(text, start - base)] then break end
+    local p = lib.ends_any(s:before(start, 8), PREFIXES)
+    if not p or in_mention(s, start - #p, start) then break end
     start = start - #p
   end
-  return { start = start, stop = stop, text = s:between(start, stop) }, j + 1
+  return start, stop, j + 1
 end
 
 -- An English name next to an English title: "Chief Executive Lei Jun",
 -- "Xu Li, chief executive", "Tim Cook, Apple's chief executive".
 -- Returns the name and its span.
-local function english_name(s, role, orgs)
-  local after = s:after(role.stop, 40)
-  local name = english_after(after)
-  if name then
-    local a = role.stop + after:find(name, 1, true) - 1
-    return name, { start = a, stop = a + #name }
+local function english_name(s, start, stop)
+  -- After the title: a space, or a comma and a space, before the name.
+  local text, base = s.text, s.start
+  local b = stop < s.stop and byte(text, stop - base + 1)
+  if b == 44 or b == 32 or b and b >= 9 and b <= 13 then
+    local after = s:after(stop, 40)
+    local name = english_after(after)
+    if name then
+      local a = stop + after:find(name, 1, true) - 1
+      return name, { start = a, stop = a + #name }
+    end
   end
-  local before_end = role.start
+  -- Before it: the name and a comma, which must be in the sentence before
+  -- the title.
+  local comma = find(text, ",", 1, true)
+  if not comma or base + comma - 1 >= start then return nil end
+  local before_end = start
+  local orgs = lib.orgs(s)
   for i = 1, #orgs do
     local m = orgs[i]
-    if m.stop <= role.start and role.start - m.stop <= #"’s " then
-      local gap = s:between(m, role)
+    if m.stop <= start and start - m.stop <= #"’s " then
+      local gap = s:between(m, start)
       if gap == "'s " or gap == "’s " or gap == " " then before_end = m.start end
     end
   end
   local before = s:before(before_end, 40)
-  name = english_before(before)
+  local name = english_before(before)
   if name then
-    local start = before_end - #before + before:find(name .. ",", 1, true) - 1
-    return name, { start = start, stop = start + #name }
+    local a = before_end - #before + before:find(name .. ",", 1, true) - 1
+    return name, { start = a, stop = a + #name }
   end
 end
 
 -- A Chinese name next to a Chinese title: "董事长兼CEO徐立", "吴泳铭出任集团CEO".
-local function chinese_name(s, role)
-  local name = name_after(s:after(role.stop, 8))
-  if name then return name, { start = role.stop, stop = role.stop + #name } end
-  local before = s:before(role.start, 8)
+local function chinese_name(s, start, stop)
+  local text, base = s.text, s.start
+  if stop < s.stop and may_start_name(text, stop - base + 1) then
+    local name = name_at(s, stop)
+    if name then return name, { start = stop, stop = stop + #name } end
+  end
+  -- (Every word of TAKES ends with the same character: read it first.)
+  if start <= base or not TAKE_ENDS[code_ending(text, start - base)] then return nil end
+  local before = s:before(start, 8)
   local take = lib.ends_any(before, TAKES)
   if not take then return nil end
-  name = name_before(before:sub(1, #before - #take))
+  local name = name_before(before:sub(1, #before - #take))
   if name then
-    local stop = role.start - #take
-    return name, { start = stop - #name, stop = stop }
+    local a = start - #take
+    return name, { start = a - #name, stop = a }
   end
 end
 
--- The people a sentence names with their title, in order: each
--- { name, role, org, first, last } (first and last: the evidence spans).
-local function people_in(s)
-  local found = {}
-  local titles, orgs, others = {}, {}, {}
-  local mentions = s:mentions()
-  for i = 1, #mentions do
-    local m = mentions[i]
-    if m.type == "title" then titles[#titles + 1] = m
-    else
-      others[#others + 1] = m
-      if m.type == "org" or m.type == "unit" then orgs[#orgs + 1] = m end
-    end
-  end
-  local i = 1
-  while titles[i] do
-    local role, next_i = role_at(s, titles, i, others)
-    i = next_i
-    -- An English title followed by Chinese text (CEO徐立) takes a Chinese name.
-    local english = role.text:match("^[%w%s%-&,]+$") ~= nil
-    if english then
-      local next_char = s:after(role.stop, 1)
-      english = not (next_char ~= "" and lib.is_han(next_char))
-    end
-    local name, span
-    if english then name, span = english_name(s, role, orgs)
-    else name, span = chinese_name(s, role) end
-    if name and not in_mention(others, span.start, span.stop) then
-      local first, last = role, span
-      if span.start < role.start then first, last = span, role end
-      found[#found + 1] = { name = name, role = role.text, org = org_for(s, role, orgs), first = first,
-                            last = last }
-    end
-  end
-  return found
+-- Is the role English (Chief Executive, CEO), and not followed by Chinese
+-- text (CEO徐立 takes a Chinese name)?
+local function is_english(s, start, stop)
+  local text, base = s.text, s.start
+  if byte(text, start - base + 1) >= 0x80 then return false end -- 董事长, 集团CEO
+  if not text_of(s, start, stop):match("^[%w%s%-&,]+$") then return false end
+  return not (stop < s.stop and han_at(text, stop - base + 1))
+end
+
+-- The name by the role that starts at title i in sentence s, if any,
+-- with its span and the role's start and stop.  Returns the index of the
+-- next title first.
+local function name_by(s, titles, i)
+  local start, stop, next_i = role_at(s, titles, i)
+  local name, span
+  if is_english(s, start, stop) then name, span = english_name(s, start, stop)
+  else name, span = chinese_name(s, start, stop) end
+  return next_i, name, span, start, stop
+end
+
+-- Can title i (of the document's titles, in sentence s) have a name by
+-- it?  Most cannot, and this tells from the bytes around it, before any
+-- of the full tests run: a Chinese title with no prefix and no 出任/担任…
+-- before it, no title it may be joined to after it, and no surname (nor
+-- ·) after it has none.  (English titles go to the full tests.)
+local function may_have_name(s, titles, i)
+  local text, base = s.text, s.start
+  local t, nxt = titles[i], titles[i + 1]
+  local k = t.start - base -- the last byte before the title
+  if k < 3 then return true end
+  local b1, b2, b3, first = byte(text, k - 2, k + 1)
+  if first < 0x80 then return true end
+  local before = b3 < 0x80 and b3 or b1 * 65536 + b2 * 256 + b3 -- as code_ending reads it
+  if PREFIX_ENDS[before] or TAKE_ENDS[before] then return true end
+  if nxt and nxt.start < s.stop and nxt.start - t.stop <= JOIN_MAX then return true end
+  return t.stop < s.stop and may_start_name(text, t.stop - base + 1)
+end
+
+-- Emits the person: the evidence is the role and the name, in the order
+-- of the text.
+local function emit_person(doc, s, name, span, start, stop)
+  local role = { start = start, stop = stop, text = text_of(s, start, stop) }
+  local first, last = role, span
+  if span.start < start then first, last = span, role end
+  doc:emit{ kind = "entity", name = "person", entity = name, role = role.text,
+            org = org_for(s, role, lib.orgs(s)), evidence = { first, last }, key = "person|" .. name }
 end
 
 return rule {
   name = "people",
   description = "people with their job title and company",
   document = function(doc)
-    -- Only sentences with a title can name a person with a title: each of
-    -- them once, in order.
-    local last
+    -- Only sentences with a title can name a person with a title: each
+    -- title in turn, with the sentence it is in (titles come in order, so
+    -- the next one is most often in the same sentence).
     local titles = doc:mentions("title")
-    for i = 1, #titles do
-      local title = titles[i]
-      local s = doc:sentence_at(title)
-      if s ~= last then
-        last = s
-        local people = people_in(s)
-        for j = 1, #people do
-          local p = people[j]
-          doc:emit{ kind = "entity", name = "person", entity = p.name, role = p.role, org = p.org,
-                    evidence = { p.first, p.last }, key = "person|" .. p.name }
+    local emitted -- the names emitted: the engine keeps a person's first statement only
+    local s
+    local i = 1
+    while titles[i] do
+      if not s or titles[i].start >= s.stop then s = doc:sentence_at(titles[i]) end
+      if not may_have_name(s, titles, i) then
+        i = i + 1
+      else
+        local name, span, start, stop
+        i, name, span, start, stop = name_by(s, titles, i)
+        if name and not (emitted and emitted[name]) and not in_mention(s, span.start, span.stop) then
+          emit_person(doc, s, name, span, start, stop)
+          emitted = emitted or {}
+          emitted[name] = true
         end
       end
     end
