@@ -297,6 +297,54 @@ local function same_period_of(text, current)
   return y .. rest
 end
 
+-- Parts of a year the text names without one (上半年, 第三季度, first
+-- quarter), as a period's suffix after the year: with no document date
+-- the scanner cannot tell the year, but a year stated before them in the
+-- sentence can (2011年半年报显示，公司上半年… → 2011H1).
+local ZH_QUARTER = { ["一"] = 1, ["二"] = 2, ["三"] = 3, ["四"] = 4, ["1"] = 1, ["2"] = 2, ["3"] = 3, ["4"] = 4 }
+local EN_QUARTER = { first = 1, second = 2, third = 3, fourth = 4 }
+
+local function part_of_year(text)
+  if find(text, "前三季度", 1, true) then return "Q1/", "Q3" end
+  if find(text, "上半年", 1, true) then return "H1" end
+  if find(text, "下半年", 1, true) then return "H2" end
+  if sub(text, -6) == "季度" then -- (a numeral is 3 bytes, a digit 1)
+    local n = ZH_QUARTER[sub(text, -9, -7)] or ZH_QUARTER[sub(text, -7, -7)]
+    if n then return "Q" .. n end
+  end
+  local l = text:lower()
+  local q = l:match("^(%a+) quarter$") or l:match("^the (%a+) quarter$")
+  if q and EN_QUARTER[q] then return "Q" .. EN_QUARTER[q] end
+  if l:match("first half$") then return "H1" end
+  if l:match("second half$") then return "H2" end
+  return nil
+end
+
+-- The period a part of a year stands for in year y ("2011"), or nil.
+local function in_year(text, y)
+  local part, last = part_of_year(text)
+  if not part or not y then return nil end
+  if last then return y .. part .. y .. last end -- 前三季度: 2011Q1/2011Q3
+  return y .. part
+end
+
+-- The year a part of a year without one belongs to: that of the last
+-- period naming its year before it in the sentence (last_explicit), else
+-- in an earlier sentence of the paragraph; nil when there is none.
+local function context_year(s, last_explicit)
+  if last_explicit then return last_explicit.period:match("^%d%d%d%d") end
+  local prev, steps = s:prev(), 0
+  while prev and prev.paragraph == s.paragraph and steps < 6 do
+    local plist = M.periods(prev)
+    for i = #plist, 1, -1 do
+      local p = plist[i].period
+      if plist[i].explicit and p then return p:match("^%d%d%d%d") end
+    end
+    prev, steps = prev:prev(), steps + 1
+  end
+  return nil
+end
+
 -- "全年", "全年度" alone: the year the text is talking about, not the
 -- document's year (2023年尚无营收,全年研发投入6.8亿元 → 2023).
 local WHOLE_YEAR = { ["全年"] = true, ["全年度"] = true, ["年内"] = true, ["本年度"] = true }
@@ -325,6 +373,11 @@ function M.periods(s)
           list[#list + 1] = { start = q.start, stop = q.stop, text = q.text, same_last_year = true,
                               current = current, opens = trim(before) == "" }
         end
+      elseif not q.period and q.resolved == false and in_year(q.text, context_year(s, last_explicit)) then
+        -- 上半年 with no document date, after 2011年: 2011H1
+        list[#list + 1] = { start = q.start, stop = q.stop, text = q.text, explicit = false,
+                            period = in_year(q.text, context_year(s, last_explicit)) }
+        current = list[#list]
       elseif q.period or is_fiscal then
         local is_explicit = explicit(q)
         local before = s:before(q, 2)
