@@ -419,6 +419,9 @@ static void end_document_state(rt_runtime *rt)
     rt_api_end_document(rt);
     rt->doc = NULL;
     rt->ctx = NULL;
+    /* ctx lived on rt_run's stack: no quantity may be read against it
+     * once the document is done (an_quantities reads lazily). */
+    rt->an.ctx = NULL;
     /* Per-document tables are garbage now.  The generational collector
      * (set in rt_load) reclaims such young garbage cheaply; a full
      * collection per document would cost more than most documents. */
