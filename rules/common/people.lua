@@ -312,6 +312,10 @@ local function english_before(text)
   return name
 end
 
+-- Roles a news outlet named in the same clause employs (21世纪经济报道记者).
+local MEDIA_ROLES = { "记者", "编辑", "主编", "主笔", "撰稿", "评论员", "主持人", "reporter", "editor",
+                      "correspondent", "columnist", "anchor" }
+
 -- Words that make a role the company's own: 集团CEO, 公司总裁.
 local OWN = { "集团", "公司" }
 
@@ -360,10 +364,14 @@ local function org_for(s, role, orgs)
   -- person's (证监会副主席方星海…，中粮控股…), unless the role says it is
   -- the company's own (集团CEO, 公司总裁): then any in the sentence.
   local own = lib.starts_any(role.text, OWN) ~= nil
+  local journalist = lib.has_any(role.text:lower(), MEDIA_ROLES) ~= nil
   local before, after
   for i = 1, #orgs do
     local m = orgs[i]
-    if m.stop <= role.start then
+    if m.extra == "media" and not journalist then
+      -- a news outlet in the clause reports or quotes the person (据路透社…
+      -- CEO Elon Musk, 田利辉院长对证券日报表示): it employs a journalist only
+    elseif m.stop <= role.start then
       if own or same_clause(s, m, role) then before = m end
     elseif not after and m.start >= role.stop and (own or same_clause(s, role, m)) then
       after = m
