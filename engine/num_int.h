@@ -185,6 +185,9 @@ num_group num_units_from(uint32_t first);
 num_group num_quals_to(uint32_t last);
 num_group num_verbs_to(uint32_t last);
 num_group num_currencies_to(uint32_t last);
+/* Is cp a currency sign ($ ¥ ￥ € £): a key of num_currencies_to that is
+ * a sign, not the last letter of a code or a word (USD, 美元)? */
+bool num_currency_sign(uint32_t cp);
 num_group num_quals_from(uint32_t first);   /* 左右, 以上, or more */
 num_group num_scales_from(uint32_t first);  /* million, bn */
 num_group num_seps_from(uint32_t first);    /* 至, -, to */

@@ -326,13 +326,6 @@ static void first_end(num_build *b)
 
 /* ---- accounting brackets ------------------------------------------------ */
 
-/* A currency sign (not a code or a word: USD, 美元) that may touch an
- * accounting bracket. */
-static bool currency_sign(uint32_t cp)
-{
-    return cp == '$' || cp == u'€' || cp == u'£' || cp == u'¥' || cp == u'￥';
-}
-
 /* Financial statements write a negative amount in brackets: $(75.3)
  * million, (12.5)%.  Brackets are everywhere else in news — list numbers
  * (2), asides ($4.5 million), stock codes (00700.HK), (75.3) million —
@@ -350,7 +343,7 @@ static int accounting_at(num_build *b, size_t pos, num_quantity *q)
         c->qual != NUM_Q_NONE)
         return 0;
     bool pct = num_byte(src->s, src->len, close + 1) == '%';
-    if (!pct && !currency_sign(num_cp_before(src->s, open))) return 0;
+    if (!pct && !num_currency_sign(num_cp_before(src->s, open))) return 0;
     num_read_prefix(src, open, true, false, &b->pf);
     /* -$(5) says the sign twice; R$ is a code we do not know */
     if (b->pf.neg || b->pf.plus || (!pct && !b->pf.cur)) return 0;

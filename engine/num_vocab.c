@@ -284,6 +284,11 @@ num_group num_currencies_to(uint32_t last)
     }
 }
 
+bool num_currency_sign(uint32_t cp)
+{
+    return cp == '$' || cp == u'¥' || cp == u'￥' || cp == u'€' || cp == u'£';
+}
+
 /* ---- what may end right before a figure --------------------------------- */
 
 /* Whether key k may end any word num_prefix_words looks for: the last
@@ -296,8 +301,8 @@ bool num_prefix_key(uint32_t k)
     switch (k) {
     /* signs, 有 (约有), fillers */
     case '-': case '+': case u'−': case u'有': case u'了': case u'达':
-    /* currencies */
-    case '$': case u'¥': case u'￥': case u'€': case u'£': case u'币': case u'元':
+    /* currency words (the signs: below) */
+    case u'币': case u'元':
     /* qualifiers */
     case u'约': case u'近': case u'合': case u'为': case u'占': case u'概':
     case u'多': case u'超': case u'过': case u'逾': case u'出': case u'于':
@@ -313,7 +318,7 @@ bool num_prefix_key(uint32_t k)
     case 'y':
         return true;
     default:
-        return false;
+        return num_currency_sign(k);
     }
 }
 

@@ -64,9 +64,10 @@ local EN_NOT_NAME = { ["The"] = true, ["A"] = true, ["An"] = true, ["At"] = true
 local function english_shape(s, kw)
   if not kw.text:match("^%u") then return nil end -- "the corporation"
   local before = s:before(kw, 40)
-  -- "Altimmune, Inc.": a comma may stand before Inc, Ltd or Corp
-  local comma = before:sub(-2) == ", " and COMMA_SUFFIX[kw.text] and ", " or ""
-  if comma ~= "" then before = before:sub(1, -3) .. " " end
+  -- What stands between the name and the suffix: a space, or a comma and
+  -- a space before Inc, Ltd or Corp ("Altimmune, Inc.").
+  local sep = before:sub(-2) == ", " and COMMA_SUFFIX[kw.text] and ", " or " "
+  if sep == ", " then before = before:sub(1, -3) .. " " end
   local rest, n = before, 0
   while n < 5 do
     local word = rest:match("(%u[%w&'%-]*) $")
@@ -75,7 +76,7 @@ local function english_shape(s, kw)
     n = n + 1
   end
   if n == 0 then return nil end
-  local name = before:sub(#rest + 1, -2) .. (comma ~= "" and comma or " ")
+  local name = before:sub(#rest + 1, -2) .. sep
   return name .. kw.text, kw.start - #name
 end
 

@@ -132,19 +132,12 @@ local SURNAME_CODES = {}
 for c in pairs(SURNAMES) do SURNAME_CODES[code_ending(c, #c)] = true end
 for c in pairs(COMPOUND) do SURNAME_CODES[code_ending(c, 3)] = true end
 
--- Is there a Chinese character at byte i (lib.is_han, on the text)?
-local function han_at(text, i)
-  local b1, b2 = byte(text, i, i + 1)
-  if not b1 or b1 < 0xE4 or b1 > 0xE9 then return false end
-  return b1 > 0xE4 or (b2 or 0) >= 0xB8
-end
-
 -- Can a Chinese name start at byte i?  What name_after asks first: a
 -- Chinese character that is a surname or starts a compound one, or a ·
 -- within the next four characters (蒂姆·库克: foreign_name).
 local function may_start_name(text, i)
+  if not lib.is_han(text, i) then return false end
   local b1, b2, b3 = byte(text, i, i + 2)
-  if not b3 or b1 < 0xE4 or b1 > 0xE9 or b1 == 0xE4 and b2 < 0xB8 then return false end -- lib.is_han
   if SURNAME_CODES[b1 * 65536 + b2 * 256 + b3] then return true end
   local dot = find(text, "·", i + 3, true)
   return dot ~= nil and dot - i <= 12
@@ -483,7 +476,7 @@ local function is_english(s, start, stop)
   local text, base = s.text, s.start
   if byte(text, start - base + 1) >= 0x80 then return false end -- 董事长, 集团CEO
   if not text_of(s, start, stop):match("^[%w%s%-&,]+$") then return false end
-  return not (stop < s.stop and han_at(text, stop - base + 1))
+  return not (stop < s.stop and lib.is_han(text, stop - base + 1))
 end
 
 -- The name by the role that starts at title i in sentence s, if any,

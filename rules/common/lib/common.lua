@@ -60,10 +60,12 @@ local marks = {}
 for c in pairs(M.CLAUSE) do marks[#marks + 1] = c end
 M.CLAUSE_MARKS = table.concat(marks)
 
--- Is c (one character, or the first character of c) a CJK ideograph
--- (U+4E00..U+9FFF)?  Read from its UTF-8 bytes: E4 B8..BF, then E5..E9.
-function M.is_han(c)
-  local b1, b2 = byte(c, 1, 2)
+-- Is c (one character, or the first character of c; with i, the
+-- character at byte i of c) a CJK ideograph (U+4E00..U+9FFF)?  Read from
+-- its UTF-8 bytes: E4 B8..BF, then E5..E9.
+function M.is_han(c, i)
+  i = i or 1
+  local b1, b2 = byte(c, i, i + 1)
   if not b1 or b1 < 0xE4 or b1 > 0xE9 then return false end
   return b1 > 0xE4 or (b2 or 0) >= 0xB8
 end
@@ -320,19 +322,9 @@ local function part_of_year(text)
   return nil
 end
 
--- The period a part of a year stands for in year y ("2011"), or nil.
-local function in_year(text, y)
-  local part, last = part_of_year(text)
-  if not part or not y then return nil end
-  if last then return y .. part .. y .. last end -- 前三季度: 2011Q1/2011Q3
-  return y .. part
-end
-
--- The year a part of a year without one belongs to: that of the last
--- period naming its year before it in the sentence (last_explicit), else
--- in an earlier sentence of the paragraph; nil when there is none.
-local function context_year(s, last_explicit)
-  if last_explicit then return last_explicit.period:match("^%d%d%d%d") end
+-- The year of the last period naming its year (2023年, not 今年) in an
+-- earlier sentence of s's paragraph, up to six back, or nil.
+local function year_before(s)
   local prev, steps = s:prev(), 0
   while prev and prev.paragraph == s.paragraph and steps < 6 do
     local plist = M.periods(prev)
@@ -343,6 +335,20 @@ local function context_year(s, last_explicit)
     prev, steps = prev:prev(), steps + 1
   end
   return nil
+end
+
+-- The period the part of a year in text stands for, in the year of the
+-- last period naming its year before it in the sentence (last_explicit),
+-- else in an earlier sentence of the paragraph; nil when text names no
+-- part of a year or no year can be told.
+local function in_context_year(text, s, last_explicit)
+  local part, last = part_of_year(text)
+  if not part then return nil end
+  local y
+  if last_explicit then y = last_explicit.period:match("^%d%d%d%d") else y = year_before(s) end
+  if not y then return nil end
+  if last then return y .. part .. y .. last end -- 前三季度: 2011Q1/2011Q3
+  return y .. part
 end
 
 -- "全年", "全年度" alone: the year the text is talking about, not the
@@ -366,6 +372,7 @@ function M.periods(s)
     local q = periods[i]
     if not q.asof then
       local is_fiscal = fiscal(q)
+      local in_year = not q.period and q.resolved == false and in_context_year(q.text, s, last_explicit)
       if not q.period and not is_fiscal and is_same_last_year(q.text) then
         -- 较上年同期, 与去年同期相比: a comparison base, in force nowhere
         local before = s:before(q, 2)
@@ -373,10 +380,10 @@ function M.periods(s)
           list[#list + 1] = { start = q.start, stop = q.stop, text = q.text, same_last_year = true,
                               current = current, opens = trim(before) == "" }
         end
-      elseif not q.period and q.resolved == false and in_year(q.text, context_year(s, last_explicit)) then
+      elseif in_year then
         -- 上半年 with no document date, after 2011年: 2011H1
         list[#list + 1] = { start = q.start, stop = q.stop, text = q.text, explicit = false,
-                            period = in_year(q.text, context_year(s, last_explicit)) }
+                            period = in_year }
         current = list[#list]
       elseif q.period or is_fiscal then
         local is_explicit = explicit(q)
@@ -434,27 +441,10 @@ local function breaks_down(s)
   return v
 end
 
--- The period in force at pos: the nearest stated period before it in the
--- sentence; else one after it in the same clause ("revenue rose 21% in
--- the first half"); else the last one of an earlier sentence of the
--- paragraph; else, when the text says 同期 / 报告期内 or the paragraph
--- opens with a breakdown (分业务看), the last one of an earlier paragraph.  A fiscal period gives nil.  Like s:period, but it
--- skips comparison bases and relative restatements, and reads 全年 as the
--- year in context.
 -- 全年 with no year in its sentence: the year of the last explicit period
 -- earlier in the paragraph (2023年研发费用…。公司全年营业收入… → 2023).
 local function whole_year(s, entry)
-  local prev, steps = s:prev(), 0
-  while prev and prev.paragraph == s.paragraph and steps < 6 do
-    local plist = M.periods(prev)
-    for i = #plist, 1, -1 do
-      if plist[i].explicit and plist[i].period then
-        return plist[i].period:match("^(%d%d%d%d)") or entry.period
-      end
-    end
-    prev, steps = prev:prev(), steps + 1
-  end
-  return entry.period
+  return year_before(s) or entry.period
 end
 
 -- Does the sentence open with a word of SHIFT?  Memoised per sentence.
@@ -587,6 +577,14 @@ local function clause_between(s, x, pos)
   return gap:find("[,;:]") ~= nil or M.has(gap, "。")
 end
 
+-- The period in force at pos: the nearest stated period before it in the
+-- sentence; else one after it in the same clause ("revenue rose 21% in
+-- the first half"); else the last one of an earlier sentence of the
+-- paragraph; else, when the text says 同期 / 报告期内 or the paragraph
+-- opens with a breakdown (分业务看), the last one of an earlier paragraph,
+-- or that of a heading over it.  A fiscal period gives nil.  Like
+-- s:period, but it skips comparison bases and relative restatements, and
+-- reads 全年 and 上年同期 in context.
 function M.period(s, pos)
   pos = type(pos) == "table" and pos.start or pos or s.stop
   local list = M.periods(s)

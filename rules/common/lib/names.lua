@@ -11,8 +11,8 @@ local lib = require "lib.common"
 
 local M = {}
 
-local find, byte, sub, len = string.find, string.byte, string.sub, utf8.len
-local after_last, starts_any = lib.after_last, lib.starts_any
+local find, byte, sub = string.find, string.byte, string.sub
+local after_last, starts_any, chars = lib.after_last, lib.starts_any, lib.chars
 
 -- A name holding one of these is a description, not a name: 各业务集团,
 -- 六大业务集团, 这家银行, 传统软件公司.
@@ -71,22 +71,19 @@ function M.before(s, pos)
   if #name < 2 then return nil end
   -- No left edge within reach: the words before are not a name.  (Nor
   -- is one character: what follows only makes it shorter.)
-  local n = len(name) or #name
+  local n = chars(name)
   if n >= 10 or n < 2 then return nil end
   local rest = after_last(name, VERBS)
   local lead = LEAD_START[two_bytes(rest)] and starts_any(rest, LEADS)
   if lead then rest = sub(rest, #lead + 1) end
   -- (Counted again only when a verb or a lead word was taken off.)
-  if rest ~= name then name, n = rest, len(rest) or #rest end
+  if rest ~= name then name, n = rest, chars(rest) end
   if n < 2 or n > 8 then return nil end
   -- A figure in it is a count (有9家证券, 仅14只私募证券).
   if find(name, "%d") then return nil end
-  -- A name starts with a capital letter or a Chinese character (lib.is_han,
-  -- read here from the same two bytes: U+4E00..U+9FFF is E4 B8..BF, then
-  -- E5..E9).
-  local b1, b2 = byte(name, 1, 2)
-  if b1 >= 65 and b1 <= 90 then return name end
-  if b1 < 0xE4 or b1 > 0xE9 or (b1 == 0xE4 and b2 < 0xB8) then return nil end
+  -- A name starts with a capital letter or a Chinese character.
+  local b = byte(name)
+  if not (b >= 65 and b <= 90) and not lib.is_han(name) then return nil end
   return name
 end
 
